@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The one list of Debian packages Shoal needs to build and test.
+# Used by the README's two commands and by .ci/run. Safe to run again.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config git
+  libnng-dev          # transport between nodes and the HTTP server
+  libmsgpack-dev      # msgpack envelopes on the wire (msgpack-c 4)
+  libzstd-dev         # page compression
+  libpq-dev           # PostgreSQL connector
+  libcurl4-openssl-dev # CLI and load tool HTTP client
+  libjemalloc-dev     # allocator of every binary
+  libcriterion-dev    # unit tests
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
