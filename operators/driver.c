@@ -1,0 +1,147 @@
+/*
+ * driver.c — the pipeline loop: move pages from each operator to the next
+ * until the quantum is spent, something blocks, or the last operator is
+ * finished (Trino's Driver.processInternal).
+ */
+#include "driver.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static uint64_t driver_clock_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+driver *driver_create(operator **operators, int operator_count)
+{
+    driver *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->operators = malloc(sizeof *d->operators * (size_t)operator_count);
+    if (!d->operators) {
+        free(d);
+        return NULL;
+    }
+    memcpy(d->operators, operators, sizeof *d->operators * (size_t)operator_count);
+    d->operator_count = operator_count;
+    return d;
+}
+
+static bool operator_blocked(operator *op, operator_wait *wait)
+{
+    if (!op->ops->is_blocked)
+        return false;
+    memset(wait, 0, sizeof *wait);
+    return op->ops->is_blocked(op, wait);
+}
+
+/* One pass over the chain; returns true when a page moved or a finish
+ * propagated. */
+static bool driver_pass(driver *d, operator_wait *wait, bool *blocked, shoal_error *error,
+                        bool *failed)
+{
+    bool moved = false;
+    for (int i = 0; i + 1 < d->operator_count; i++) {
+        operator *current = d->operators[i];
+        operator *next = d->operators[i + 1];
+        operator_wait w;
+        if (operator_blocked(current, &w) || operator_blocked(next, &w)) {
+            *wait = w;
+            *blocked = true;
+            continue;
+        }
+        if (!current->ops->is_finished(current) && next->ops->needs_input(next)) {
+            page *p = NULL;
+            uint64_t start = driver_clock_ns();
+            bool ok = current->ops->get_output(current, &p, error);
+            current->stats.cpu_ns += driver_clock_ns() - start;
+            if (!ok) {
+                *failed = true;
+                return moved;
+            }
+            if (p && p->row_count == 0) {
+                page_unref(p);
+                p = NULL;
+            }
+            if (p) {
+                current->stats.output_rows += p->row_count;
+                next->stats.input_rows += p->row_count;
+                start = driver_clock_ns();
+                ok = next->ops->add_input(next, p, error);
+                next->stats.cpu_ns += driver_clock_ns() - start;
+                if (!ok) {
+                    *failed = true;
+                    return true;
+                }
+                moved = true;
+            }
+        }
+        if (current->ops->is_finished(current) && !next->ops->is_finished(next)) {
+            uint64_t start = driver_clock_ns();
+            next->ops->finish(next);
+            next->stats.cpu_ns += driver_clock_ns() - start;
+            moved = true;
+        }
+    }
+    /* A sink-only step: the last operator may have work to do on its own
+     * (e.g. a hash build completing) — it reports that through is_finished. */
+    return moved;
+}
+
+driver_status driver_process(driver *d, uint64_t deadline_ns, const volatile bool *should_yield,
+                             operator_wait *wait, shoal_error *error)
+{
+    memset(wait, 0, sizeof *wait);
+    operator *last = d->operators[d->operator_count - 1];
+    if (d->operator_count == 1) {
+        /* a lone source/sink: drain it */
+        page *p = NULL;
+        while (!last->ops->is_finished(last)) {
+            if (!last->ops->get_output(last, &p, error))
+                return DRIVER_FAILED;
+            if (p)
+                page_unref(p);
+            else if (operator_blocked(last, wait))
+                return DRIVER_BLOCKED;
+        }
+        return DRIVER_FINISHED;
+    }
+    for (;;) {
+        bool blocked = false, failed = false;
+        bool moved = driver_pass(d, wait, &blocked, error, &failed);
+        if (failed)
+            return DRIVER_FAILED;
+        if (last->ops->is_finished(last))
+            return DRIVER_FINISHED;
+        if (!moved && blocked)
+            return DRIVER_BLOCKED;
+        if (should_yield && *should_yield)
+            return DRIVER_YIELD;
+        if (deadline_ns && driver_clock_ns() >= deadline_ns)
+            return DRIVER_YIELD;
+        if (!moved && !blocked)
+            return DRIVER_YIELD; /* nothing to do now; let others run */
+    }
+}
+
+void driver_close(driver *d)
+{
+    if (!d)
+        return;
+    for (int i = 0; i < d->operator_count; i++)
+        if (d->operators[i])
+            d->operators[i]->ops->close(d->operators[i]);
+    free(d->operators);
+    free(d);
+}
+
+void operator_init_header(operator *op, const operator_ops *ops, int plan_node_id)
+{
+    op->ops = ops;
+    memset(&op->stats, 0, sizeof op->stats);
+    op->plan_node_id = plan_node_id;
+}
