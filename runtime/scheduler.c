@@ -1,0 +1,428 @@
+/*
+ * scheduler.c - one scheduler per core: the run loop, local run queue, work
+ * stealing, the inject queue for other threads, parking on the poller.
+ *
+ * Design notes
+ *  - An actor is scheduled only by the push that flips its mailbox from
+ *    empty-and-unscheduled (mailbox.h), so it sits in at most one queue and
+ *    runs on at most one scheduler at a time.
+ *  - Scheduling from a scheduler thread goes to that thread's ring (cache
+ *    warm, no atomic RMW by anyone else). From other threads, and for actors
+ *    pinned elsewhere, it goes to the target's inject queue plus a wake-up.
+ *  - A scheduler out of work polls its timers and fds, steals from the other
+ *    rings, spins briefly, then parks in epoll_wait. Parking is a Dekker
+ *    handshake: the sleeper stores parked=1 then re-checks its queues; a waker
+ *    enqueues then exchanges parked to 0 and writes the eventfd only if it
+ *    was 1 (so the eventfd is written only when the core is really parked).
+ *  - When a scheduler queues work while a sibling is parked it wakes one, so
+ *    idle cores come to steal.
+ *  - After a turn that wants more, if nothing else is waiting the same actor
+ *    runs again at once (as Pony does) instead of a round trip through the
+ *    queue.
+ */
+#define _GNU_SOURCE
+#include "runtime/internal.h"
+
+#include "runtime/clock.h"
+#include "runtime/log.h"
+#include "runtime/message.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define SCHED_SPIN_ROUNDS 200      /* steal attempts before parking */
+#define SCHED_POLL_EVERY_TURNS 64  /* timer/fd check period when busy */
+#define SCHED_INJECT_EVERY 16      /* look at the inject queue first every N picks */
+
+static log_subsystem sched_log = LOG_SUBSYSTEM_INIT("sched");
+static __thread scheduler *tls_scheduler;
+static _Atomic(bool) sched_no_preempt = false;
+__thread _Atomic(bool) *runtime_preempt_flag = &sched_no_preempt;
+
+#define actor_of_link(l) ((actor *)((char *)(l) - offsetof(actor, run_link)))
+
+scheduler *scheduler_current(void)
+{
+    return tls_scheduler;
+}
+
+int runtime_current_scheduler(void)
+{
+    return tls_scheduler ? tls_scheduler->index : -1;
+}
+
+static void scheduler_enter_thread(scheduler *s)
+{
+    tls_scheduler = s;
+    runtime_preempt_flag = s ? &s->preempt : &sched_no_preempt;
+}
+
+int scheduler_init(scheduler *s, runtime *rt, int index)
+{
+    run_ring_init(&s->ring);
+    inject_queue_init(&s->inject);
+    s->rt = rt;
+    s->index = index;
+    s->rng = 0x9e3779b9u * (uint32_t)(index + 1);
+    pthread_mutex_init(&s->registry_lock, NULL);
+    timer_heap_init(&s->timers);
+    int rc = poller_init(&s->poller);
+    if (rc != 0) {
+        timer_heap_fini(&s->timers);
+        pthread_mutex_destroy(&s->registry_lock);
+    }
+    return rc;
+}
+
+void scheduler_fini(scheduler *s)
+{
+    poller_fini(&s->poller);
+    timer_heap_fini(&s->timers);
+    pthread_mutex_destroy(&s->registry_lock);
+}
+
+bool scheduler_has_work(scheduler *s)
+{
+    return run_ring_length(&s->ring) > 0 || !inject_queue_is_empty(&s->inject);
+}
+
+void scheduler_wake(scheduler *s)
+{
+    /* seq_cst: pairs with the sleeper's store of parked then load of queues. */
+    if (atomic_load_explicit(&s->parked, memory_order_seq_cst) &&
+        atomic_exchange_explicit(&s->parked, 0, memory_order_seq_cst))
+        poller_wake(&s->poller);
+}
+
+static void scheduler_wake_sibling(scheduler *s)
+{
+    runtime *rt = s->rt;
+    if (rt->cfg.deterministic ||
+        atomic_load_explicit(&rt->parked_count, memory_order_seq_cst) == 0)
+        return;
+    for (int i = 1; i < rt->nsched; i++) {
+        scheduler *o = rt->scheds[(s->index + i) % rt->nsched];
+        if (atomic_load_explicit(&o->parked, memory_order_relaxed)) {
+            scheduler_wake(o);
+            return;
+        }
+    }
+}
+
+static void scheduler_push_local(scheduler *s, actor *a)
+{
+    if (!run_ring_push(&s->ring, &a->run_link))
+        inject_queue_push(&s->inject, &a->run_link);
+    /* seq_cst fence: the push must be visible before we look for sleepers. */
+    atomic_thread_fence(memory_order_seq_cst);
+    scheduler_wake_sibling(s);
+}
+
+static void scheduler_inject(scheduler *target, actor *a)
+{
+    inject_queue_push(&target->inject, &a->run_link);
+    atomic_thread_fence(memory_order_seq_cst);
+    scheduler_wake(target);
+}
+
+void scheduler_schedule(actor *a)
+{
+    runtime *rt = a->rt;
+    scheduler *s = tls_scheduler;
+    if (s != NULL && s->rt == rt && (a->pinned < 0 || a->pinned == s->index)) {
+        scheduler_push_local(s, a);
+        return;
+    }
+    int target = a->pinned;
+    if (target < 0)
+        target = (int)(atomic_fetch_add_explicit(&rt->inject_rr, 1, memory_order_relaxed) %
+                       (uint32_t)rt->nsched);
+    scheduler_inject(rt->scheds[target], a);
+}
+
+static actor *scheduler_pop_inject(scheduler *s)
+{
+    run_link *l = inject_queue_pop(&s->inject);
+    return l ? actor_of_link(l) : NULL;
+}
+
+static actor *scheduler_pop_local(scheduler *s)
+{
+    if (++s->inject_tick % SCHED_INJECT_EVERY == 0) {
+        actor *a = scheduler_pop_inject(s);
+        if (a)
+            return a;
+    }
+    run_link *l = run_ring_pop(&s->ring);
+    if (l)
+        return actor_of_link(l);
+    return scheduler_pop_inject(s);
+}
+
+/* Takes one actor from another scheduler's ring. An actor pinned elsewhere is
+ * forwarded to its home. */
+static actor *scheduler_steal(scheduler *s)
+{
+    runtime *rt = s->rt;
+    int n = rt->nsched;
+    if (n < 2)
+        return NULL;
+    s->rng = s->rng * 1103515245u + 12345u;
+    int start = (int)((s->rng >> 8) % (uint32_t)n);
+    for (int i = 0; i < n; i++) {
+        scheduler *victim = rt->scheds[(start + i) % n];
+        if (victim == s)
+            continue;
+        run_link *l = run_ring_pop(&victim->ring);
+        if (l == NULL)
+            continue;
+        actor *a = actor_of_link(l);
+        if (a->pinned >= 0 && a->pinned != s->index) {
+            scheduler_inject(rt->scheds[a->pinned], a);
+            continue;
+        }
+        atomic_fetch_add_explicit(&s->steals, 1, memory_order_relaxed);
+        return a;
+    }
+    return NULL;
+}
+
+static bool scheduler_has_events(scheduler *s)
+{
+    return s->poller.watch_count > 0 ||
+           atomic_load_explicit(&s->timers.armed, memory_order_relaxed) > 0;
+}
+
+/* Fires due timers and dispatches ready fds without sleeping. */
+static void scheduler_poll_now(scheduler *s)
+{
+    if (atomic_load_explicit(&s->timers.armed, memory_order_relaxed) > 0)
+        timer_heap_fire_due(&s->timers, clock_now_ns());
+    if (s->poller.watch_count > 0)
+        poller_wait(&s->poller, 0);
+}
+
+static int scheduler_park_timeout_ms(scheduler *s)
+{
+    uint64_t next = timer_heap_next_deadline(&s->timers);
+    if (next == UINT64_MAX)
+        return -1;
+    uint64_t now = clock_now_ns();
+    if (next <= now)
+        return 0;
+    uint64_t ms = (next - now + CLOCK_NS_PER_MS - 1) / CLOCK_NS_PER_MS;
+    return ms > 60000 ? 60000 : (int)ms;
+}
+
+static void scheduler_park(scheduler *s)
+{
+    runtime *rt = s->rt;
+    atomic_store_explicit(&s->parked, 1, memory_order_seq_cst);
+    atomic_fetch_add_explicit(&rt->parked_count, 1, memory_order_seq_cst);
+    if (!scheduler_has_work(s) && !atomic_load_explicit(&rt->stopping, memory_order_seq_cst)) {
+        int timeout = scheduler_park_timeout_ms(s);
+        atomic_fetch_add_explicit(&s->parks, 1, memory_order_relaxed);
+        atomic_store_explicit(&s->sleeping, true, memory_order_seq_cst);
+        poller_wait(&s->poller, timeout);
+        atomic_store_explicit(&s->sleeping, false, memory_order_seq_cst);
+    }
+    atomic_store_explicit(&s->parked, 0, memory_order_seq_cst);
+    atomic_fetch_sub_explicit(&rt->parked_count, 1, memory_order_seq_cst);
+    if (atomic_load_explicit(&s->timers.armed, memory_order_relaxed) > 0)
+        timer_heap_fire_due(&s->timers, clock_now_ns());
+}
+
+static actor *scheduler_find_work(scheduler *s)
+{
+    actor *a = scheduler_pop_local(s);
+    if (a)
+        return a;
+    if (scheduler_has_events(s)) {
+        scheduler_poll_now(s);
+        if ((a = scheduler_pop_local(s)))
+            return a;
+    }
+    return scheduler_steal(s);
+}
+
+static void scheduler_begin_turn(scheduler *s, actor *a)
+{
+    atomic_store_explicit(&s->preempt, s->rt->cfg.force_yield, memory_order_relaxed);
+    atomic_store_explicit(&s->running_name, a->name, memory_order_relaxed);
+    atomic_store_explicit(&s->running_id, a->id, memory_order_relaxed);
+}
+
+static void scheduler_end_turn(scheduler *s)
+{
+    atomic_store_explicit(&s->running_id, 0, memory_order_relaxed);
+    uint64_t t = atomic_load_explicit(&s->turns, memory_order_relaxed);
+    atomic_store_explicit(&s->turns, t + 1, memory_order_relaxed);
+    if (((t + 1) % SCHED_POLL_EVERY_TURNS) == 0 && scheduler_has_events(s))
+        scheduler_poll_now(s);
+}
+
+/* After a turn that wants more: back in line, or forwarded to its pin. */
+static void scheduler_requeue(scheduler *s, actor *a)
+{
+    if (a->pinned >= 0 && a->pinned != s->index)
+        scheduler_inject(s->rt->scheds[a->pinned], a);
+    else
+        scheduler_push_local(s, a);
+}
+
+static void scheduler_run_actor(scheduler *s, actor *a)
+{
+    runtime *rt = s->rt;
+    for (;;) {
+        scheduler_begin_turn(s, a);
+        bool again = actor_run_turn(s, a);
+        scheduler_end_turn(s);
+        if (!again)
+            return; /* `a` may be freed */
+        bool alone = run_ring_length(&s->ring) == 0 && inject_queue_is_empty(&s->inject) &&
+                     (a->pinned < 0 || a->pinned == s->index) &&
+                     !atomic_load_explicit(&rt->stopping, memory_order_relaxed);
+        if (!alone) {
+            scheduler_requeue(s, a);
+            return;
+        }
+    }
+}
+
+static void scheduler_set_affinity(scheduler *s)
+{
+    cpu_set_t set;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    if (ncpu <= 0)
+        return;
+    CPU_ZERO(&set);
+    CPU_SET(s->index % ncpu, &set);
+    if (pthread_setaffinity_np(pthread_self(), sizeof set, &set) != 0)
+        log_warn(&sched_log, "scheduler %d: cannot set CPU affinity", s->index);
+}
+
+void *scheduler_thread_main(void *arg)
+{
+    scheduler *s = arg;
+    runtime *rt = s->rt;
+    scheduler_enter_thread(s);
+    message_pool_enable_thread();
+    if (rt->cfg.pin_threads)
+        scheduler_set_affinity(s);
+    log_debug(&sched_log, "scheduler %d started", s->index);
+    uint32_t idle = 0;
+    while (!atomic_load_explicit(&rt->stopping, memory_order_acquire)) {
+        actor *a = scheduler_find_work(s);
+        if (a != NULL) {
+            idle = 0;
+            scheduler_run_actor(s, a);
+            continue;
+        }
+        if (++idle < SCHED_SPIN_ROUNDS) {
+            __builtin_ia32_pause();
+            continue;
+        }
+        idle = 0;
+        scheduler_park(s);
+    }
+    message_pool_flush();
+    scheduler_enter_thread(NULL);
+    log_debug(&sched_log, "scheduler %d stopped", s->index);
+    return NULL;
+}
+
+/* ---- deterministic mode ---- */
+
+static bool scheduler_all_idle(runtime *rt)
+{
+    for (int i = 0; i < rt->nsched; i++)
+        if (scheduler_has_work(rt->scheds[i]))
+            return false;
+    return true;
+}
+
+/* Deterministic steal: victims in index order after s. */
+static actor *scheduler_steal_ordered(scheduler *s)
+{
+    runtime *rt = s->rt;
+    for (int i = 1; i < rt->nsched; i++) {
+        scheduler *v = rt->scheds[(s->index + i) % rt->nsched];
+        run_link *l = run_ring_pop(&v->ring);
+        if (l == NULL)
+            continue;
+        actor *a = actor_of_link(l);
+        if (a->pinned >= 0 && a->pinned != s->index) {
+            inject_queue_push(&rt->scheds[a->pinned]->inject, &a->run_link);
+            continue;
+        }
+        atomic_fetch_add_explicit(&s->steals, 1, memory_order_relaxed);
+        return a;
+    }
+    return NULL;
+}
+
+/* Sleeps until an fd, a timer or an injection from another thread. */
+static void scheduler_det_wait(runtime *rt)
+{
+    int timeout = -1;
+    for (int i = 0; i < rt->nsched; i++) {
+        scheduler *s = rt->scheds[i];
+        atomic_store_explicit(&s->parked, 1, memory_order_seq_cst);
+        int t = scheduler_park_timeout_ms(s);
+        if (t >= 0 && (timeout < 0 || t < timeout))
+            timeout = t;
+    }
+    atomic_store_explicit(&rt->det_idle, true, memory_order_seq_cst);
+    if (scheduler_all_idle(rt) && !atomic_load_explicit(&rt->stopping, memory_order_seq_cst)) {
+        /* Wait on every poller: sleep on scheduler 0 in short slices. */
+        for (int i = 0; i < rt->nsched; i++)
+            poller_wait(&rt->scheds[i]->poller, 0);
+        if (scheduler_all_idle(rt))
+            poller_wait(&rt->scheds[0]->poller, timeout < 0 || timeout > 10 ? 10 : timeout);
+    }
+    atomic_store_explicit(&rt->det_idle, false, memory_order_seq_cst);
+    uint64_t now = clock_now_ns();
+    for (int i = 0; i < rt->nsched; i++) {
+        scheduler *s = rt->scheds[i];
+        atomic_store_explicit(&s->parked, 0, memory_order_seq_cst);
+        timer_heap_fire_due(&s->timers, now);
+    }
+}
+
+static void scheduler_det_step(scheduler *s)
+{
+    scheduler_enter_thread(s);
+    actor *a = scheduler_pop_local(s);
+    if (a == NULL)
+        a = scheduler_steal_ordered(s);
+    if (a == NULL)
+        return;
+    scheduler_begin_turn(s, a);
+    atomic_store_explicit(&s->preempt, true, memory_order_relaxed); /* forced yields */
+    bool again = actor_run_turn(s, a);
+    scheduler_end_turn(s);
+    if (again)
+        scheduler_requeue(s, a);
+}
+
+void *scheduler_deterministic_main(void *arg)
+{
+    runtime *rt = arg;
+    message_pool_enable_thread();
+    while (!atomic_load_explicit(&rt->stopping, memory_order_acquire)) {
+        if (scheduler_all_idle(rt)) {
+            scheduler_det_wait(rt);
+            continue;
+        }
+        /* The PRNG is consulted only when there is work, so the sequence of
+         * choices depends on the seed and the program, not on timing. */
+        scheduler *s = rt->scheds[runtime_det_next(rt) % (uint64_t)rt->nsched];
+        scheduler_det_step(s);
+    }
+    message_pool_flush();
+    scheduler_enter_thread(NULL);
+    return NULL;
+}
