@@ -163,6 +163,11 @@ static void *runtime_ticker_main(void *arg)
     uint64_t period_ns = (uint64_t)rt->cfg.quantum_us * CLOCK_NS_PER_US / 2;
     if (period_ns < 100 * CLOCK_NS_PER_US)
         period_ns = 100 * CLOCK_NS_PER_US;
+    uint64_t start = clock_now_ns();
+    for (int i = 0; i < rt->nsched; i++) {
+        rt->scheds[i]->tick_turns = UINT64_MAX;
+        rt->scheds[i]->tick_since_ns = start;
+    }
     pthread_mutex_lock(&rt->ticker_lock);
     while (!atomic_load_explicit(&rt->stopping, memory_order_acquire)) {
         struct timespec ts;

@@ -35,7 +35,6 @@
 
 #define SCHED_SPIN_ROUNDS 200      /* steal attempts before parking */
 #define SCHED_POLL_EVERY_TURNS 64  /* timer/fd check period when busy */
-#define SCHED_INJECT_EVERY 16      /* look at the inject queue first every N picks */
 
 static log_subsystem sched_log = LOG_SUBSYSTEM_INIT("sched");
 static __thread scheduler *tls_scheduler;
@@ -151,7 +150,8 @@ static actor *scheduler_pop_inject(scheduler *s)
 
 static actor *scheduler_pop_local(scheduler *s)
 {
-    if (++s->inject_tick % SCHED_INJECT_EVERY == 0) {
+    /* Alternate which queue goes first: both are FIFO, neither starves. */
+    if (++s->inject_tick & 1) {
         actor *a = scheduler_pop_inject(s);
         if (a)
             return a;

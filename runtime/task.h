@@ -109,6 +109,7 @@ void task_cancel_wait(task *t);
 #define CO_AWAIT(t, rc, expr)                                                  \
     do {                                                                       \
         (t)->co_line = __LINE__;                                               \
+        __attribute__((fallthrough));                                          \
     case __LINE__:                                                             \
         (rc) = (expr);                                                         \
         if ((rc) == SHOAL_EAGAIN)                                              \
