@@ -12,6 +12,7 @@ PACKAGES=(
   libcurl4-openssl-dev # CLI and load tool HTTP client
   libjemalloc-dev     # allocator of every binary
   libcriterion-dev    # unit tests
+  libjansson-dev      # well-kept JSON parser: resource groups, access rules, the REST API
 )
 
 missing=()
