@@ -55,6 +55,16 @@ typedef struct resolved_function {
 bool function_resolve(const char *name, int arg_count, const sql_type *arg_types,
                       resolved_function *out, shoal_error *error);
 
+/* Binds one known overload to argument types (the coercions each argument
+ * needs and the result type); the same errors as function_resolve. Used by
+ * the expression compiler to check an EXPR_CALL it is given. */
+bool function_bind(const function_entry *function, int arg_count, const sql_type *arg_types,
+                   resolved_function *out, shoal_error *error);
+
+/* Attaches the operators layer's implementation to entry `id` (see
+ * expr_functions_install). */
+void function_set_implementation(int id, const void *implementation);
+
 /* All registered functions, for SHOW FUNCTIONS. */
 int function_count(void);
 const function_entry *function_at(int id);

@@ -1,0 +1,680 @@
+/*
+ * function.c — the function registry: Trino's signatures for the scalar
+ * functions, operators and aggregates Shoal runs, and resolution of a call
+ * (exact match first, then the overload reachable with the fewest implicit
+ * coercions, ties going to the most specific overload).
+ *
+ * A declaration is written as Trino displays it. Parameter tokens:
+ *   a concrete type        "bigint", "date", "interval day to second"
+ *   a parametric base      "varchar(x)", "char(x)", "decimal(p,s)",
+ *                          "timestamp(p)" — any type of that base
+ *   a type variable        "T", "E" — the common super type of every
+ *                          argument in those positions
+ * A trailing "..." repeats the last parameter (variadic). The return token is
+ * a concrete type, a parameter token (the type bound to it), or is computed
+ * by a rule (decimal arithmetic, sum/avg of decimals, concat).
+ */
+#include "function.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "connectors/spi/function_internal.h"
+
+enum {
+    F_NOT_NULL_ON_NULL = 1,  /* the function sees NULL arguments */
+    F_NONDETERMINISTIC = 2,
+    F_ORDERABLE = 4,         /* type variables must be orderable */
+    F_COMPARABLE = 8,
+};
+
+typedef enum return_rule {
+    R_TOKEN,                 /* the declared return token */
+    R_DECIMAL_ADD,
+    R_DECIMAL_MULTIPLY,
+    R_DECIMAL_DIVIDE,
+    R_DECIMAL_MODULUS,
+    R_DECIMAL_ROUND,         /* floor/ceil/round/truncate(decimal(p,s)) -> decimal(p-s+min(s,1),0) */
+    R_DECIMAL_ROUND_N,       /* round(decimal(p,s), n) -> decimal(min(38,p+1),s) */
+    R_DECIMAL_SUM,           /* decimal(38,s) */
+    R_CONCAT,
+} return_rule;
+
+typedef struct function_decl {
+    function_kind kind;
+    const char *signature;
+    int flags;
+    return_rule rule;
+    const char *intermediate;   /* aggregates: NULL = the return type */
+    const char *description;
+} function_decl;
+
+#define SCALAR(sig, desc) {FUNCTION_SCALAR, sig, 0, R_TOKEN, NULL, desc}
+#define SCALAR_R(sig, rule, desc) {FUNCTION_SCALAR, sig, 0, rule, NULL, desc}
+#define SCALAR_F(sig, flags, desc) {FUNCTION_SCALAR, sig, flags, R_TOKEN, NULL, desc}
+#define AGG(sig, inter, desc) {FUNCTION_AGGREGATE, sig, F_NOT_NULL_ON_NULL, R_TOKEN, inter, desc}
+#define AGG_F(sig, flags, rule, inter, desc) \
+    {FUNCTION_AGGREGATE, sig, F_NOT_NULL_ON_NULL | (flags), rule, inter, desc}
+
+#define NUMERIC_BINARY(op, desc) \
+    SCALAR("$" op "(tinyint, tinyint) -> tinyint", desc), \
+    SCALAR("$" op "(smallint, smallint) -> smallint", desc), \
+    SCALAR("$" op "(integer, integer) -> integer", desc), \
+    SCALAR("$" op "(bigint, bigint) -> bigint", desc), \
+    SCALAR("$" op "(real, real) -> real", desc), \
+    SCALAR("$" op "(double, double) -> double", desc)
+
+#define NUMERIC_UNARY(name, desc) \
+    SCALAR(name "(tinyint) -> tinyint", desc), \
+    SCALAR(name "(smallint) -> smallint", desc), \
+    SCALAR(name "(integer) -> integer", desc), \
+    SCALAR(name "(bigint) -> bigint", desc), \
+    SCALAR(name "(real) -> real", desc), \
+    SCALAR(name "(double) -> double", desc)
+
+#define COMPARISON(op, flag, desc) \
+    SCALAR_F("$" op "(T, T) -> boolean", flag, desc)
+
+#define DATE_FIELD(name, desc) \
+    SCALAR(name "(date) -> bigint", desc), \
+    SCALAR(name "(timestamp(p)) -> bigint", desc)
+
+static const function_decl declarations[] = {
+    /* arithmetic operators */
+    NUMERIC_BINARY("add", "addition"),
+    SCALAR_R("$add(decimal(p1,s1), decimal(p2,s2)) -> decimal(p3,s3)", R_DECIMAL_ADD, "addition"),
+    SCALAR("$add(date, interval day to second) -> date", "date plus interval"),
+    SCALAR("$add(interval day to second, date) -> date", "date plus interval"),
+    SCALAR("$add(date, interval year to month) -> date", "date plus interval"),
+    SCALAR("$add(interval year to month, date) -> date", "date plus interval"),
+    SCALAR("$add(timestamp(p), interval day to second) -> timestamp(p)", "timestamp plus interval"),
+    SCALAR("$add(interval day to second, timestamp(p)) -> timestamp(p)", "timestamp plus interval"),
+    SCALAR("$add(timestamp(p), interval year to month) -> timestamp(p)", "timestamp plus interval"),
+    SCALAR("$add(interval year to month, timestamp(p)) -> timestamp(p)", "timestamp plus interval"),
+    SCALAR("$add(interval day to second, interval day to second) -> interval day to second", "interval addition"),
+    SCALAR("$add(interval year to month, interval year to month) -> interval year to month", "interval addition"),
+    NUMERIC_BINARY("subtract", "subtraction"),
+    SCALAR_R("$subtract(decimal(p1,s1), decimal(p2,s2)) -> decimal(p3,s3)", R_DECIMAL_ADD, "subtraction"),
+    SCALAR("$subtract(date, interval day to second) -> date", "date minus interval"),
+    SCALAR("$subtract(date, interval year to month) -> date", "date minus interval"),
+    SCALAR("$subtract(timestamp(p), interval day to second) -> timestamp(p)", "timestamp minus interval"),
+    SCALAR("$subtract(timestamp(p), interval year to month) -> timestamp(p)", "timestamp minus interval"),
+    SCALAR("$subtract(interval day to second, interval day to second) -> interval day to second", "interval subtraction"),
+    SCALAR("$subtract(interval year to month, interval year to month) -> interval year to month", "interval subtraction"),
+    NUMERIC_BINARY("multiply", "multiplication"),
+    SCALAR_R("$multiply(decimal(p1,s1), decimal(p2,s2)) -> decimal(p3,s3)", R_DECIMAL_MULTIPLY, "multiplication"),
+    SCALAR("$multiply(interval day to second, bigint) -> interval day to second", "interval multiplication"),
+    SCALAR("$multiply(bigint, interval day to second) -> interval day to second", "interval multiplication"),
+    SCALAR("$multiply(interval year to month, bigint) -> interval year to month", "interval multiplication"),
+    SCALAR("$multiply(bigint, interval year to month) -> interval year to month", "interval multiplication"),
+    NUMERIC_BINARY("divide", "division"),
+    SCALAR_R("$divide(decimal(p1,s1), decimal(p2,s2)) -> decimal(p3,s3)", R_DECIMAL_DIVIDE, "division"),
+    NUMERIC_BINARY("modulus", "remainder"),
+    SCALAR_R("$modulus(decimal(p1,s1), decimal(p2,s2)) -> decimal(p3,s3)", R_DECIMAL_MODULUS, "remainder"),
+    NUMERIC_UNARY("$negate", "negation"),
+    SCALAR("$negate(decimal(p,s)) -> decimal(p,s)", "negation"),
+    SCALAR("$negate(interval day to second) -> interval day to second", "negation"),
+    SCALAR("$negate(interval year to month) -> interval year to month", "negation"),
+
+    /* comparison operators */
+    COMPARISON("equal", F_COMPARABLE, "equality"),
+    COMPARISON("not_equal", F_COMPARABLE, "inequality"),
+    COMPARISON("less_than", F_ORDERABLE, "less than"),
+    COMPARISON("less_than_or_equal", F_ORDERABLE, "less than or equal"),
+    COMPARISON("greater_than", F_ORDERABLE, "greater than"),
+    COMPARISON("greater_than_or_equal", F_ORDERABLE, "greater than or equal"),
+
+    /* math */
+    NUMERIC_UNARY("abs", "absolute value"),
+    SCALAR("abs(decimal(p,s)) -> decimal(p,s)", "absolute value"),
+    NUMERIC_UNARY("ceil", "round up to the nearest integer"),
+    SCALAR_R("ceil(decimal(p,s)) -> decimal(rp,0)", R_DECIMAL_ROUND, "round up to the nearest integer"),
+    NUMERIC_UNARY("ceiling", "round up to the nearest integer"),
+    SCALAR_R("ceiling(decimal(p,s)) -> decimal(rp,0)", R_DECIMAL_ROUND, "round up to the nearest integer"),
+    NUMERIC_UNARY("floor", "round down to the nearest integer"),
+    SCALAR_R("floor(decimal(p,s)) -> decimal(rp,0)", R_DECIMAL_ROUND, "round down to the nearest integer"),
+    NUMERIC_UNARY("round", "round to the nearest integer"),
+    SCALAR_R("round(decimal(p,s)) -> decimal(rp,0)", R_DECIMAL_ROUND, "round to the nearest integer"),
+    SCALAR("round(tinyint, integer) -> tinyint", "round to n decimal places"),
+    SCALAR("round(smallint, integer) -> smallint", "round to n decimal places"),
+    SCALAR("round(integer, integer) -> integer", "round to n decimal places"),
+    SCALAR("round(bigint, integer) -> bigint", "round to n decimal places"),
+    SCALAR("round(real, integer) -> real", "round to n decimal places"),
+    SCALAR("round(double, integer) -> double", "round to n decimal places"),
+    SCALAR_R("round(decimal(p,s), integer) -> decimal(rp,s)", R_DECIMAL_ROUND_N, "round to n decimal places"),
+    SCALAR("truncate(double) -> double", "round toward zero"),
+    SCALAR("truncate(real) -> real", "round toward zero"),
+    SCALAR_R("truncate(decimal(p,s)) -> decimal(rp,0)", R_DECIMAL_ROUND, "round toward zero"),
+    SCALAR("sign(bigint) -> bigint", "signum"),
+    SCALAR("sign(integer) -> integer", "signum"),
+    SCALAR("sign(double) -> double", "signum"),
+    SCALAR("sign(decimal(p,s)) -> decimal(1,0)", "signum"),
+    SCALAR("mod(tinyint, tinyint) -> tinyint", "remainder"),
+    SCALAR("mod(smallint, smallint) -> smallint", "remainder"),
+    SCALAR("mod(integer, integer) -> integer", "remainder"),
+    SCALAR("mod(bigint, bigint) -> bigint", "remainder"),
+    SCALAR("mod(real, real) -> real", "remainder"),
+    SCALAR("mod(double, double) -> double", "remainder"),
+    SCALAR_R("mod(decimal(p1,s1), decimal(p2,s2)) -> decimal(p3,s3)", R_DECIMAL_MODULUS, "remainder"),
+    SCALAR("sqrt(double) -> double", "square root"),
+    SCALAR("cbrt(double) -> double", "cube root"),
+    SCALAR("exp(double) -> double", "Euler's number raised to the power"),
+    SCALAR("ln(double) -> double", "natural logarithm"),
+    SCALAR("log10(double) -> double", "logarithm to base 10"),
+    SCALAR("log2(double) -> double", "logarithm to base 2"),
+    SCALAR("power(double, double) -> double", "x raised to the power of p"),
+    SCALAR("pow(double, double) -> double", "x raised to the power of p"),
+    SCALAR_F("greatest(E...) -> E", F_ORDERABLE, "the largest of the values"),
+    SCALAR_F("least(E...) -> E", F_ORDERABLE, "the smallest of the values"),
+
+    /* strings */
+    SCALAR("length(varchar(x)) -> bigint", "count of code points of the given string"),
+    SCALAR("length(char(x)) -> bigint", "count of code points of the given string"),
+    SCALAR("lower(varchar(x)) -> varchar(x)", "converts the string to lower case"),
+    SCALAR("lower(char(x)) -> char(x)", "converts the string to lower case"),
+    SCALAR("upper(varchar(x)) -> varchar(x)", "converts the string to upper case"),
+    SCALAR("upper(char(x)) -> char(x)", "converts the string to upper case"),
+    SCALAR("substr(varchar(x), bigint) -> varchar(x)", "suffix starting at the given index"),
+    SCALAR("substr(varchar(x), bigint, bigint) -> varchar(x)", "substring of the given length starting at an index"),
+    SCALAR("substring(varchar(x), bigint) -> varchar(x)", "suffix starting at the given index"),
+    SCALAR("substring(varchar(x), bigint, bigint) -> varchar(x)", "substring of the given length starting at an index"),
+    SCALAR_R("concat(varchar(x)...) -> varchar", R_CONCAT, "concatenates the given strings"),
+    SCALAR("trim(varchar(x)) -> varchar(x)", "removes whitespace from the beginning and end of a string"),
+    SCALAR("ltrim(varchar(x)) -> varchar(x)", "removes whitespace from the beginning of a string"),
+    SCALAR("rtrim(varchar(x)) -> varchar(x)", "removes whitespace from the end of a string"),
+    SCALAR("reverse(varchar(x)) -> varchar(x)", "reverse all code points in a given string"),
+    SCALAR("replace(varchar(x), varchar(y)) -> varchar(x)", "removes all instances of search from string"),
+    SCALAR("replace(varchar(x), varchar(y), varchar(z)) -> varchar", "replaces all instances of search with replace"),
+    SCALAR("strpos(varchar(x), varchar(y)) -> bigint", "position of the first instance of substring"),
+    SCALAR("starts_with(varchar(x), varchar(y)) -> boolean", "whether the string starts with the prefix"),
+    SCALAR("lpad(varchar(x), bigint, varchar(y)) -> varchar", "pads a string on the left"),
+    SCALAR("rpad(varchar(x), bigint, varchar(y)) -> varchar", "pads a string on the right"),
+
+    /* dates */
+    DATE_FIELD("year", "year of the given date"),
+    DATE_FIELD("quarter", "quarter of the year of the given date"),
+    DATE_FIELD("month", "month of the year of the given date"),
+    DATE_FIELD("week", "week of the year of the given date"),
+    DATE_FIELD("week_of_year", "week of the year of the given date"),
+    DATE_FIELD("day", "day of the month of the given date"),
+    DATE_FIELD("day_of_month", "day of the month of the given date"),
+    DATE_FIELD("day_of_week", "day of the week of the given date"),
+    DATE_FIELD("dow", "day of the week of the given date"),
+    DATE_FIELD("day_of_year", "day of the year of the given date"),
+    DATE_FIELD("doy", "day of the year of the given date"),
+    DATE_FIELD("year_of_week", "year of the ISO week of the given date"),
+    DATE_FIELD("yow", "year of the ISO week of the given date"),
+    SCALAR("hour(timestamp(p)) -> bigint", "hour of the day of the given timestamp"),
+    SCALAR("minute(timestamp(p)) -> bigint", "minute of the hour of the given timestamp"),
+    SCALAR("second(timestamp(p)) -> bigint", "second of the minute of the given timestamp"),
+    SCALAR("last_day_of_month(date) -> date", "last day of the month of the given date"),
+    SCALAR("date_trunc(varchar(x), date) -> date", "truncate to the given unit"),
+    SCALAR("date_add(varchar(x), bigint, date) -> date", "add the specified amount of units to a date"),
+    SCALAR("date_diff(varchar(x), date, date) -> bigint", "difference of the given dates in the given unit"),
+
+    /* aggregates */
+    AGG("count() -> bigint", "bigint", "counts the rows"),
+    AGG("count(T) -> bigint", "bigint", "counts the non-null values"),
+    AGG("count_if(boolean) -> bigint", "bigint", "counts the true values"),
+    AGG("sum(tinyint) -> bigint", "bigint", "sum of the values"),
+    AGG("sum(smallint) -> bigint", "bigint", "sum of the values"),
+    AGG("sum(integer) -> bigint", "bigint", "sum of the values"),
+    AGG("sum(bigint) -> bigint", "bigint", "sum of the values"),
+    AGG("sum(real) -> real", "double", "sum of the values"),
+    AGG("sum(double) -> double", "double", "sum of the values"),
+    AGG_F("sum(decimal(p,s)) -> decimal(38,s)", 0, R_DECIMAL_SUM, NULL, "sum of the values"),
+    AGG("sum(interval day to second) -> interval day to second", NULL, "sum of the values"),
+    AGG("sum(interval year to month) -> interval year to month", NULL, "sum of the values"),
+    AGG("avg(tinyint) -> double", "varbinary", "average of the values"),
+    AGG("avg(smallint) -> double", "varbinary", "average of the values"),
+    AGG("avg(integer) -> double", "varbinary", "average of the values"),
+    AGG("avg(bigint) -> double", "varbinary", "average of the values"),
+    AGG("avg(real) -> real", "varbinary", "average of the values"),
+    AGG("avg(double) -> double", "varbinary", "average of the values"),
+    AGG("avg(decimal(p,s)) -> decimal(p,s)", "varbinary", "average of the values"),
+    AGG_F("min(E) -> E", F_ORDERABLE, R_TOKEN, NULL, "minimum of the values"),
+    AGG_F("max(E) -> E", F_ORDERABLE, R_TOKEN, NULL, "maximum of the values"),
+    AGG("arbitrary(T) -> T", NULL, "an arbitrary non-null value"),
+    AGG("any_value(T) -> T", NULL, "an arbitrary non-null value"),
+    AGG("bool_and(boolean) -> boolean", NULL, "whether all values are true"),
+    AGG("every(boolean) -> boolean", NULL, "whether all values are true"),
+    AGG("bool_or(boolean) -> boolean", NULL, "whether any value is true"),
+    AGG("stddev(double) -> double", "varbinary", "sample standard deviation"),
+    AGG("stddev_samp(double) -> double", "varbinary", "sample standard deviation"),
+    AGG("stddev_pop(double) -> double", "varbinary", "population standard deviation"),
+    AGG("variance(double) -> double", "varbinary", "sample variance"),
+    AGG("var_samp(double) -> double", "varbinary", "sample variance"),
+    AGG("var_pop(double) -> double", "varbinary", "population variance"),
+};
+
+enum { DECL_COUNT = sizeof declarations / sizeof declarations[0], MAX_PARAMS = 8, TOKEN_MAX = 40 };
+
+typedef enum token_class {
+    TOKEN_CONCRETE,
+    TOKEN_BASE,       /* varchar(x), decimal(p,s): any type of `kind` */
+    TOKEN_VARIABLE,   /* T, E */
+} token_class;
+
+typedef struct param_token {
+    token_class cls;
+    sql_type type;    /* concrete type, or the base kind in type.kind */
+    char text[TOKEN_MAX];
+} param_token;
+
+typedef struct function_def {
+    function_entry entry;
+    const function_decl *decl;
+    int param_count;
+    bool variadic;
+    param_token params[MAX_PARAMS];
+    param_token ret;
+    bool has_intermediate;
+    sql_type intermediate;
+    char name[48];
+} function_def;
+
+static function_def definitions[DECL_COUNT];
+static pthread_once_t registry_once = PTHREAD_ONCE_INIT;
+
+static void parse_token(const char *text, size_t length, param_token *t)
+{
+    if (length >= TOKEN_MAX)
+        length = TOKEN_MAX - 1;
+    memcpy(t->text, text, length);
+    t->text[length] = '\0';
+    if (length <= 2 && text[0] >= 'A' && text[0] <= 'Z') {
+        t->cls = TOKEN_VARIABLE;
+        t->type = type_make(TYPE_UNKNOWN);
+        return;
+    }
+    if (type_parse(t->text, &t->type)) {
+        t->cls = TOKEN_CONCRETE;
+        return;
+    }
+    /* a parametric base with variables: "varchar(x)", "decimal(p,s)" */
+    static const struct {
+        const char *prefix;
+        type_kind kind;
+    } bases[] = {{"varchar(", TYPE_VARCHAR}, {"char(", TYPE_CHAR}, {"decimal(", TYPE_DECIMAL},
+                 {"timestamp(", TYPE_TIMESTAMP}, {"time(", TYPE_TIME}};
+    for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
+        if (strncmp(t->text, bases[i].prefix, strlen(bases[i].prefix)) == 0) {
+            t->cls = TOKEN_BASE;
+            t->type = type_make(bases[i].kind);
+            return;
+        }
+    }
+    t->cls = TOKEN_VARIABLE; /* unreachable with the table above */
+}
+
+/* Splits "name(a, b...) -> r" into its parts. Parameters are separated by
+ * ", " at depth 0. */
+static void parse_declaration(const function_decl *decl, function_def *def)
+{
+    const char *s = decl->signature;
+    const char *open = strchr(s, '(');
+    size_t name_length = (size_t)(open - s);
+    memcpy(def->name, s, name_length);
+    def->name[name_length] = '\0';
+    const char *arrow = strstr(s, " -> ");
+    const char *close = arrow - 1; /* the ')' before the arrow */
+    const char *p = open + 1;
+    int depth = 0;
+    const char *start = p;
+    for (; p <= close; p++) {
+        if (p < close && *p == '(')
+            depth++;
+        else if (p < close && *p == ')')
+            depth--;
+        else if ((p == close || (*p == ',' && depth == 0)) && p > start) {
+            const char *end = p;
+            if (end - start > 3 && strncmp(end - 3, "...", 3) == 0) {
+                def->variadic = true;
+                end -= 3;
+            }
+            parse_token(start, (size_t)(end - start), &def->params[def->param_count++]);
+            start = p + 1;
+            while (*start == ' ')
+                start++;
+        }
+    }
+    parse_token(arrow + 4, strlen(arrow + 4), &def->ret);
+    if (decl->intermediate) {
+        def->has_intermediate = type_parse(decl->intermediate, &def->intermediate);
+        if (!def->has_intermediate) {
+            param_token t;
+            parse_token(decl->intermediate, strlen(decl->intermediate), &t);
+            def->intermediate = type_make(TYPE_UNKNOWN);
+        }
+    }
+}
+
+static void registry_init(void)
+{
+    for (int i = 0; i < DECL_COUNT; i++) {
+        function_def *def = &definitions[i];
+        def->decl = &declarations[i];
+        parse_declaration(def->decl, def);
+        def->entry.id = i;
+        def->entry.name = def->name;
+        def->entry.kind = def->decl->kind;
+        def->entry.signature = def->decl->signature;
+        def->entry.description = def->decl->description;
+        def->entry.deterministic = !(def->decl->flags & F_NONDETERMINISTIC);
+        def->entry.null_on_null = !(def->decl->flags & F_NOT_NULL_ON_NULL);
+    }
+}
+
+static void registry_ready(void)
+{
+    pthread_once(&registry_once, registry_init);
+}
+
+int function_count(void)
+{
+    return DECL_COUNT;
+}
+
+const function_entry *function_at(int id)
+{
+    registry_ready();
+    if (id < 0 || id >= DECL_COUNT)
+        return NULL;
+    return &definitions[id].entry;
+}
+
+const function_entry *function_find(const char *name, function_kind kind)
+{
+    registry_ready();
+    for (int i = 0; i < DECL_COUNT; i++)
+        if (definitions[i].entry.kind == kind && strcmp(definitions[i].name, name) == 0)
+            return &definitions[i].entry;
+    return NULL;
+}
+
+void function_set_implementation(int id, const void *implementation)
+{
+    registry_ready();
+    if (id >= 0 && id < DECL_COUNT)
+        definitions[id].entry.implementation = implementation;
+}
+
+/* ---- binding ------------------------------------------------------------ */
+
+static const param_token *param_at(const function_def *def, int i)
+{
+    return &def->params[i < def->param_count ? i : def->param_count - 1];
+}
+
+static int min_int(int a, int b) { return a < b ? a : b; }
+static int max_int(int a, int b) { return a > b ? a : b; }
+
+static bool apply_rule(const function_def *def, const sql_type *args, int n, sql_type *out)
+{
+    switch (def->decl->rule) {
+    case R_TOKEN:
+        return false;
+    case R_DECIMAL_ADD: {
+        int p1 = args[0].precision, s1 = args[0].scale, p2 = args[1].precision, s2 = args[1].scale;
+        int s = max_int(s1, s2);
+        *out = type_decimal(min_int(38, 1 + s + max_int(p1 - s1, p2 - s2)), s);
+        return true;
+    }
+    case R_DECIMAL_MULTIPLY:
+        *out = type_decimal(min_int(38, args[0].precision + args[1].precision),
+                            args[0].scale + args[1].scale);
+        return true;
+    case R_DECIMAL_DIVIDE: {
+        int p1 = args[0].precision, s1 = args[0].scale, s2 = args[1].scale;
+        *out = type_decimal(min_int(38, p1 + s2 + max_int(0, s2 - s1)), max_int(s1, s2));
+        return true;
+    }
+    case R_DECIMAL_MODULUS: {
+        int p1 = args[0].precision, s1 = args[0].scale, p2 = args[1].precision, s2 = args[1].scale;
+        *out = type_decimal(min_int(38, min_int(p2 - s2, p1 - s1) + max_int(s1, s2)), max_int(s1, s2));
+        return true;
+    }
+    case R_DECIMAL_ROUND: {
+        int p = args[0].precision, s = args[0].scale;
+        *out = type_decimal(max_int(1, p - s + min_int(s, 1)), 0);
+        return true;
+    }
+    case R_DECIMAL_ROUND_N:
+        *out = type_decimal(min_int(38, args[0].precision + 1), args[0].scale);
+        return true;
+    case R_DECIMAL_SUM:
+        *out = type_decimal(38, args[0].scale);
+        return true;
+    case R_CONCAT: {
+        int64_t total = 0;
+        for (int i = 0; i < n; i++) {
+            if (args[i].length == VARCHAR_UNBOUNDED) {
+                *out = type_varchar(VARCHAR_UNBOUNDED);
+                return true;
+            }
+            total += args[i].length;
+        }
+        *out = total > 2147483646 ? type_varchar(VARCHAR_UNBOUNDED) : type_varchar((int32_t)total);
+        return true;
+    }
+    }
+    return false;
+}
+
+/* Binds `def` to the argument types: fills param types and counts the
+ * coercions. False when the overload does not apply. */
+static bool bind(const function_def *def, int n, const sql_type *args, sql_type *bound,
+                 sql_type *ret, sql_type *intermediate, int *cost)
+{
+    if (n > 16 || (def->variadic ? n < def->param_count : n != def->param_count))
+        return false;
+    if (def->variadic && n < 1)
+        return false;
+    /* the type each argument binds to on its own */
+    for (int i = 0; i < n; i++) {
+        const param_token *t = param_at(def, i);
+        switch (t->cls) {
+        case TOKEN_CONCRETE:
+            if (!type_can_coerce(args[i], t->type))
+                return false;
+            bound[i] = t->type;
+            break;
+        case TOKEN_BASE:
+            if (!type_coerce_base(args[i], t->type.kind, &bound[i]))
+                return false;
+            break;
+        case TOKEN_VARIABLE:
+            bound[i] = args[i];
+            break;
+        }
+    }
+    /* unify positions that share a token (type variables; repeated
+     * parametric tokens in a fixed parameter list) */
+    for (int i = 0; i < n; i++) {
+        const param_token *t = param_at(def, i);
+        if (t->cls == TOKEN_CONCRETE)
+            continue;
+        bool shared = t->cls == TOKEN_VARIABLE;
+        for (int j = 0; j < def->param_count && !shared; j++)
+            shared = &def->params[j] != t && strcmp(def->params[j].text, t->text) == 0;
+        if (!shared)
+            continue;
+        sql_type super = bound[i];
+        for (int j = 0; j < n; j++) {
+            if (j == i || strcmp(param_at(def, j)->text, t->text) != 0)
+                continue;
+            if (!type_common_super_type(super, bound[j], &super))
+                return false;
+        }
+        bound[i] = super;
+        if (t->cls == TOKEN_VARIABLE) {
+            if ((def->decl->flags & F_ORDERABLE) && !type_is_orderable(super))
+                return false;
+            if ((def->decl->flags & F_COMPARABLE) && !type_is_comparable(super))
+                return false;
+        }
+    }
+    *cost = 0;
+    for (int i = 0; i < n; i++)
+        if (!type_equal(bound[i], args[i]))
+            (*cost)++;
+    /* the result type */
+    if (!apply_rule(def, bound, n, ret)) {
+        const param_token *r = &def->ret;
+        bool found = false;
+        if (r->cls != TOKEN_CONCRETE) {
+            for (int i = 0; i < n && !found; i++) {
+                if (strcmp(param_at(def, i)->text, r->text) == 0) {
+                    *ret = bound[i];
+                    found = true;
+                }
+            }
+        } else {
+            *ret = r->type;
+            found = true;
+        }
+        if (!found)
+            *ret = r->type;
+    }
+    if (def->entry.kind == FUNCTION_AGGREGATE)
+        *intermediate = def->has_intermediate ? def->intermediate : *ret;
+    return true;
+}
+
+static void format_types(const sql_type *types, int n, char *out, size_t size)
+{
+    size_t length = 0;
+    out[0] = '\0';
+    for (int i = 0; i < n && length < size; i++) {
+        if (i > 0)
+            length += (size_t)snprintf(out + length, size - length, ", ");
+        if (length < size)
+            length += type_format(types[i], false, out + length, size - length);
+    }
+}
+
+static void set_not_found(const char *name, int n, const sql_type *args, shoal_error *error)
+{
+    char types[512];
+    format_types(args, n, types, sizeof types);
+    static const struct {
+        const char *name, *symbol;
+    } operators[] = {{"$add", "+"},          {"$subtract", "-"}, {"$multiply", "*"},
+                     {"$divide", "/"},       {"$modulus", "%"},  {"$equal", "="},
+                     {"$not_equal", "<>"},   {"$less_than", "<"}, {"$less_than_or_equal", "<="},
+                     {"$greater_than", ">"}, {"$greater_than_or_equal", ">="}};
+    for (size_t i = 0; i < sizeof operators / sizeof operators[0]; i++) {
+        if (strcmp(operators[i].name, name) == 0 && n == 2) {
+            char left[256], right[256];
+            type_format(args[0], false, left, sizeof left);
+            type_format(args[1], false, right, sizeof right);
+            error_set(error, ERR_OPERATOR_NOT_FOUND, "Cannot apply operator: %s %s %s", left,
+                      operators[i].symbol, right);
+            return;
+        }
+    }
+    if (strcmp(name, "$negate") == 0) {
+        error_set(error, ERR_OPERATOR_NOT_FOUND, "Cannot negate %s", types);
+        return;
+    }
+    /* "Expected: length(varchar(x)), length(char(x))" */
+    char expected[ERROR_MESSAGE_MAX];
+    size_t length = 0;
+    expected[0] = '\0';
+    for (int i = 0; i < DECL_COUNT; i++) {
+        const function_def *def = &definitions[i];
+        if (strcmp(def->name, name) != 0)
+            continue;
+        const char *arrow = strstr(def->decl->signature, " -> ");
+        int sig_length = (int)(arrow - def->decl->signature);
+        const char *constraint = "";
+        if (def->decl->flags & F_ORDERABLE)
+            constraint = def->params[0].text[0] == 'E' ? " E:orderable" : " T:orderable";
+        else if (def->decl->flags & F_COMPARABLE)
+            constraint = " T:comparable";
+        if (length < sizeof expected)
+            length += (size_t)snprintf(expected + length, sizeof expected - length, "%s%.*s%s",
+                                       length ? ", " : "", sig_length, def->decl->signature,
+                                       constraint);
+    }
+    error_set(error, ERR_FUNCTION_NOT_FOUND, "Unexpected parameters (%s) for function %s. Expected: %s",
+              types, name, expected);
+}
+
+static bool more_specific(const sql_type *a, const sql_type *b, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (!type_can_coerce(a[i], b[i]))
+            return false;
+    return true;
+}
+
+static void fill_resolved(const function_def *def, int n, const sql_type *bound, sql_type ret,
+                          sql_type intermediate, resolved_function *out)
+{
+    memset(out, 0, sizeof *out);
+    out->function = &def->entry;
+    out->arg_count = n;
+    memcpy(out->arg_types, bound, sizeof(sql_type) * (size_t)n);
+    out->return_type = ret;
+    out->intermediate_type = def->entry.kind == FUNCTION_AGGREGATE ? intermediate : type_make(TYPE_UNKNOWN);
+}
+
+bool function_resolve(const char *name, int arg_count, const sql_type *arg_types,
+                      resolved_function *out, shoal_error *error)
+{
+    registry_ready();
+    const function_def *best = NULL;
+    int best_cost = 1 << 30;
+    sql_type best_bound[16], best_ret = {0}, best_intermediate = {0};
+    bool known = false;
+    for (int i = 0; i < DECL_COUNT; i++) {
+        const function_def *def = &definitions[i];
+        if (strcmp(def->name, name) != 0)
+            continue;
+        known = true;
+        sql_type bound[16], ret, intermediate = type_make(TYPE_UNKNOWN);
+        int cost;
+        if (!bind(def, arg_count, arg_types, bound, &ret, &intermediate, &cost))
+            continue;
+        bool better = cost < best_cost;
+        if (cost == best_cost && best && more_specific(bound, best_bound, arg_count) &&
+            !more_specific(best_bound, bound, arg_count))
+            better = true;
+        if (better) {
+            best = def;
+            best_cost = cost;
+            memcpy(best_bound, bound, sizeof(sql_type) * (size_t)arg_count);
+            best_ret = ret;
+            best_intermediate = intermediate;
+        }
+    }
+    if (!known)
+        return error_set(error, ERR_FUNCTION_NOT_FOUND, "Function '%s' not registered", name);
+    if (!best) {
+        set_not_found(name, arg_count, arg_types, error);
+        return false;
+    }
+    fill_resolved(best, arg_count, best_bound, best_ret, best_intermediate, out);
+    return true;
+}
+
+bool function_bind(const function_entry *function, int arg_count, const sql_type *arg_types,
+                   resolved_function *out, shoal_error *error)
+{
+    registry_ready();
+    if (!function || function->id < 0 || function->id >= DECL_COUNT ||
+        &definitions[function->id].entry != function)
+        return error_set(error, ERR_FUNCTION_NOT_FOUND, "Function not registered");
+    const function_def *def = &definitions[function->id];
+    sql_type bound[16], ret, intermediate = type_make(TYPE_UNKNOWN);
+    int cost;
+    if (!bind(def, arg_count, arg_types, bound, &ret, &intermediate, &cost)) {
+        set_not_found(def->name, arg_count, arg_types, error);
+        return false;
+    }
+    fill_resolved(def, arg_count, bound, ret, intermediate, out);
+    return true;
+}
