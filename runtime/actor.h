@@ -29,6 +29,7 @@
 #ifndef SHOAL_RUNTIME_ACTOR_H
 #define SHOAL_RUNTIME_ACTOR_H
 
+#include "runtime/errors.h"
 #include "runtime/message.h"
 #include "runtime/runtime.h"
 
