@@ -1,0 +1,36 @@
+/*
+ * analyzer.h — from a parsed query to a logical plan (plan.h): names are
+ * resolved against the catalogs, types are checked and coerced, functions
+ * resolved, aggregates and GROUP BY checked, and subqueries (scalar, IN,
+ * EXISTS, correlated or not) decorrelated into joins and semi-joins.
+ *
+ * Errors carry Trino's names and the position of the offending SQL
+ * (COLUMN_NOT_FOUND, TABLE_NOT_FOUND, TYPE_MISMATCH, FUNCTION_NOT_FOUND,
+ * EXPRESSION_NOT_AGGREGATE, ...).
+ *
+ * The analyser reaches catalogs through a callback, so this layer needs only
+ * the connector contract (connectors/spi), not the catalog registry.
+ */
+#ifndef SHOAL_SQL_ANALYZER_H
+#define SHOAL_SQL_ANALYZER_H
+
+#include "connectors/spi/connector.h"
+#include "connectors/spi/error.h"
+#include "sql/ast.h"
+#include "sql/plan.h"
+
+typedef struct analyzer_context {
+    const char *catalog;      /* session catalog, or NULL */
+    const char *schema;       /* session schema, or NULL */
+    const char *user;
+    /* The connector behind a catalog name, or NULL when there is no such catalog. */
+    connector *(*find_catalog)(void *lookup_context, const char *catalog_name);
+    void *lookup_context;
+} analyzer_context;
+
+/* Plans a QUERY node. The root is a PLAN_OUTPUT whose columns carry the
+ * names the client sees. NULL with *error set on failure. */
+plan_node *analyze_query(const ast_node *query, const analyzer_context *context,
+                         shoal_error *error);
+
+#endif
