@@ -56,12 +56,6 @@ typedef enum join_distribution {
     JOIN_DISTRIBUTION_PARTITIONED
 } join_distribution;
 
-typedef enum aggregation_step {
-    AGGREGATION_SINGLE,
-    AGGREGATION_PARTIAL,
-    AGGREGATION_FINAL
-} aggregation_step;
-
 typedef enum exchange_kind {
     EXCHANGE_GATHER,
     EXCHANGE_REPARTITION,

@@ -26,6 +26,14 @@ typedef enum function_kind {
     FUNCTION_WINDOW
 } function_kind;
 
+/* Where an aggregation runs: all at once, or split into a partial step
+ * (per pipeline/node, emitting intermediate states) and a final step. */
+typedef enum aggregation_step {
+    AGGREGATION_SINGLE,
+    AGGREGATION_PARTIAL,
+    AGGREGATION_FINAL
+} aggregation_step;
+
 typedef struct function_entry {
     int id;                        /* index in the registry */
     const char *name;              /* lower case */
