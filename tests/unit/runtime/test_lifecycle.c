@@ -162,7 +162,10 @@ static const actor_behaviour requester_behaviour = {.name = "requester",
 static int quitter_receive(actor *self, message *m)
 {
     (void)m;
-    actor_exit(self, 0, NULL); /* stops after the first message; the rest bounce */
+    uint64_t until = clock_now_ns() + 50 * CLOCK_NS_PER_MS;
+    while (clock_now_ns() < until) /* busy: the requests queue up meanwhile */
+        ;
+    actor_exit(self, 0, NULL); /* stops after this message; the queued ones bounce */
     return 0;
 }
 
@@ -174,13 +177,16 @@ Test(lifecycle, pending_requests_bounce_when_receiver_stops)
     actor *req = actor_spawn(rt, &requester_behaviour, NULL);
     actor *q = actor_spawn(rt, &quitter_behaviour, NULL);
     cr_assert_eq(runtime_wait_idle(rt, 5000), 0);
-    /* queue 10 requests before q can run: the first stops it */
+    /* the first message keeps q busy for 50 ms, then stops it */
+    actor_send(q, message_alloc(sizeof(message), MSG_WORK));
+    test_sleep_ms(5);
     int sent = 0;
     for (int i = 0; i < 10; i++)
         if (actor_request(q, message_alloc(sizeof(message), MSG_WORK), req) == 0)
             sent++;
     cr_assert_eq(runtime_wait_idle(rt, 5000), 0);
-    cr_expect_eq(atomic_load(&bounced), sent - 1, "all but the first bounce (%d sent)", sent);
+    cr_expect_eq(sent, 10);
+    cr_expect_eq(atomic_load(&bounced), sent, "every queued request bounced");
     cr_expect_eq(atomic_load(&bounce_code), SHOAL_ESTOPPED);
     actor_unref(req);
     actor_unref(q);
