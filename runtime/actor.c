@@ -69,36 +69,72 @@ void actor_ref(actor *a)
     atomic_fetch_add_explicit(&a->refs, 1, memory_order_relaxed);
 }
 
-static void actor_registry_add(actor *a, scheduler *s)
+static void actor_list_insert(actor **head, actor *a)
 {
-    a->reg_sched = s;
-    pthread_mutex_lock(&s->registry_lock);
     a->reg_prev = NULL;
-    a->reg_next = s->registry;
-    if (s->registry)
-        s->registry->reg_prev = a;
-    s->registry = a;
-    pthread_mutex_unlock(&s->registry_lock);
+    a->reg_next = *head;
+    if (*head)
+        (*head)->reg_prev = a;
+    *head = a;
 }
 
-static void actor_registry_remove(actor *a)
+static void actor_list_remove(actor **head, actor *a)
 {
-    scheduler *s = a->reg_sched;
-    pthread_mutex_lock(&s->registry_lock);
     if (a->reg_prev)
         a->reg_prev->reg_next = a->reg_next;
     else
-        s->registry = a->reg_next;
+        *head = a->reg_next;
     if (a->reg_next)
         a->reg_next->reg_prev = a->reg_prev;
-    pthread_mutex_unlock(&s->registry_lock);
 }
 
-static void actor_free(actor *a)
+/* The registry lets shutdown find every actor. Actors spawned on a scheduler
+ * thread join that scheduler's list, touched only by its thread (no lock on
+ * the spawn path); the rest join a mutex-guarded runtime list. */
+static void actor_registry_add(actor *a, scheduler *s)
 {
-    actor_registry_remove(a);
+    a->reg_sched = s;
+    if (s != NULL) {
+        actor_list_insert(&s->registry, a);
+        return;
+    }
+    pthread_mutex_lock(&a->rt->foreign_lock);
+    actor_list_insert(&a->rt->foreign_registry, a);
+    pthread_mutex_unlock(&a->rt->foreign_lock);
+}
+
+static void actor_free_now(actor *a)
+{
     free(a->exit_reason);
     free(a);
+}
+
+/* Last reference gone: unlink and free, on the registry owner's thread. */
+static void actor_free(actor *a)
+{
+    scheduler *owner = a->reg_sched;
+    if (owner == NULL) {
+        pthread_mutex_lock(&a->rt->foreign_lock);
+        actor_list_remove(&a->rt->foreign_registry, a);
+        pthread_mutex_unlock(&a->rt->foreign_lock);
+        actor_free_now(a);
+    } else if (owner == scheduler_current()) {
+        actor_list_remove(&owner->registry, a);
+        actor_free_now(a);
+    } else {
+        /* run_link is free: an actor with no reference is in no run queue. */
+        inject_queue_push(&owner->garbage, &a->run_link);
+    }
+}
+
+void actor_collect_garbage(scheduler *s)
+{
+    run_link *l;
+    while ((l = inject_queue_pop(&s->garbage)) != NULL) {
+        actor *a = (actor *)((char *)l - offsetof(actor, run_link));
+        actor_list_remove(&s->registry, a);
+        actor_free_now(a);
+    }
 }
 
 void actor_unref(actor *a)
@@ -156,8 +192,8 @@ actor *actor_spawn_err(runtime *rt, const actor_behaviour *b, const actor_option
         return NULL;
     }
     scheduler *s = scheduler_current();
-    if (s == NULL || s->rt != rt)
-        s = rt->scheds[0];
+    if (s != NULL && s->rt != rt)
+        s = NULL;
     mailbox_init(&a->mailbox);
     message_init_embedded(&a->wake_msg, MESSAGE_TYPE_WAKE);
     a->rt = rt;
@@ -170,7 +206,7 @@ actor *actor_spawn_err(runtime *rt, const actor_behaviour *b, const actor_option
     a->id = actor_next_id(rt, scheduler_current());
     atomic_store_explicit(&a->refs, 2, memory_order_relaxed);
     actor_registry_add(a, s);
-    atomic_fetch_add_explicit(&s->spawned, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&(s ? s : rt->scheds[0])->spawned, 1, memory_order_relaxed);
     if (o->monitor != NULL) {
         actor_add_monitor(o->monitor, a, o->link);
         if (o->link)
@@ -704,6 +740,5 @@ void actor_teardown_stop(actor *a)
 
 void actor_teardown_free(actor *a)
 {
-    free(a->exit_reason);
-    free(a);
+    actor_free_now(a);
 }

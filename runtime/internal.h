@@ -56,6 +56,9 @@ void poller_wake(poller *p);
 struct scheduler {
     run_ring ring;
     inject_queue inject;
+    _Atomic(actor *) next_slot;    /* LIFO slot: the actor most recently made
+                                      runnable by this core's turns runs next */
+    uint32_t slot_runs;            /* owner: consecutive picks from the slot */
     runtime *rt;
     int index;
     pthread_t thread;
@@ -75,8 +78,9 @@ struct scheduler {
     poller poller;
     timer_heap timers;
 
-    pthread_mutex_t registry_lock; /* every actor spawned here, for shutdown */
-    actor *registry;
+    actor *registry;               /* owner only: every actor spawned by this core */
+    inject_queue garbage;          /* actors whose last reference dropped elsewhere:
+                                      the owner unlinks and frees them */
 
     /* ticker-owned: stall detector state */
     uint64_t tick_turns, tick_since_ns;
@@ -118,6 +122,9 @@ struct runtime {
     _Atomic bool det_idle;
 
     helper_pool *helpers;
+
+    pthread_mutex_t foreign_lock;  /* actors spawned from non-scheduler threads */
+    actor *foreign_registry;
 };
 
 static inline bool runtime_is_tearing_down(runtime *rt)
@@ -175,7 +182,7 @@ struct actor {
     atomic_flag monitor_lock;
     bool monitors_closed;
     monitor_entry *monitors;
-    /* registry: guarded by the registry scheduler's lock */
+    /* registry: owned by reg_sched's thread, or rt->foreign_lock when NULL */
     actor *reg_prev, *reg_next;
     scheduler *reg_sched;
     message wake_msg;
@@ -190,5 +197,7 @@ bool actor_run_turn(scheduler *s, actor *a);
 void actor_teardown_drop_messages(actor *a);
 void actor_teardown_stop(actor *a);
 void actor_teardown_free(actor *a);
+/* Owner scheduler: frees the actors queued on its garbage queue. */
+void actor_collect_garbage(scheduler *s);
 
 #endif

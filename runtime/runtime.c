@@ -95,6 +95,7 @@ runtime *runtime_create(const runtime_config *cfg_in, int *err)
     rt->nsched = rt->cfg.threads;
     rt->det_rng = rt->cfg.seed;
     pthread_mutex_init(&rt->ticker_lock, NULL);
+    pthread_mutex_init(&rt->foreign_lock, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -294,20 +295,26 @@ int runtime_wait_idle(runtime *rt, uint32_t timeout_ms)
 
 /* ---- teardown ---- */
 
+static void runtime_for_each_in(actor *a, void (*fn)(actor *))
+{
+    while (a != NULL) {
+        actor *next = a->reg_next;
+        fn(a);
+        a = next;
+    }
+}
+
 static void runtime_for_each_actor(runtime *rt, void (*fn)(actor *))
 {
-    for (int i = 0; i < rt->nsched; i++) {
-        actor *a = rt->scheds[i]->registry;
-        while (a != NULL) {
-            actor *next = a->reg_next;
-            fn(a);
-            a = next;
-        }
-    }
+    for (int i = 0; i < rt->nsched; i++)
+        runtime_for_each_in(rt->scheds[i]->registry, fn);
+    runtime_for_each_in(rt->foreign_registry, fn);
 }
 
 static void runtime_teardown_actors(runtime *rt)
 {
+    for (int i = 0; i < rt->nsched; i++)
+        actor_collect_garbage(rt->scheds[i]);
     atomic_store_explicit(&rt->tearing_down, true, memory_order_seq_cst);
     runtime_for_each_actor(rt, actor_teardown_drop_messages);
     runtime_for_each_actor(rt, actor_teardown_stop);
@@ -315,6 +322,7 @@ static void runtime_teardown_actors(runtime *rt)
     runtime_for_each_actor(rt, actor_teardown_free);
     for (int i = 0; i < rt->nsched; i++)
         rt->scheds[i]->registry = NULL;
+    rt->foreign_registry = NULL;
 }
 
 int runtime_shutdown(runtime *rt, runtime_shutdown_mode mode, uint32_t timeout_ms)
@@ -345,6 +353,7 @@ void runtime_destroy(runtime *rt)
         helper_pool_destroy(rt->helpers);
     runtime_free_schedulers(rt);
     pthread_mutex_destroy(&rt->ticker_lock);
+    pthread_mutex_destroy(&rt->foreign_lock);
     pthread_cond_destroy(&rt->ticker_cond);
     free(rt);
 }

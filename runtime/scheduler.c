@@ -33,7 +33,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#define SCHED_SPIN_ROUNDS 200      /* steal attempts before parking */
+#define SCHED_SPIN_NS 50000        /* look for work this long before parking */
+#define SCHED_SLOT_MAX_RUNS 32     /* then the FIFO ring gets a turn */
 #define SCHED_POLL_EVERY_TURNS 64  /* timer/fd check period when busy */
 
 static log_subsystem sched_log = LOG_SUBSYSTEM_INIT("sched");
@@ -66,13 +67,11 @@ int scheduler_init(scheduler *s, runtime *rt, int index)
     s->rt = rt;
     s->index = index;
     s->rng = 0x9e3779b9u * (uint32_t)(index + 1);
-    pthread_mutex_init(&s->registry_lock, NULL);
+    inject_queue_init(&s->garbage);
     timer_heap_init(&s->timers);
     int rc = poller_init(&s->poller);
-    if (rc != 0) {
+    if (rc != 0)
         timer_heap_fini(&s->timers);
-        pthread_mutex_destroy(&s->registry_lock);
-    }
     return rc;
 }
 
@@ -80,12 +79,12 @@ void scheduler_fini(scheduler *s)
 {
     poller_fini(&s->poller);
     timer_heap_fini(&s->timers);
-    pthread_mutex_destroy(&s->registry_lock);
 }
 
 bool scheduler_has_work(scheduler *s)
 {
-    return run_ring_length(&s->ring) > 0 || !inject_queue_is_empty(&s->inject);
+    return atomic_load_explicit(&s->next_slot, memory_order_relaxed) != NULL ||
+           run_ring_length(&s->ring) > 0 || !inject_queue_is_empty(&s->inject);
 }
 
 void scheduler_wake(scheduler *s)
@@ -111,13 +110,25 @@ static void scheduler_wake_sibling(scheduler *s)
     }
 }
 
-static void scheduler_push_local(scheduler *s, actor *a)
+static void scheduler_push_ring(scheduler *s, actor *a)
 {
     if (!run_ring_push(&s->ring, &a->run_link))
         inject_queue_push(&s->inject, &a->run_link);
     /* seq_cst fence: the push must be visible before we look for sleepers. */
     atomic_thread_fence(memory_order_seq_cst);
     scheduler_wake_sibling(s);
+}
+
+/* Made runnable by a turn on this core (a send or a spawn): it takes the LIFO
+ * slot, like Tokio's, so a receiver runs right after its sender while the
+ * message is in cache and a spawn tree is walked depth first (a small live
+ * set). The slot's previous occupant moves to the ring, where thieves can
+ * take it. */
+static void scheduler_push_local(scheduler *s, actor *a)
+{
+    actor *old = atomic_exchange_explicit(&s->next_slot, a, memory_order_relaxed);
+    if (old != NULL)
+        scheduler_push_ring(s, old);
 }
 
 static void scheduler_inject(scheduler *target, actor *a)
@@ -150,6 +161,14 @@ static actor *scheduler_pop_inject(scheduler *s)
 
 static actor *scheduler_pop_local(scheduler *s)
 {
+    if (s->slot_runs < SCHED_SLOT_MAX_RUNS) {
+        actor *a = atomic_exchange_explicit(&s->next_slot, NULL, memory_order_relaxed);
+        if (a != NULL) {
+            s->slot_runs++;
+            return a;
+        }
+    }
+    s->slot_runs = 0;
     /* Alternate which queue goes first: both are FIFO, neither starves. */
     if (++s->inject_tick & 1) {
         actor *a = scheduler_pop_inject(s);
@@ -237,6 +256,8 @@ static void scheduler_park(scheduler *s)
 
 static actor *scheduler_find_work(scheduler *s)
 {
+    if (!inject_queue_is_empty(&s->garbage))
+        actor_collect_garbage(s);
     actor *a = scheduler_pop_local(s);
     if (a)
         return a;
@@ -270,7 +291,7 @@ static void scheduler_requeue(scheduler *s, actor *a)
     if (a->pinned >= 0 && a->pinned != s->index)
         scheduler_inject(s->rt->scheds[a->pinned], a);
     else
-        scheduler_push_local(s, a);
+        scheduler_push_ring(s, a);
 }
 
 static void scheduler_run_actor(scheduler *s, actor *a)
@@ -282,7 +303,7 @@ static void scheduler_run_actor(scheduler *s, actor *a)
         scheduler_end_turn(s);
         if (!again)
             return; /* `a` may be freed */
-        bool alone = run_ring_length(&s->ring) == 0 && inject_queue_is_empty(&s->inject) &&
+        bool alone = !scheduler_has_work(s) &&
                      (a->pinned < 0 || a->pinned == s->index) &&
                      !atomic_load_explicit(&rt->stopping, memory_order_relaxed);
         if (!alone) {
@@ -313,6 +334,7 @@ void *scheduler_thread_main(void *arg)
     if (rt->cfg.pin_threads)
         scheduler_set_affinity(s);
     log_debug(&sched_log, "scheduler %d started", s->index);
+    uint64_t idle_since = 0;
     uint32_t idle = 0;
     while (!atomic_load_explicit(&rt->stopping, memory_order_acquire)) {
         actor *a = scheduler_find_work(s);
@@ -321,8 +343,13 @@ void *scheduler_thread_main(void *arg)
             scheduler_run_actor(s, a);
             continue;
         }
-        if (++idle < SCHED_SPIN_ROUNDS) {
-            __builtin_ia32_pause();
+        if (idle++ == 0)
+            idle_since = clock_now_ns();
+        if (clock_now_ns() - idle_since < SCHED_SPIN_NS) {
+            /* Back off between attempts so a spinning thief does not keep
+             * pulling the victim's ring cache lines away from it. */
+            for (uint32_t i = 0; i < (idle < 8 ? idle : 8) * 8; i++)
+                __builtin_ia32_pause();
             continue;
         }
         idle = 0;
@@ -395,6 +422,7 @@ static void scheduler_det_wait(runtime *rt)
 static void scheduler_det_step(scheduler *s)
 {
     scheduler_enter_thread(s);
+    actor_collect_garbage(s);
     actor *a = scheduler_pop_local(s);
     if (a == NULL)
         a = scheduler_steal_ordered(s);

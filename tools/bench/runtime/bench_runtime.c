@@ -9,7 +9,7 @@
  *                       2 schedulers; total ms
  *   peak RSS            of the whole run; MiB
  *
- * Usage: bench_runtime [--json] [--quick]
+ * Usage: bench_runtime [--json] [--quick] [--skynet (only)]
  */
 #include "runtime/actor.h"
 #include "runtime/clock.h"
@@ -25,6 +25,7 @@
 #include <time.h>
 
 static bool quick;
+static bool only_skynet;
 
 static void sleep_ms(unsigned ms)
 {
@@ -341,10 +342,18 @@ int main(int argc, char **argv)
             json = true;
         else if (strcmp(argv[i], "--quick") == 0)
             quick = true;
+        else if (strcmp(argv[i], "--skynet") == 0)
+            only_skynet = true;
         else {
-            fprintf(stderr, "usage: %s [--json] [--quick]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--json] [--quick] [--skynet]\n", argv[0]);
             return 2;
         }
+    }
+    if (only_skynet) {
+        int64_t r;
+        double ms = bench_skynet(&r);
+        printf("skynet %.1f ms result %lld rss %.1f MiB\n", ms, (long long)r, peak_rss_mib());
+        return 0;
     }
     double resume_ns = bench_task_resume();
     double same_ns = bench_pingpong(1, false);
