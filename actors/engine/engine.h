@@ -1,0 +1,32 @@
+/*
+ * engine.h — one node's query engine in a process: the actor runtime, the
+ * catalogs, and statement execution. `shoal-server --execute` drives it
+ * directly; the REST coordinator drives it through the same calls.
+ */
+#ifndef SHOAL_ACTORS_ENGINE_H
+#define SHOAL_ACTORS_ENGINE_H
+
+#include <stdbool.h>
+
+#include "connectors/spi/catalog.h"
+#include "connectors/spi/error.h"
+#include "runtime/runtime.h"
+
+typedef struct engine engine;
+
+typedef struct engine_config {
+    int threads;                 /* 0: one per core */
+    const char *etc_dir;         /* NULL: a default `tpch` catalog only */
+} engine_config;
+
+engine *engine_create(const engine_config *config, shoal_error *error);
+void engine_destroy(engine *e);
+
+catalog_registry *engine_catalogs(engine *e);
+runtime *engine_runtime(engine *e);
+int engine_threads(const engine *e);
+
+/* Loads every etc/catalog/NAME.properties as catalog NAME. */
+bool engine_load_catalogs(engine *e, const char *catalog_dir, shoal_error *error);
+
+#endif

@@ -1,0 +1,284 @@
+/*
+ * execution.c — runs a local plan: one pipeline actor per driver, their
+ * completions counted here; the client fetches result pages from the output
+ * buffer (or, for writes, waits for the table writer and finishes the sink).
+ * The first failure cancels every other driver.
+ */
+#include "execution.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "actors/engine/local_planner.h"
+#include "actors/engine/output_buffer.h"
+#include "actors/engine/pipeline_actor.h"
+
+enum { OUTPUT_BUFFER_BYTES = 32 * 1024 * 1024 };
+
+struct execution {
+    engine *engine;
+    plan_node *plan;
+    local_plan *local;
+    output_buffer *output;
+    page_sink *sink;
+    bool sink_done;
+    uint64_t rows_written;
+
+    pthread_mutex_t lock;
+    pthread_cond_t drivers_done;
+    int drivers_running;
+    bool failed;
+    shoal_error error;
+    actor **actors;
+    int actor_count;
+    bool all_spawned;          /* actors[] is complete: failures may cancel the rest */
+};
+
+static void driver_done(void *context, const shoal_error *error)
+{
+    execution *x = context;
+    pthread_mutex_lock(&x->lock);
+    bool cancel_others = false;
+    if (error && !x->failed) {
+        x->failed = true;
+        x->error = *error;
+        cancel_others = true;
+    }
+    x->drivers_running--;
+    cancel_others = cancel_others && x->all_spawned;
+    pthread_cond_broadcast(&x->drivers_done);
+    pthread_mutex_unlock(&x->lock);
+    if (cancel_others) {
+        if (x->output)
+            output_buffer_abort(x->output);
+        for (int i = 0; i < x->actor_count; i++)
+            if (x->actors[i])
+                actor_stop(x->actors[i], SHOAL_ECANCELED);
+    }
+}
+
+static driver *make_driver(pipeline_spec *spec, shoal_error *error)
+{
+    operator *operators[64];
+    if (spec->factory_count > 64) {
+        error_set(error, ERR_NOT_SUPPORTED, "Pipeline is too long");
+        return NULL;
+    }
+    for (int i = 0; i < spec->factory_count; i++) {
+        operators[i] = spec->factories[i]->create(spec->factories[i], error);
+        if (!operators[i]) {
+            for (int j = 0; j < i; j++)
+                operators[j]->ops->close(operators[j]);
+            return NULL;
+        }
+    }
+    driver *d = driver_create(operators, spec->factory_count);
+    if (!d) {
+        for (int j = 0; j < spec->factory_count; j++)
+            operators[j]->ops->close(operators[j]);
+        error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+    }
+    return d;
+}
+
+static bool start_drivers(execution *x, shoal_error *error)
+{
+    int total = 0;
+    for (int i = 0; i < local_plan_pipeline_count(x->local); i++)
+        total += local_plan_pipeline(x->local, i)->driver_count;
+    x->actors = calloc((size_t)total + 1, sizeof *x->actors);
+    if (!x->actors)
+        return error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+    /* Every driver is made before any starts, so a failure leaves nothing running. */
+    driver **drivers = calloc((size_t)total + 1, sizeof *drivers);
+    int made = 0;
+    bool ok = drivers != NULL;
+    for (int i = 0; ok && i < local_plan_pipeline_count(x->local); i++) {
+        pipeline_spec *spec = local_plan_pipeline(x->local, i);
+        for (int d = 0; ok && d < spec->driver_count; d++) {
+            drivers[made] = make_driver(spec, error);
+            ok = drivers[made] != NULL;
+            made += ok;
+        }
+    }
+    if (!ok) {
+        for (int i = 0; i < made; i++)
+            driver_close(drivers[i]);
+        free(drivers);
+        return false;
+    }
+    pthread_mutex_lock(&x->lock);
+    x->drivers_running = made;
+    x->actor_count = made;
+    for (int i = 0; i < made; i++) {
+        x->actors[i] = pipeline_actor_spawn(engine_runtime(x->engine), drivers[i], driver_done, x);
+        if (!x->actors[i]) {
+            /* the driver was closed; count it as failed */
+            x->drivers_running--;
+            if (!x->failed) {
+                x->failed = true;
+                error_set(&x->error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Cannot start a pipeline");
+            }
+        }
+    }
+    x->all_spawned = true;
+    bool failed_early = x->failed;
+    pthread_mutex_unlock(&x->lock);
+    free(drivers);
+    if (failed_early) {
+        if (x->output)
+            output_buffer_abort(x->output);
+        for (int i = 0; i < x->actor_count; i++)
+            if (x->actors[i])
+                actor_stop(x->actors[i], SHOAL_ECANCELED);
+    }
+    return true;
+}
+
+execution *execution_start(engine *e, plan_node *plan, const execution_options *options,
+                           shoal_error *error)
+{
+    execution *x = calloc(1, sizeof *x);
+    if (!x) {
+        plan_free(plan);
+        error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+        return NULL;
+    }
+    x->engine = e;
+    x->plan = plan;
+    x->sink = options->sink;
+    pthread_mutex_init(&x->lock, NULL);
+    pthread_cond_init(&x->drivers_done, NULL);
+    error_clear(&x->error);
+    if (!x->sink)
+        x->output = output_buffer_create(OUTPUT_BUFFER_BYTES, 1);
+    local_planner_context context = {
+        .catalogs = engine_catalogs(e),
+        .threads = engine_threads(e),
+        .output = x->output,
+        .sink = x->sink,
+    };
+    x->local = local_planner_plan(plan, &context, error);
+    if (!x->local || !start_drivers(x, error)) {
+        execution_free(x);
+        return NULL;
+    }
+    return x;
+}
+
+/* Waits (bounded) until every driver has reported; true when they all have. */
+static bool wait_drivers(execution *x, int timeout_ms)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += timeout_ms / 1000;
+    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&x->lock);
+    while (x->drivers_running > 0) {
+        if (timeout_ms >= 0 && pthread_cond_timedwait(&x->drivers_done, &x->lock, &deadline) == ETIMEDOUT)
+            break;
+        if (timeout_ms < 0)
+            pthread_cond_wait(&x->drivers_done, &x->lock);
+    }
+    bool all = x->drivers_running == 0;
+    pthread_mutex_unlock(&x->lock);
+    return all;
+}
+
+static query_fetch_status failed(execution *x, shoal_error *error)
+{
+    pthread_mutex_lock(&x->lock);
+    *error = x->error;
+    pthread_mutex_unlock(&x->lock);
+    return QUERY_FETCH_FAILED;
+}
+
+static query_fetch_status fetch_write(execution *x, shoal_error *error, int timeout_ms)
+{
+    if (x->sink_done)
+        return QUERY_FETCH_DONE;
+    if (!wait_drivers(x, timeout_ms))
+        return QUERY_FETCH_WAITING;
+    page_sink *sink = x->sink;
+    x->sink = NULL;
+    if (x->failed) {
+        sink->ops->abort(sink);
+        return failed(x, error);
+    }
+    uint64_t rows = 0;
+    if (!sink->ops->finish(sink, &rows, error))
+        return QUERY_FETCH_FAILED;
+    x->rows_written = local_plan_rows_written(x->local);
+    x->sink_done = true;
+    return QUERY_FETCH_DONE;
+}
+
+query_fetch_status execution_fetch(execution *x, page **out, int timeout_ms, shoal_error *error)
+{
+    *out = NULL;
+    if (!x->output)
+        return fetch_write(x, error, timeout_ms);
+    switch (output_buffer_poll(x->output, out, timeout_ms)) {
+    case OUTPUT_PAGE:
+        return QUERY_FETCH_PAGE;
+    case OUTPUT_EMPTY:
+        return x->failed ? failed(x, error) : QUERY_FETCH_WAITING;
+    case OUTPUT_ABORTED:
+        wait_drivers(x, -1);
+        return failed(x, error);
+    case OUTPUT_FINISHED:
+        if (!wait_drivers(x, timeout_ms))
+            return QUERY_FETCH_WAITING;
+        return x->failed ? failed(x, error) : QUERY_FETCH_DONE;
+    }
+    return QUERY_FETCH_WAITING;
+}
+
+uint64_t execution_rows_written(const execution *x)
+{
+    return x->rows_written;
+}
+
+void execution_cancel(execution *x, error_code code, const char *message)
+{
+    pthread_mutex_lock(&x->lock);
+    if (!x->failed) {
+        x->failed = true;
+        error_set(&x->error, code, "%s", message);
+    }
+    pthread_mutex_unlock(&x->lock);
+    if (x->output)
+        output_buffer_abort(x->output);
+    for (int i = 0; i < x->actor_count; i++)
+        if (x->actors[i])
+            actor_stop(x->actors[i], SHOAL_ECANCELED);
+}
+
+void execution_free(execution *x)
+{
+    if (!x)
+        return;
+    if (!wait_drivers(x, 0)) {
+        execution_cancel(x, ERR_USER_CANCELED, "Query was canceled");
+        wait_drivers(x, -1);
+    }
+    for (int i = 0; i < x->actor_count; i++)
+        if (x->actors[i])
+            actor_unref(x->actors[i]);
+    free(x->actors);
+    if (x->sink)
+        x->sink->ops->abort(x->sink);
+    local_plan_free(x->local);
+    output_buffer_free(x->output);
+    plan_free(x->plan);
+    pthread_cond_destroy(&x->drivers_done);
+    pthread_mutex_destroy(&x->lock);
+    free(x);
+}

@@ -1,0 +1,33 @@
+/*
+ * execution.h — running an optimised plan on this node: the local planner
+ * turns it into pipelines of operators, each pipeline runs as pipeline
+ * actors on the runtime, and the root pipeline's pages are fetched by the
+ * client (or written into a page sink for INSERT / CREATE TABLE AS).
+ */
+#ifndef SHOAL_ACTORS_EXECUTION_H
+#define SHOAL_ACTORS_EXECUTION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "actors/engine/engine.h"
+#include "actors/engine/query.h"
+#include "connectors/spi/connector.h"
+#include "sql/plan.h"
+
+typedef struct execution execution;
+
+typedef struct execution_options {
+    page_sink *sink;          /* non-NULL: write the result rows here (taken over) */
+} execution_options;
+
+/* Starts executing `plan` (taken over). NULL with *error on failure. */
+execution *execution_start(engine *e, plan_node *plan, const execution_options *options,
+                           shoal_error *error);
+query_fetch_status execution_fetch(execution *x, page **out, int timeout_ms, shoal_error *error);
+/* Rows written into the sink (valid once fetch returned DONE). */
+uint64_t execution_rows_written(const execution *x);
+void execution_cancel(execution *x, error_code code, const char *message);
+void execution_free(execution *x);
+
+#endif

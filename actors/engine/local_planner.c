@@ -1,0 +1,662 @@
+/*
+ * local_planner.c — plan nodes to pipelines. Each visit returns the
+ * pipeline whose last factory produces the node's output; a node either
+ * appends its operator to its input's pipeline (filter, project, partial
+ * steps) or starts a new one (scans, values, join build sides).
+ */
+#include "local_planner.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "actors/engine/split_scan.h"
+#include "operators/aggregate_function.h"
+#include "operators/expression_program.h"
+#include "operators/op_enforce_single_row.h"
+#include "operators/op_filter_project.h"
+#include "operators/op_hash_aggregation.h"
+#include "operators/op_hash_build.h"
+#include "operators/op_limit.h"
+#include "operators/op_lookup_join.h"
+#include "operators/op_nested_loop_join.h"
+#include "operators/op_order_by.h"
+#include "operators/op_table_writer.h"
+#include "operators/op_top_n.h"
+#include "operators/op_values.h"
+
+typedef struct cleanup {
+    void (*fn)(void *);
+    void *arg;
+} cleanup;
+
+struct local_plan {
+    pipeline_spec **pipelines;
+    int pipeline_count;
+    int pipeline_capacity;
+    cleanup *cleanups;
+    int cleanup_count;
+    int cleanup_capacity;
+    _Atomic uint64_t rows_written;
+};
+
+typedef struct planner {
+    const local_planner_context *context;
+    local_plan *plan;
+    shoal_error *error;
+} planner;
+
+/* ---- bookkeeping --------------------------------------------------------------- */
+
+static bool add_cleanup(planner *p, void (*fn)(void *), void *arg)
+{
+    local_plan *lp = p->plan;
+    if (lp->cleanup_count == lp->cleanup_capacity) {
+        int capacity = lp->cleanup_capacity ? lp->cleanup_capacity * 2 : 16;
+        cleanup *grown = realloc(lp->cleanups, sizeof *grown * (size_t)capacity);
+        if (!grown) {
+            fn(arg);
+            return error_set(p->error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+        }
+        lp->cleanups = grown;
+        lp->cleanup_capacity = capacity;
+    }
+    lp->cleanups[lp->cleanup_count].fn = fn;
+    lp->cleanups[lp->cleanup_count].arg = arg;
+    lp->cleanup_count++;
+    return true;
+}
+
+static pipeline_spec *new_pipeline(planner *p, int driver_count)
+{
+    local_plan *lp = p->plan;
+    if (lp->pipeline_count == lp->pipeline_capacity) {
+        int capacity = lp->pipeline_capacity ? lp->pipeline_capacity * 2 : 8;
+        pipeline_spec **grown = realloc(lp->pipelines, sizeof *grown * (size_t)capacity);
+        if (!grown)
+            return NULL;
+        lp->pipelines = grown;
+        lp->pipeline_capacity = capacity;
+    }
+    pipeline_spec *spec = calloc(1, sizeof *spec);
+    if (!spec)
+        return NULL;
+    spec->driver_count = driver_count;
+    lp->pipelines[lp->pipeline_count++] = spec;
+    return spec;
+}
+
+static bool append_factory(planner *p, pipeline_spec *spec, operator_factory *f)
+{
+    if (!f)
+        return error_set(p->error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+    if (spec->factory_count == spec->factory_capacity) {
+        int capacity = spec->factory_capacity ? spec->factory_capacity * 2 : 8;
+        operator_factory **grown = realloc(spec->factories, sizeof *grown * (size_t)capacity);
+        if (!grown) {
+            f->destroy(f);
+            return error_set(p->error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+        }
+        spec->factories = grown;
+        spec->factory_capacity = capacity;
+    }
+    spec->factories[spec->factory_count++] = f;
+    return true;
+}
+
+static void free_factory(operator_factory *f)
+{
+    free(f);
+}
+
+/* ---- factories --------------------------------------------------------------------- */
+
+typedef struct scan_factory {
+    operator_factory base;
+    split_queue *queue;
+} scan_factory;
+
+static operator *create_scan(operator_factory *f, shoal_error *error)
+{
+    operator *op = split_scan_create(f->plan_node_id, ((scan_factory *)f)->queue);
+    if (!op)
+        error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+    return op;
+}
+
+typedef struct filter_project_factory {
+    operator_factory base;
+    const expr *filter;
+    const expr *const *projections;
+    int projection_count;
+} filter_project_factory;
+
+static operator *create_filter_project(operator_factory *f, shoal_error *error)
+{
+    filter_project_factory *fp = (filter_project_factory *)f;
+    return filter_project_create(f->plan_node_id, fp->filter, fp->projections, fp->projection_count, error);
+}
+
+typedef struct aggregation_factory {
+    operator_factory base;
+    hash_aggregation_config config;
+    int *key_channels;
+    sql_type *key_types;
+    aggregate_spec *aggregates;
+} aggregation_factory;
+
+static operator *create_aggregation(operator_factory *f, shoal_error *error)
+{
+    return hash_aggregation_create(f->plan_node_id, &((aggregation_factory *)f)->config, error);
+}
+
+static void destroy_aggregation(operator_factory *f)
+{
+    aggregation_factory *a = (aggregation_factory *)f;
+    free(a->key_channels);
+    free(a->key_types);
+    free(a->aggregates);
+    free(a);
+}
+
+typedef struct bridge_factory {
+    operator_factory base;
+    join_bridge *bridge;
+    lookup_join_config lookup;
+    nested_loop_join_config nested;
+    bool nested_loop;
+    bool build;               /* the build side's sink */
+    sql_type *probe_types;
+    int *probe_outputs;
+    int *build_outputs;
+} bridge_factory;
+
+static operator *create_bridge_operator(operator_factory *f, shoal_error *error)
+{
+    bridge_factory *b = (bridge_factory *)f;
+    if (b->build) {
+        operator *op = hash_build_create(f->plan_node_id, b->bridge);
+        if (!op)
+            error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+        return op;
+    }
+    if (b->nested_loop)
+        return nested_loop_join_create(f->plan_node_id, b->bridge, &b->nested, error);
+    return lookup_join_create(f->plan_node_id, b->bridge, &b->lookup, error);
+}
+
+static void destroy_bridge_factory(operator_factory *f)
+{
+    bridge_factory *b = (bridge_factory *)f;
+    join_bridge_unref(b->bridge);
+    free(b->probe_types);
+    free(b->probe_outputs);
+    free(b->build_outputs);
+    free(b);
+}
+
+typedef struct simple_factory {
+    operator_factory base;
+    int kind;
+    int64_t count, offset;
+    int column_count;
+    sql_type *types;
+    int key_count;
+    sort_key *keys;
+    page **pages;
+    int page_count;
+    output_buffer *output;
+    page_sink *sink;
+    _Atomic uint64_t *rows_written;
+} simple_factory;
+
+enum { SIMPLE_LIMIT, SIMPLE_SINGLE_ROW, SIMPLE_VALUES, SIMPLE_OUTPUT, SIMPLE_WRITER, SIMPLE_SORT, SIMPLE_TOP_N };
+
+static void to_sort_orders(const simple_factory *s, int *channels, sort_order *orders)
+{
+    for (int i = 0; i < s->key_count; i++) {
+        channels[i] = s->keys[i].channel;
+        orders[i].descending = s->keys[i].descending;
+        orders[i].nulls_first = s->keys[i].nulls_first;
+    }
+}
+
+static operator *create_simple(operator_factory *f, shoal_error *error)
+{
+    simple_factory *s = (simple_factory *)f;
+    operator *op = NULL;
+    int channels[64];
+    sort_order orders[64];
+    switch (s->kind) {
+    case SIMPLE_LIMIT: op = limit_create(f->plan_node_id, s->count, s->offset); break;
+    case SIMPLE_SINGLE_ROW: op = enforce_single_row_create(f->plan_node_id, s->column_count, s->types); break;
+    case SIMPLE_VALUES: op = values_create(f->plan_node_id, s->pages, s->page_count); break;
+    case SIMPLE_OUTPUT: op = output_sink_create(f->plan_node_id, s->output); break;
+    case SIMPLE_WRITER: op = table_writer_create(f->plan_node_id, s->sink, s->rows_written); break;
+    case SIMPLE_SORT:
+        to_sort_orders(s, channels, orders);
+        return order_by_create(f->plan_node_id, s->column_count, s->types, s->key_count, channels, orders, error);
+    case SIMPLE_TOP_N:
+        to_sort_orders(s, channels, orders);
+        return top_n_create(f->plan_node_id, s->column_count, s->types, s->key_count, channels, orders, s->count, error);
+    }
+    if (!op)
+        error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+    return op;
+}
+
+static void destroy_simple(operator_factory *f)
+{
+    simple_factory *s = (simple_factory *)f;
+    for (int i = 0; i < s->page_count; i++)
+        page_unref(s->pages[i]);
+    free(s->pages);
+    free(s->types);
+    free(s->keys);
+    free(s);
+}
+
+static simple_factory *simple_new(int kind, int plan_node_id)
+{
+    simple_factory *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->base.plan_node_id = plan_node_id;
+    s->base.create = create_simple;
+    s->base.destroy = destroy_simple;
+    s->kind = kind;
+    return s;
+}
+
+static sql_type *column_types(const plan_node *node)
+{
+    sql_type *types = malloc(sizeof(sql_type) * (size_t)(node->column_count ? node->column_count : 1));
+    for (int i = 0; types && i < node->column_count; i++)
+        types[i] = node->columns[i].type;
+    return types;
+}
+
+/* ---- visiting the plan ----------------------------------------------------------------- */
+
+static pipeline_spec *visit(planner *p, const plan_node *node);
+
+static void release_catalog(void *c)
+{
+    catalog_release(c);
+}
+
+static void free_split_queue(void *q)
+{
+    split_queue_free(q);
+}
+
+static void free_scan_request(void *r)
+{
+    free(r);
+}
+
+static pipeline_spec *visit_scan(planner *p, const plan_node *node)
+{
+    catalog *c = catalog_acquire(p->context->catalogs, node->u.scan.catalog, p->error);
+    if (!c || !add_cleanup(p, release_catalog, c))
+        return NULL;
+    connector *conn = catalog_connector(c);
+    scan_request *request = calloc(1, sizeof *request);
+    if (!request || !add_cleanup(p, free_scan_request, request))
+        return NULL;
+    request->columns = node->u.scan.columns;
+    request->column_count = node->column_count;
+    request->ranges = node->u.scan.ranges;
+    request->range_count = node->u.scan.range_count;
+    request->limit = node->u.scan.limit;
+    split_list splits = {0};
+    if (!conn->ops->get_splits(conn, node->u.scan.table, request, p->context->threads * 4, &splits, p->error)) {
+        split_list_free(&splits);
+        return NULL;
+    }
+    split_queue *queue = split_queue_create(conn, node->u.scan.table, request, &splits);
+    if (!queue || !add_cleanup(p, free_split_queue, queue))
+        return NULL;
+    pipeline_spec *spec = new_pipeline(p, 1);
+    scan_factory *f = calloc(1, sizeof *f);
+    if (!spec || !f)
+        return free(f), NULL;
+    f->base.plan_node_id = node->id;
+    f->base.create = create_scan;
+    f->base.destroy = free_factory;
+    f->queue = queue;
+    return append_factory(p, spec, &f->base) ? spec : NULL;
+}
+
+/* VALUES: every cell is a constant expression; evaluate them once here. */
+static pipeline_spec *visit_values(planner *p, const plan_node *node)
+{
+    sql_type *types = column_types(node);
+    page *result = page_new(node->column_count, types, (uint32_t)(node->u.values.row_count ? node->u.values.row_count : 1));
+    free(types);
+    if (!result) {
+        error_set(p->error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+        return NULL;
+    }
+    page *one_row = page_new_empty(0);
+    one_row->row_count = 1;
+    bool ok = true;
+    for (int r = 0; ok && r < node->u.values.row_count; r++) {
+        for (int c = 0; ok && c < node->column_count; c++) {
+            const expr *cell = node->u.values.cells[r * node->column_count + c];
+            expr_program *program = expr_program_compile(cell, p->error);
+            vector out;
+            ok = program && expr_program_evaluate(program, one_row, NULL, 1, &out, p->error);
+            if (ok) {
+                value v = value_load(&out, 0);
+                ok = value_store(&v, &result->columns[c], (uint32_t)r);
+                vector_destroy(&out);
+            }
+            expr_program_free(program);
+        }
+    }
+    page_unref(one_row);
+    result->row_count = (uint32_t)node->u.values.row_count;
+    simple_factory *f = simple_new(SIMPLE_VALUES, node->id);
+    pipeline_spec *spec = ok ? new_pipeline(p, 1) : NULL;
+    if (!ok || !f || !spec) {
+        page_unref(result);
+        if (f)
+            destroy_simple(&f->base);
+        return NULL;
+    }
+    f->pages = malloc(sizeof(page *));
+    f->pages[0] = result;
+    f->page_count = 1;
+    return append_factory(p, spec, &f->base) ? spec : NULL;
+}
+
+static bool append_filter_project(planner *p, pipeline_spec *spec, int id, const expr *filter,
+                                  const expr *const *projections, int count)
+{
+    filter_project_factory *f = calloc(1, sizeof *f);
+    if (!f)
+        return error_set(p->error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+    f->base.plan_node_id = id;
+    f->base.create = create_filter_project;
+    f->base.destroy = free_factory;
+    f->filter = filter;
+    f->projections = projections;
+    f->projection_count = count;
+    return append_factory(p, spec, &f->base);
+}
+
+static pipeline_spec *visit_filter(planner *p, const plan_node *node)
+{
+    const plan_node *input = node->inputs[0];
+    /* FILTER under a PROJECT is fused by visit_project; a bare filter keeps every column */
+    pipeline_spec *spec = visit(p, input);
+    if (!spec)
+        return NULL;
+    return append_filter_project(p, spec, node->id, node->u.filter.predicate, NULL, -1) ? spec : NULL;
+}
+
+static pipeline_spec *visit_project(planner *p, const plan_node *node)
+{
+    const plan_node *input = node->inputs[0];
+    const expr *filter = NULL;
+    if (input->kind == PLAN_FILTER) {
+        filter = input->u.filter.predicate;
+        input = input->inputs[0];
+    }
+    pipeline_spec *spec = visit(p, input);
+    if (!spec)
+        return NULL;
+    return append_filter_project(p, spec, node->id, filter, (const expr *const *)node->u.project.exprs,
+                                 node->column_count) ? spec : NULL;
+}
+
+static pipeline_spec *visit_aggregate(planner *p, const plan_node *node)
+{
+    pipeline_spec *spec = visit(p, node->inputs[0]);
+    if (!spec)
+        return NULL;
+    const plan_node *input = node->inputs[0];
+    aggregation_factory *f = calloc(1, sizeof *f);
+    int keys = node->u.aggregate.key_count, aggregates = node->u.aggregate.aggregate_count;
+    f->base.plan_node_id = node->id;
+    f->base.create = create_aggregation;
+    f->base.destroy = destroy_aggregation;
+    f->key_channels = malloc(sizeof(int) * (size_t)(keys + 1));
+    f->key_types = malloc(sizeof(sql_type) * (size_t)(keys + 1));
+    f->aggregates = calloc((size_t)aggregates + 1, sizeof(aggregate_spec));
+    for (int i = 0; i < keys; i++) {
+        f->key_channels[i] = node->u.aggregate.keys[i];
+        f->key_types[i] = input->columns[node->u.aggregate.keys[i]].type;
+    }
+    for (int i = 0; i < aggregates; i++) {
+        const plan_aggregate *a = &node->u.aggregate.aggregates[i];
+        f->aggregates[i].function = aggregate_function_for(&a->function, p->error);
+        if (!f->aggregates[i].function) {
+            destroy_aggregation(&f->base);
+            return NULL;
+        }
+        if (a->distinct) {
+            destroy_aggregation(&f->base);
+            error_set(p->error, ERR_NOT_SUPPORTED, "DISTINCT aggregates are not supported yet");
+            return NULL;
+        }
+        f->aggregates[i].arg_count = a->arg_count;
+        memcpy(f->aggregates[i].arg_channels, a->args, sizeof(int) * (size_t)a->arg_count);
+        f->aggregates[i].mask_channel = a->filter_channel;
+    }
+    f->config.step = node->u.aggregate.step;
+    f->config.key_count = keys;
+    f->config.key_channels = f->key_channels;
+    f->config.key_types = f->key_types;
+    f->config.aggregate_count = aggregates;
+    f->config.aggregates = f->aggregates;
+    f->config.group_id_key = -1;
+    return append_factory(p, spec, &f->base) ? spec : NULL;
+}
+
+static op_join_type op_join_type_of(join_type t)
+{
+    switch (t) {
+    case JOIN_LEFT: return OP_JOIN_LEFT;
+    case JOIN_RIGHT: return OP_JOIN_RIGHT;
+    case JOIN_FULL: return OP_JOIN_FULL;
+    default: return OP_JOIN_INNER;
+    }
+}
+
+static int *identity_channels(int count)
+{
+    int *channels = malloc(sizeof(int) * (size_t)(count ? count : 1));
+    for (int i = 0; channels && i < count; i++)
+        channels[i] = i;
+    return channels;
+}
+
+/* Both joins and semi joins: build the right input into a bridge; probe with the left. */
+static pipeline_spec *visit_join(planner *p, const plan_node *node)
+{
+    const plan_node *probe = node->inputs[0], *build = node->inputs[1];
+    bool semi = node->kind == PLAN_SEMI_JOIN;
+    int key_count = semi ? node->u.semi.key_count : node->u.join.key_count;
+    const int *probe_keys = semi ? node->u.semi.source_keys : node->u.join.left_keys;
+    const int *build_keys = semi ? node->u.semi.filtering_keys : node->u.join.right_keys;
+    const expr *filter = semi ? node->u.semi.filter : node->u.join.filter;
+    bool nested_loop = key_count == 0;
+    if (nested_loop && semi) {
+        error_set(p->error, ERR_NOT_SUPPORTED, "Semi joins without equality keys are not supported yet");
+        return NULL;
+    }
+    pipeline_spec *build_spec = visit(p, build);
+    if (!build_spec)
+        return NULL;
+    pipeline_spec *probe_spec = visit(p, probe);
+    if (!probe_spec)
+        return NULL;
+    sql_type *build_types = column_types(build);
+    join_bridge_config config = {
+        .build_column_count = build->column_count,
+        .build_types = build_types,
+        .key_count = key_count,
+        .build_key_channels = build_keys,
+        .build_driver_count = build_spec->driver_count,
+        .probe_driver_count = probe_spec->driver_count,
+        .track_matches = !semi && (node->u.join.type == JOIN_RIGHT || node->u.join.type == JOIN_FULL),
+    };
+    join_bridge *bridge = join_bridge_create(&config, p->error);
+    free(build_types);
+    if (!bridge)
+        return NULL;
+    bridge_factory *sink = calloc(1, sizeof *sink);
+    bridge_factory *join = calloc(1, sizeof *join);
+    sink->base.plan_node_id = join->base.plan_node_id = node->id;
+    sink->base.create = join->base.create = create_bridge_operator;
+    sink->base.destroy = join->base.destroy = destroy_bridge_factory;
+    sink->build = true;
+    sink->bridge = join_bridge_ref(bridge);
+    join->bridge = bridge;
+    join->nested_loop = nested_loop;
+    join->probe_types = column_types(probe);
+    join->probe_outputs = identity_channels(probe->column_count);
+    join->build_outputs = identity_channels(build->column_count);
+    if (nested_loop) {
+        join->nested = (nested_loop_join_config){
+            .type = op_join_type_of(node->u.join.type),
+            .probe_column_count = probe->column_count,
+            .probe_types = join->probe_types,
+            .probe_output_count = probe->column_count,
+            .probe_output_channels = join->probe_outputs,
+            .build_output_count = build->column_count,
+            .build_output_channels = join->build_outputs,
+            .filter = filter,
+        };
+    } else {
+        join->lookup = (lookup_join_config){
+            .type = semi ? OP_JOIN_SEMI : op_join_type_of(node->u.join.type),
+            .probe_column_count = probe->column_count,
+            .probe_types = join->probe_types,
+            .key_count = key_count,
+            .probe_key_channels = probe_keys,
+            .probe_output_count = probe->column_count,
+            .probe_output_channels = join->probe_outputs,
+            .build_output_count = semi ? 0 : build->column_count,
+            .build_output_channels = join->build_outputs,
+            .residual_filter = filter,
+            .emit_match_flag = semi,
+            .null_aware = semi && node->u.semi.null_aware,
+        };
+    }
+    if (!append_factory(p, build_spec, &sink->base) || !append_factory(p, probe_spec, &join->base))
+        return NULL;
+    return probe_spec;
+}
+
+static pipeline_spec *visit_sort(planner *p, const plan_node *node, int kind)
+{
+    pipeline_spec *spec = visit(p, node->inputs[0]);
+    if (!spec)
+        return NULL;
+    simple_factory *f = simple_new(kind, node->id);
+    f->column_count = node->column_count;
+    f->types = column_types(node);
+    f->key_count = node->u.sort.key_count;
+    f->keys = malloc(sizeof(sort_key) * (size_t)(f->key_count ? f->key_count : 1));
+    memcpy(f->keys, node->u.sort.keys, sizeof(sort_key) * (size_t)f->key_count);
+    f->count = node->u.sort.count;
+    return append_factory(p, spec, &f->base) ? spec : NULL;
+}
+
+static pipeline_spec *visit_simple(planner *p, const plan_node *node, int kind)
+{
+    pipeline_spec *spec = visit(p, node->inputs[0]);
+    if (!spec)
+        return NULL;
+    simple_factory *f = simple_new(kind, node->id);
+    if (kind == SIMPLE_LIMIT) {
+        f->count = node->u.limit.count;
+        f->offset = node->u.limit.offset;
+    } else {
+        f->column_count = node->column_count;
+        f->types = column_types(node);
+    }
+    return append_factory(p, spec, &f->base) ? spec : NULL;
+}
+
+static pipeline_spec *visit_output(planner *p, const plan_node *node)
+{
+    pipeline_spec *spec = visit(p, node->inputs[0]);
+    if (!spec)
+        return NULL;
+    simple_factory *f;
+    if (p->context->sink) {
+        f = simple_new(SIMPLE_WRITER, node->id);
+        f->sink = p->context->sink;
+        f->rows_written = &p->plan->rows_written;
+    } else {
+        f = simple_new(SIMPLE_OUTPUT, node->id);
+        f->output = p->context->output;
+    }
+    return append_factory(p, spec, &f->base) ? spec : NULL;
+}
+
+static pipeline_spec *visit(planner *p, const plan_node *node)
+{
+    switch (node->kind) {
+    case PLAN_TABLE_SCAN: return visit_scan(p, node);
+    case PLAN_VALUES: return visit_values(p, node);
+    case PLAN_FILTER: return visit_filter(p, node);
+    case PLAN_PROJECT: return visit_project(p, node);
+    case PLAN_AGGREGATE: return visit_aggregate(p, node);
+    case PLAN_JOIN:
+    case PLAN_SEMI_JOIN: return visit_join(p, node);
+    case PLAN_SORT: return visit_sort(p, node, SIMPLE_SORT);
+    case PLAN_TOP_N: return visit_sort(p, node, SIMPLE_TOP_N);
+    case PLAN_LIMIT: return visit_simple(p, node, SIMPLE_LIMIT);
+    case PLAN_ENFORCE_SINGLE_ROW: return visit_simple(p, node, SIMPLE_SINGLE_ROW);
+    case PLAN_OUTPUT: return visit_output(p, node);
+    case PLAN_EXCHANGE: return visit(p, node->inputs[0]);
+    default:
+        error_set(p->error, ERR_NOT_SUPPORTED, "%s is not supported by the executor yet", plan_kind_name(node->kind));
+        return NULL;
+    }
+}
+
+local_plan *local_planner_plan(const plan_node *root, const local_planner_context *context,
+                               shoal_error *error)
+{
+    local_plan *lp = calloc(1, sizeof *lp);
+    if (!lp) {
+        error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+        return NULL;
+    }
+    planner p = {context, lp, error};
+    if (!visit(&p, root)) {
+        if (!error_is_set(error))
+            error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+        local_plan_free(lp);
+        return NULL;
+    }
+    return lp;
+}
+
+int local_plan_pipeline_count(const local_plan *p) { return p->pipeline_count; }
+pipeline_spec *local_plan_pipeline(local_plan *p, int index) { return p->pipelines[index]; }
+uint64_t local_plan_rows_written(const local_plan *p) { return atomic_load(&((local_plan *)p)->rows_written); }
+
+void local_plan_free(local_plan *p)
+{
+    if (!p)
+        return;
+    for (int i = 0; i < p->pipeline_count; i++) {
+        pipeline_spec *spec = p->pipelines[i];
+        for (int j = 0; j < spec->factory_count; j++)
+            spec->factories[j]->destroy(spec->factories[j]);
+        free(spec->factories);
+        free(spec);
+    }
+    free(p->pipelines);
+    for (int i = p->cleanup_count - 1; i >= 0; i--)
+        p->cleanups[i].fn(p->cleanups[i].arg);
+    free(p->cleanups);
+    free(p);
+}

@@ -1,0 +1,48 @@
+/*
+ * local_planner.h — turns an optimised plan into pipelines of operator
+ * factories for this node (Trino's LocalExecutionPlanner). A pipeline is a
+ * chain from a source (table scan, values, join build input) to a sink
+ * (hash build, output buffer); each runs as `driver_count` drivers, each
+ * driver made from the factories. Shared state between pipelines (join
+ * bridges, split queues) is owned by the local plan.
+ */
+#ifndef SHOAL_ACTORS_LOCAL_PLANNER_H
+#define SHOAL_ACTORS_LOCAL_PLANNER_H
+
+#include "actors/engine/output_buffer.h"
+#include "connectors/spi/catalog.h"
+#include "operators/operator.h"
+#include "sql/plan.h"
+
+typedef struct operator_factory operator_factory;
+struct operator_factory {
+    int plan_node_id;
+    operator *(*create)(operator_factory *f, shoal_error *error);
+    void (*destroy)(operator_factory *f);
+};
+
+typedef struct pipeline_spec {
+    operator_factory **factories;
+    int factory_count;
+    int factory_capacity;
+    int driver_count;
+} pipeline_spec;
+
+typedef struct local_plan local_plan;
+
+typedef struct local_planner_context {
+    catalog_registry *catalogs;
+    int threads;
+    output_buffer *output;    /* the root pipeline ends in an output sink to it */
+    page_sink *sink;          /* or, for writes, in a table writer to this sink */
+} local_planner_context;
+
+local_plan *local_planner_plan(const plan_node *root, const local_planner_context *context,
+                               shoal_error *error);
+int local_plan_pipeline_count(const local_plan *p);
+pipeline_spec *local_plan_pipeline(local_plan *p, int index);
+/* Rows the table writer wrote (writes only). */
+uint64_t local_plan_rows_written(const local_plan *p);
+void local_plan_free(local_plan *p);
+
+#endif

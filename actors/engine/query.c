@@ -1,0 +1,758 @@
+/*
+ * query.c — a statement from text to result: parse, then by statement kind
+ * either answer from metadata (SHOW, DESCRIBE, USE, SET SESSION, DDL) or
+ * analyse, optimise and execute a plan (queries, INSERT, CREATE TABLE AS).
+ */
+#include "query.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "actors/engine/execution.h"
+#include "actors/engine/result_builder.h"
+#include "connectors/spi/function.h"
+#include "sql/analyzer.h"
+#include "sql/optimizer.h"
+#include "sql/parser.h"
+
+struct query {
+    engine *engine;
+    session *session;
+    query_state state;
+    shoal_error error;
+    int column_count;
+    plan_column *columns;
+    /* answered directly: pages handed out in order */
+    page **pages;
+    int page_count;
+    int next_page;
+    /* executed */
+    execution *execution;
+    page_sink *pending_sink;   /* finished when the execution is done */
+    const char *update_type;
+    bool has_update_count;
+    int64_t update_count;
+};
+
+static const char *const state_names[] = {
+    "QUEUED", "PLANNING", "STARTING", "RUNNING", "FINISHING", "FINISHED", "FAILED",
+};
+
+const char *query_state_name(query_state state) { return state_names[state]; }
+query_state query_get_state(const query *q) { return q->state; }
+int query_column_count(const query *q) { return q->column_count; }
+const plan_column *query_columns(const query *q) { return q->columns; }
+const char *query_update_type(const query *q) { return q->update_type; }
+bool query_has_update_count(const query *q) { return q->has_update_count; }
+int64_t query_update_count(const query *q) { return q->update_count; }
+const shoal_error *query_error(const query *q) { return &q->error; }
+
+static void set_columns(query *q, int count, const char *const *names, const sql_type *types)
+{
+    q->columns = calloc((size_t)(count ? count : 1), sizeof *q->columns);
+    q->column_count = count;
+    for (int i = 0; i < count; i++) {
+        q->columns[i].name = strdup(names[i]);
+        q->columns[i].type = types[i];
+    }
+}
+
+static bool answer_with(query *q, result_builder *b, const char *const *names)
+{
+    set_columns(q, b->column_count, names, b->types);
+    q->pages = result_builder_take(b, &q->page_count);
+    q->state = QUERY_FINISHED;
+    return true;
+}
+
+static bool answer_update(query *q, const char *update_type)
+{
+    q->update_type = update_type;
+    q->state = QUERY_FINISHED;
+    return true;
+}
+
+static bool like_matches(const char *pattern, const char *text)
+{
+    /* SHOW ... LIKE: % and _ wildcards */
+    if (!pattern)
+        return true;
+    if (*pattern == '\0')
+        return *text == '\0';
+    if (*pattern == '%') {
+        for (const char *t = text;; t++) {
+            if (like_matches(pattern + 1, t))
+                return true;
+            if (*t == '\0')
+                return false;
+        }
+    }
+    if (*text == '\0')
+        return false;
+    if (*pattern == '_' || *pattern == *text)
+        return like_matches(pattern + 1, text + 1);
+    return false;
+}
+
+static const char *like_pattern(const ast_node *node)
+{
+    return node->u.show.like ? node->u.show.like->u.literal.text.ptr : NULL;
+}
+
+/* ---- catalogs and names ---------------------------------------------------- */
+
+typedef struct object_name {
+    const char *catalog;
+    const char *schema;
+    const char *name;
+} object_name;
+
+static bool resolve_name(query *q, const ast_node *name, int min_parts, object_name *out)
+{
+    const char *parts[3] = {NULL, NULL, NULL};
+    int n = 0;
+    if (name->kind == AST_IDENTIFIER) {
+        parts[0] = name->u.identifier.value.ptr;
+        n = 1;
+    } else {
+        n = (int)name->u.list.items.count;
+        if (n > 3)
+            return error_set_at(&q->error, ERR_SYNTAX_ERROR, (int)name->pos.line, (int)name->pos.column, "Too many dots in table name");
+        for (int i = 0; i < n; i++)
+            parts[i] = name->u.list.items.items[i]->u.identifier.value.ptr;
+    }
+    (void)min_parts;
+    out->name = parts[n - 1];
+    out->schema = n >= 2 ? parts[n - 2] : q->session->schema;
+    out->catalog = n >= 3 ? parts[n - 3] : q->session->catalog;
+    if (!out->catalog)
+        return error_set_at(&q->error, ERR_MISSING_CATALOG_NAME, (int)name->pos.line, (int)name->pos.column,
+                            "Catalog must be specified when session catalog is not set");
+    if (!out->schema)
+        return error_set_at(&q->error, ERR_MISSING_SCHEMA_NAME, (int)name->pos.line, (int)name->pos.column,
+                            "Schema must be specified when session schema is not set");
+    return true;
+}
+
+static catalog *acquire_catalog(query *q, const char *name, const ast_node *where)
+{
+    catalog *c = catalog_acquire(engine_catalogs(q->engine), name, &q->error);
+    if (!c && where) {
+        q->error.line = (int)where->pos.line;
+        q->error.column = (int)where->pos.column;
+    }
+    return c;
+}
+
+/* ---- SHOW and DESCRIBE ------------------------------------------------------ */
+
+static bool show_catalogs(query *q, const ast_node *node)
+{
+    string_list names = {0};
+    if (!catalog_list(engine_catalogs(q->engine), &names, &q->error))
+        return false;
+    sql_type types[1] = {type_varchar(VARCHAR_UNBOUNDED)};
+    result_builder b;
+    result_builder_init(&b, 1, types);
+    for (int i = 0; i < names.count; i++) {
+        const char *row[1] = {names.items[i]};
+        if (like_matches(like_pattern(node), names.items[i]))
+            result_builder_add_strings(&b, row);
+    }
+    string_list_free(&names);
+    const char *columns[1] = {"Catalog"};
+    return answer_with(q, &b, columns);
+}
+
+static bool show_schemas(query *q, const ast_node *node)
+{
+    const char *catalog_name = node->u.show.target ? node->u.show.target->u.identifier.value.ptr
+                                                   : q->session->catalog;
+    if (!catalog_name)
+        return error_set(&q->error, ERR_MISSING_CATALOG_NAME, "Catalog must be specified when session catalog is not set");
+    catalog *c = acquire_catalog(q, catalog_name, node->u.show.target);
+    if (!c)
+        return false;
+    connector *conn = catalog_connector(c);
+    string_list names = {0};
+    bool ok = conn->ops->list_schemas(conn, &names, &q->error);
+    sql_type types[1] = {type_varchar(VARCHAR_UNBOUNDED)};
+    result_builder b;
+    result_builder_init(&b, 1, types);
+    const char *info[1] = {"information_schema"};
+    if (ok && like_matches(like_pattern(node), info[0]))
+        result_builder_add_strings(&b, info);
+    for (int i = 0; ok && i < names.count; i++) {
+        const char *row[1] = {names.items[i]};
+        if (like_matches(like_pattern(node), names.items[i]))
+            result_builder_add_strings(&b, row);
+    }
+    string_list_free(&names);
+    catalog_release(c);
+    const char *columns[1] = {"Schema"};
+    if (!ok) {
+        result_builder_free(&b);
+        return false;
+    }
+    return answer_with(q, &b, columns);
+}
+
+static bool show_tables(query *q, const ast_node *node)
+{
+    const char *catalog_name = q->session->catalog, *schema = q->session->schema;
+    if (node->u.show.target) {
+        const ast_node *t = node->u.show.target;
+        int n = (int)t->u.list.items.count;
+        schema = t->u.list.items.items[n - 1]->u.identifier.value.ptr;
+        if (n >= 2)
+            catalog_name = t->u.list.items.items[n - 2]->u.identifier.value.ptr;
+    }
+    if (!catalog_name || !schema)
+        return error_set(&q->error, ERR_MISSING_SCHEMA_NAME, "Schema must be specified when session schema is not set");
+    catalog *c = acquire_catalog(q, catalog_name, node->u.show.target);
+    if (!c)
+        return false;
+    connector *conn = catalog_connector(c);
+    bool ok = true;
+    if (conn->ops->schema_exists && !conn->ops->schema_exists(conn, schema))
+        ok = error_set(&q->error, ERR_SCHEMA_NOT_FOUND, "Schema '%s' does not exist", schema);
+    string_list names = {0};
+    ok = ok && conn->ops->list_tables(conn, schema, &names, &q->error);
+    sql_type types[1] = {type_varchar(VARCHAR_UNBOUNDED)};
+    result_builder b;
+    result_builder_init(&b, 1, types);
+    for (int i = 0; ok && i < names.count; i++) {
+        const char *row[1] = {names.items[i]};
+        if (like_matches(like_pattern(node), names.items[i]))
+            result_builder_add_strings(&b, row);
+    }
+    string_list_free(&names);
+    catalog_release(c);
+    if (!ok) {
+        result_builder_free(&b);
+        return false;
+    }
+    const char *columns[1] = {"Table"};
+    return answer_with(q, &b, columns);
+}
+
+static bool show_columns(query *q, const ast_node *node)
+{
+    object_name name;
+    if (!resolve_name(q, node->u.show.target, 1, &name))
+        return false;
+    catalog *c = acquire_catalog(q, name.catalog, node->u.show.target);
+    if (!c)
+        return false;
+    connector *conn = catalog_connector(c);
+    table_metadata *t = conn->ops->get_table(conn, name.schema, name.name, &q->error);
+    catalog_release(c);
+    if (!t) {
+        if (!error_is_set(&q->error))
+            error_set_at(&q->error, ERR_TABLE_NOT_FOUND, (int)node->u.show.target->pos.line,
+                         (int)node->u.show.target->pos.column, "Table '%s.%s.%s' does not exist",
+                         name.catalog, name.schema, name.name);
+        return false;
+    }
+    sql_type types[4] = {type_varchar(VARCHAR_UNBOUNDED), type_varchar(VARCHAR_UNBOUNDED),
+                         type_varchar(VARCHAR_UNBOUNDED), type_varchar(VARCHAR_UNBOUNDED)};
+    result_builder b;
+    result_builder_init(&b, 4, types);
+    for (int i = 0; i < t->column_count; i++) {
+        char type_name[256];
+        type_format(t->columns[i].type, false, type_name, sizeof type_name);
+        const char *row[4] = {t->columns[i].name, type_name, "", t->columns[i].comment ? t->columns[i].comment : ""};
+        result_builder_add_strings(&b, row);
+    }
+    table_metadata_free(t);
+    const char *columns[4] = {"Column", "Type", "Extra", "Comment"};
+    return answer_with(q, &b, columns);
+}
+
+static bool show_functions(query *q, const ast_node *node)
+{
+    sql_type types[4] = {type_varchar(VARCHAR_UNBOUNDED), type_varchar(VARCHAR_UNBOUNDED),
+                         type_varchar(VARCHAR_UNBOUNDED), type_varchar(VARCHAR_UNBOUNDED)};
+    result_builder b;
+    result_builder_init(&b, 4, types);
+    static const char *const kinds[] = {"scalar", "aggregate", "window"};
+    for (int i = 0; i < function_count(); i++) {
+        const function_entry *f = function_at(i);
+        if (f->name[0] == '$' || !like_matches(like_pattern(node), f->name))
+            continue;
+        const char *row[4] = {f->name, f->signature ? f->signature : "", kinds[f->kind],
+                              f->description ? f->description : ""};
+        result_builder_add_strings(&b, row);
+    }
+    const char *columns[4] = {"Function", "Signature", "Function Type", "Description"};
+    return answer_with(q, &b, columns);
+}
+
+static bool show_session(query *q, const ast_node *node)
+{
+    sql_type types[3] = {type_varchar(VARCHAR_UNBOUNDED), type_varchar(VARCHAR_UNBOUNDED),
+                         type_varchar(VARCHAR_UNBOUNDED)};
+    result_builder b;
+    result_builder_init(&b, 3, types);
+    for (int i = 0; i < q->session->property_count; i++) {
+        const session_entry *e = &q->session->properties[i];
+        const char *row[3] = {e->name, e->value, ""};
+        if (like_matches(like_pattern(node), e->name))
+            result_builder_add_strings(&b, row);
+    }
+    const char *columns[3] = {"Name", "Value", "Description"};
+    return answer_with(q, &b, columns);
+}
+
+/* ---- session statements ------------------------------------------------------ */
+
+static bool use_statement(query *q, const ast_node *node)
+{
+    const char *catalog_name = node->u.binary.left ? node->u.binary.left->u.identifier.value.ptr
+                                                   : q->session->catalog;
+    const char *schema = node->u.binary.right->u.identifier.value.ptr;
+    if (!catalog_name)
+        return error_set_at(&q->error, ERR_MISSING_CATALOG_NAME, (int)node->pos.line, (int)node->pos.column,
+                            "Catalog must be specified when session catalog is not set");
+    catalog *c = acquire_catalog(q, catalog_name, node);
+    if (!c)
+        return false;
+    connector *conn = catalog_connector(c);
+    bool exists = !conn->ops->schema_exists || conn->ops->schema_exists(conn, schema);
+    catalog_release(c);
+    if (!exists)
+        return error_set_at(&q->error, ERR_SCHEMA_NOT_FOUND, (int)node->pos.line, (int)node->pos.column,
+                            "Schema does not exist: %s.%s", catalog_name, schema);
+    session_set_catalog_schema(q->session, catalog_name, schema);
+    return answer_update(q, "USE");
+}
+
+static bool set_session(query *q, const ast_node *node)
+{
+    char name[256] = "";
+    const ast_node *n = node->u.binary.left;
+    for (uint32_t i = 0; i < n->u.list.items.count; i++) {
+        if (i)
+            strncat(name, ".", sizeof name - strlen(name) - 1);
+        strncat(name, n->u.list.items.items[i]->u.identifier.value.ptr, sizeof name - strlen(name) - 1);
+    }
+    const ast_node *v = node->u.binary.right;
+    char text[256];
+    if (v->kind == AST_STRING_LITERAL)
+        snprintf(text, sizeof text, "%s", v->u.literal.text.ptr);
+    else if (v->kind == AST_LONG_LITERAL)
+        snprintf(text, sizeof text, "%lld", (long long)v->u.literal.int_value);
+    else if (v->kind == AST_BOOLEAN_LITERAL)
+        snprintf(text, sizeof text, "%s", v->u.literal.flag ? "true" : "false");
+    else
+        return error_set_at(&q->error, ERR_INVALID_SESSION_PROPERTY, (int)v->pos.line, (int)v->pos.column,
+                            "Session property value must be a literal");
+    session_set_property(q->session, name, text);
+    return answer_update(q, "SET SESSION");
+}
+
+/* ---- DDL --------------------------------------------------------------------- */
+
+static bool schema_statement(query *q, const ast_node *node)
+{
+    const ast_node *name = node->u.ddl.name;
+    int n = (int)name->u.list.items.count;
+    const char *schema = name->u.list.items.items[n - 1]->u.identifier.value.ptr;
+    const char *catalog_name = n >= 2 ? name->u.list.items.items[n - 2]->u.identifier.value.ptr
+                                      : q->session->catalog;
+    if (!catalog_name)
+        return error_set(&q->error, ERR_MISSING_CATALOG_NAME, "Catalog must be specified when session catalog is not set");
+    catalog *c = acquire_catalog(q, catalog_name, name);
+    if (!c)
+        return false;
+    connector *conn = catalog_connector(c);
+    bool ok;
+    bool create = node->kind == AST_CREATE_SCHEMA;
+    if ((create && !conn->ops->create_schema) || (!create && !conn->ops->drop_schema))
+        ok = error_set(&q->error, ERR_NOT_SUPPORTED, "This connector does not support %s schemas",
+                       create ? "creating" : "dropping");
+    else if (create)
+        ok = conn->ops->create_schema(conn, schema, node->u.ddl.if_not_exists, &q->error);
+    else
+        ok = conn->ops->drop_schema(conn, schema, node->u.ddl.if_exists, node->u.ddl.cascade, &q->error);
+    catalog_release(c);
+    return ok && answer_update(q, create ? "CREATE SCHEMA" : "DROP SCHEMA");
+}
+
+static bool type_of_ast(const ast_node *node, sql_type *out);
+
+static bool create_table(query *q, const ast_node *node)
+{
+    object_name name;
+    if (!resolve_name(q, node->u.ddl.name, 1, &name))
+        return false;
+    int count = (int)node->u.ddl.elements.count;
+    const char **names = calloc((size_t)count + 1, sizeof *names);
+    sql_type *types = calloc((size_t)count + 1, sizeof *types);
+    bool ok = true;
+    for (int i = 0; ok && i < count; i++) {
+        const ast_node *column = node->u.ddl.elements.items[i];
+        if (column->kind != AST_COLUMN_DEFINITION) {
+            ok = error_set(&q->error, ERR_NOT_SUPPORTED, "CREATE TABLE ... LIKE is not supported yet");
+            break;
+        }
+        names[i] = column->u.ddl.name->u.identifier.value.ptr;
+        if (!type_of_ast(column->u.ddl.type, &types[i]))
+            ok = error_set_at(&q->error, ERR_TYPE_NOT_FOUND, (int)column->pos.line, (int)column->pos.column,
+                              "Unknown type for column '%s'", names[i]);
+    }
+    catalog *c = ok ? acquire_catalog(q, name.catalog, node->u.ddl.name) : NULL;
+    if (c) {
+        connector *conn = catalog_connector(c);
+        table_definition def = {name.schema, name.name, count, names, types, {NULL, 0}, node->u.ddl.if_not_exists};
+        if (!conn->ops->create_table)
+            ok = error_set(&q->error, ERR_NOT_SUPPORTED, "This connector does not support creating tables");
+        else
+            ok = conn->ops->create_table(conn, &def, &q->error);
+        catalog_release(c);
+    } else {
+        ok = false;
+    }
+    free(names);
+    free(types);
+    return ok && answer_update(q, "CREATE TABLE");
+}
+
+static bool drop_table(query *q, const ast_node *node)
+{
+    object_name name;
+    if (!resolve_name(q, node->u.ddl.name, 1, &name))
+        return false;
+    catalog *c = acquire_catalog(q, name.catalog, node->u.ddl.name);
+    if (!c)
+        return false;
+    connector *conn = catalog_connector(c);
+    bool ok = conn->ops->drop_table
+                  ? conn->ops->drop_table(conn, name.schema, name.name, node->u.ddl.if_exists, &q->error)
+                  : error_set(&q->error, ERR_NOT_SUPPORTED, "This connector does not support dropping tables");
+    catalog_release(c);
+    return ok && answer_update(q, "DROP TABLE");
+}
+
+static bool create_catalog(query *q, const ast_node *node)
+{
+    const char *name = node->u.ddl.name->u.identifier.value.ptr;
+    const char *connector_name = node->u.ddl.target->u.identifier.value.ptr;
+    int count = (int)node->u.ddl.properties.count;
+    connector_property *items = calloc((size_t)count + 1, sizeof *items);
+    bool ok = true;
+    for (int i = 0; i < count; i++) {
+        const ast_node *p = node->u.ddl.properties.items[i];
+        items[i].key = p->u.binary.left->u.identifier.value.ptr;
+        if (!p->u.binary.right || p->u.binary.right->kind != AST_STRING_LITERAL) {
+            ok = error_set_at(&q->error, ERR_INVALID_CATALOG_PROPERTY, (int)p->pos.line, (int)p->pos.column,
+                              "Catalog property '%s' must be a string literal", items[i].key);
+            break;
+        }
+        items[i].value = p->u.binary.right->u.literal.text.ptr;
+    }
+    connector_properties props = {items, count};
+    ok = ok && catalog_add(engine_catalogs(q->engine), name, connector_name, &props,
+                           node->u.ddl.if_not_exists, &q->error);
+    free(items);
+    return ok && answer_update(q, "CREATE CATALOG");
+}
+
+static bool drop_catalog(query *q, const ast_node *node)
+{
+    const char *name = node->u.ddl.name->u.identifier.value.ptr;
+    return catalog_drop(engine_catalogs(q->engine), name, node->u.ddl.if_exists, &q->error) &&
+           answer_update(q, "DROP CATALOG");
+}
+
+/* ---- queries ------------------------------------------------------------------- */
+
+typedef struct catalog_lookup {
+    query *q;
+    catalog *held[64];
+    int held_count;
+} catalog_lookup;
+
+static connector *lookup_catalog(void *context, const char *name)
+{
+    catalog_lookup *lookup = context;
+    catalog *c = catalog_acquire(engine_catalogs(lookup->q->engine), name, NULL);
+    if (!c)
+        return NULL;
+    if (lookup->held_count == 64) {
+        catalog_release(c);
+        return NULL;
+    }
+    lookup->held[lookup->held_count++] = c;
+    return catalog_connector(c);
+}
+
+static void lookup_release(catalog_lookup *lookup)
+{
+    for (int i = 0; i < lookup->held_count; i++)
+        catalog_release(lookup->held[i]);
+    lookup->held_count = 0;
+}
+
+static plan_node *plan_statement_query(query *q, const ast_node *query_node, catalog_lookup *lookup)
+{
+    analyzer_context context = {
+        .catalog = q->session->catalog,
+        .schema = q->session->schema,
+        .user = q->session->user,
+        .find_catalog = lookup_catalog,
+        .lookup_context = lookup,
+    };
+    q->state = QUERY_PLANNING;
+    plan_node *plan = analyze_query(query_node, &context, &q->error);
+    if (!plan)
+        return NULL;
+    optimizer_context optimizer;
+    optimizer_context_init(&optimizer);
+    optimizer.node_count = 1;
+    return optimizer_run(plan, &optimizer, &q->error);
+}
+
+static bool run_query(query *q, const ast_node *node)
+{
+    catalog_lookup lookup = {.q = q};
+    plan_node *plan = plan_statement_query(q, node, &lookup);
+    if (!plan) {
+        lookup_release(&lookup);
+        return false;
+    }
+    q->column_count = plan->column_count;
+    q->columns = calloc((size_t)(plan->column_count ? plan->column_count : 1), sizeof *q->columns);
+    for (int i = 0; i < plan->column_count; i++) {
+        q->columns[i].name = strdup(plan->columns[i].name);
+        q->columns[i].type = plan->columns[i].type;
+    }
+    q->state = QUERY_STARTING;
+    execution_options options = {0};
+    q->execution = execution_start(q->engine, plan, &options, &q->error);
+    lookup_release(&lookup);
+    if (!q->execution)
+        return false;
+    q->state = QUERY_RUNNING;
+    return true;
+}
+
+/* INSERT INTO t query / CREATE TABLE t AS query: run the query into the table's page sink. */
+static bool run_write(query *q, const ast_node *node, bool create)
+{
+    object_name name;
+    if (!resolve_name(q, node->u.ddl.name, 1, &name))
+        return false;
+    catalog_lookup lookup = {.q = q};
+    plan_node *plan = plan_statement_query(q, node->u.ddl.query, &lookup);
+    lookup_release(&lookup);
+    if (!plan)
+        return false;
+    catalog *c = acquire_catalog(q, name.catalog, node->u.ddl.name);
+    if (!c) {
+        plan_free(plan);
+        return false;
+    }
+    connector *conn = catalog_connector(c);
+    bool ok = true;
+    table_metadata *target = NULL;
+    if (create) {
+        const char **names = calloc((size_t)plan->column_count + 1, sizeof *names);
+        sql_type *types = calloc((size_t)plan->column_count + 1, sizeof *types);
+        for (int i = 0; i < plan->column_count; i++) {
+            names[i] = plan->columns[i].name;
+            types[i] = plan->columns[i].type;
+            if (types[i].kind == TYPE_UNKNOWN)
+                ok = error_set(&q->error, ERR_COLUMN_TYPE_UNKNOWN, "Column type is unknown: %s", names[i]);
+        }
+        table_definition def = {name.schema, name.name, plan->column_count, names, types, {NULL, 0},
+                                node->u.ddl.if_not_exists};
+        if (ok && !conn->ops->create_table)
+            ok = error_set(&q->error, ERR_NOT_SUPPORTED, "This connector does not support creating tables");
+        ok = ok && conn->ops->create_table(conn, &def, &q->error);
+        free(names);
+        free(types);
+    }
+    if (ok) {
+        target = conn->ops->get_table(conn, name.schema, name.name, &q->error);
+        if (!target && !error_is_set(&q->error))
+            error_set(&q->error, ERR_TABLE_NOT_FOUND, "Table '%s.%s.%s' does not exist", name.catalog, name.schema, name.name);
+        ok = target != NULL;
+    }
+    if (ok && target->column_count != plan->column_count)
+        ok = error_set(&q->error, ERR_TYPE_MISMATCH, "Insert query has %d columns but table has %d",
+                       plan->column_count, target->column_count);
+    page_sink *sink = NULL;
+    if (ok) {
+        sink = conn->ops->open_page_sink ? conn->ops->open_page_sink(conn, target, false, &q->error) : NULL;
+        if (!sink && !error_is_set(&q->error))
+            error_set(&q->error, ERR_NOT_SUPPORTED, "This connector does not support inserts");
+        ok = sink != NULL;
+    }
+    table_metadata_free(target);
+    catalog_release(c);
+    if (!ok) {
+        plan_free(plan);
+        return false;
+    }
+    const char *cols[1] = {"rows"};
+    sql_type types[1] = {type_make(TYPE_BIGINT)};
+    set_columns(q, 1, cols, types);
+    q->update_type = create ? "CREATE TABLE" : "INSERT";
+    execution_options options = {.sink = sink};
+    q->state = QUERY_RUNNING;
+    q->execution = execution_start(q->engine, plan, &options, &q->error);
+    return q->execution != NULL;
+}
+
+static bool type_of_ast(const ast_node *node, sql_type *out)
+{
+    char text[512];
+    if (node->kind == AST_GENERIC_TYPE) {
+        int n = snprintf(text, sizeof text, "%s", node->u.generic_type.name->u.identifier.value.ptr);
+        if (node->u.generic_type.params.count > 0) {
+            n += snprintf(text + n, sizeof text - (size_t)n, "(");
+            for (uint32_t i = 0; i < node->u.generic_type.params.count; i++) {
+                const ast_node *p = node->u.generic_type.params.items[i];
+                if (i)
+                    n += snprintf(text + n, sizeof text - (size_t)n, ",");
+                if (p->kind == AST_LONG_LITERAL) {
+                    n += snprintf(text + n, sizeof text - (size_t)n, "%lld", (long long)p->u.literal.int_value);
+                } else {
+                    sql_type inner;
+                    if (!type_of_ast(p, &inner))
+                        return false;
+                    char inner_text[256];
+                    type_format(inner, false, inner_text, sizeof inner_text);
+                    n += snprintf(text + n, sizeof text - (size_t)n, "%s", inner_text);
+                }
+            }
+            snprintf(text + n, sizeof text - (size_t)n, ")");
+        }
+    } else if (node->kind == AST_DATETIME_TYPE) {
+        int precision = node->u.datetime_type.precision ? (int)node->u.datetime_type.precision->u.literal.int_value : 3;
+        snprintf(text, sizeof text, "%s(%d)%s", node->u.datetime_type.timestamp ? "timestamp" : "time",
+                 precision, node->u.datetime_type.with_time_zone ? " with time zone" : "");
+    } else {
+        return false;
+    }
+    return type_parse(text, out);
+}
+
+/* ---- dispatch --------------------------------------------------------------------- */
+
+static bool run_statement(query *q, const ast_node *node)
+{
+    switch (node->kind) {
+    case AST_QUERY: return run_query(q, node);
+    case AST_SHOW_CATALOGS: return show_catalogs(q, node);
+    case AST_SHOW_SCHEMAS: return show_schemas(q, node);
+    case AST_SHOW_TABLES: return show_tables(q, node);
+    case AST_SHOW_COLUMNS: return show_columns(q, node);
+    case AST_SHOW_FUNCTIONS: return show_functions(q, node);
+    case AST_SHOW_SESSION: return show_session(q, node);
+    case AST_USE: return use_statement(q, node);
+    case AST_SET_SESSION: return set_session(q, node);
+    case AST_CREATE_SCHEMA:
+    case AST_DROP_SCHEMA: return schema_statement(q, node);
+    case AST_CREATE_TABLE: return create_table(q, node);
+    case AST_CREATE_TABLE_AS_SELECT: return run_write(q, node, true);
+    case AST_INSERT: return run_write(q, node, false);
+    case AST_DROP_TABLE: return drop_table(q, node);
+    case AST_CREATE_CATALOG: return create_catalog(q, node);
+    case AST_DROP_CATALOG: return drop_catalog(q, node);
+    case AST_START_TRANSACTION: return answer_update(q, "START TRANSACTION");
+    case AST_COMMIT: return answer_update(q, "COMMIT");
+    case AST_ROLLBACK: return answer_update(q, "ROLLBACK");
+    default:
+        return error_set_at(&q->error, ERR_NOT_SUPPORTED, (int)node->pos.line, (int)node->pos.column,
+                            "%s is not supported yet", ast_kind_name(node->kind));
+    }
+}
+
+static void fail_query(query *q)
+{
+    q->state = QUERY_FAILED;
+    if (!error_is_set(&q->error))
+        error_set(&q->error, ERR_GENERIC_INTERNAL_ERROR, "Query failed");
+}
+
+query *query_submit(engine *e, session *s, const char *sql)
+{
+    query *q = calloc(1, sizeof *q);
+    if (!q)
+        return NULL;
+    q->engine = e;
+    q->session = s;
+    q->state = QUERY_QUEUED;
+    error_clear(&q->error);
+    sql_arena *arena = sql_arena_create();
+    const ast_node *statement = NULL;
+    sql_error parse_error;
+    sql_error_clear(&parse_error);
+    if (sql_parse_statement(arena, sql, strlen(sql), &statement, &parse_error) != 0) {
+        error_code code = ERR_SYNTAX_ERROR;
+        error_code_from_name(parse_error.name ? parse_error.name : "SYNTAX_ERROR", &code);
+        error_set_at(&q->error, code, parse_error.line, parse_error.column, "%s", parse_error.message);
+        fail_query(q);
+    } else if (!run_statement(q, statement)) {
+        fail_query(q);
+    }
+    sql_arena_destroy(arena);
+    return q;
+}
+
+query_fetch_status query_fetch(query *q, page **out, int timeout_ms, shoal_error *error)
+{
+    *out = NULL;
+    if (q->state == QUERY_FAILED) {
+        if (error)
+            *error = q->error;
+        return QUERY_FETCH_FAILED;
+    }
+    if (!q->execution) {
+        if (q->next_page < q->page_count) {
+            *out = page_ref(q->pages[q->next_page++]);
+            return QUERY_FETCH_PAGE;
+        }
+        return QUERY_FETCH_DONE;
+    }
+    query_fetch_status status = execution_fetch(q->execution, out, timeout_ms, &q->error);
+    if (status == QUERY_FETCH_FAILED) {
+        fail_query(q);
+        if (error)
+            *error = q->error;
+    } else if (status == QUERY_FETCH_DONE && q->state != QUERY_FINISHED) {
+        if (q->update_type) {
+            q->has_update_count = true;
+            q->update_count = (int64_t)execution_rows_written(q->execution);
+        }
+        q->state = QUERY_FINISHED;
+    }
+    return status;
+}
+
+void query_cancel(query *q)
+{
+    if (q->execution && q->state != QUERY_FINISHED && q->state != QUERY_FAILED) {
+        execution_cancel(q->execution, ERR_USER_CANCELED, "Query was canceled");
+        error_set(&q->error, ERR_USER_CANCELED, "Query was canceled");
+        q->state = QUERY_FAILED;
+    }
+}
+
+void query_free(query *q)
+{
+    if (!q)
+        return;
+    if (q->execution)
+        execution_free(q->execution);
+    for (int i = 0; i < q->page_count; i++)
+        page_unref(q->pages[i]);
+    free(q->pages);
+    for (int i = 0; i < q->column_count; i++)
+        free(q->columns[i].name);
+    free(q->columns);
+    free(q);
+}

@@ -1,0 +1,23 @@
+/*
+ * split_scan.h — the source operator of a table-scan pipeline: its drivers
+ * share one queue of the table's splits; each driver takes the next split,
+ * opens the connector's page source for it, and reads it to the end before
+ * taking another. So every core reads a slice of the table until none is left.
+ */
+#ifndef SHOAL_ACTORS_SPLIT_SCAN_H
+#define SHOAL_ACTORS_SPLIT_SCAN_H
+
+#include "connectors/spi/connector.h"
+#include "operators/operator.h"
+
+typedef struct split_queue split_queue;
+
+/* Takes over `splits`; keeps pointers to `c`, `table` and `request`, which
+ * must outlive the queue. */
+split_queue *split_queue_create(connector *c, const table_metadata *table,
+                                const scan_request *request, split_list *splits);
+void split_queue_free(split_queue *q);
+
+operator *split_scan_create(int plan_node_id, split_queue *q);
+
+#endif
