@@ -343,3 +343,319 @@ Test(sql_parser, invalid_statements_have_trino_errors) {
   for (size_t i = 0; i < sizeof error_cases / sizeof error_cases[0]; i++)
     check_error(error_cases[i].sql, error_cases[i].expected);
 }
+
+/* ---- tree shapes ------------------------------------------------------------------ */
+
+static const ast_node *select_item(sql_arena *arena, const char *sql, uint32_t index) {
+  const ast_node *q = parse_ok(arena, sql);
+  cr_assert_eq(q->kind, AST_QUERY);
+  const ast_node *spec = q->u.query.body;
+  cr_assert_eq(spec->kind, AST_QUERY_SPECIFICATION);
+  cr_assert_lt(index, spec->u.query_spec.select.count);
+  return spec->u.query_spec.select.items[index]->u.binary.left;
+}
+
+Test(sql_parser, expression_precedence) {
+  sql_arena *arena = sql_arena_create();
+  const ast_node *e = select_item(arena, "SELECT a OR b AND NOT c = d", 0);
+  cr_assert_eq(e->kind, AST_LOGICAL);
+  cr_assert_eq(e->u.logical.op, AST_LOGICAL_OR);
+  const ast_node *and = e->u.logical.terms.items[1];
+  cr_assert_eq(and->kind, AST_LOGICAL);
+  cr_assert_eq(and->u.logical.op, AST_LOGICAL_AND);
+  const ast_node *not = and->u.logical.terms.items[1];
+  cr_assert_eq(not->kind, AST_NOT);
+  cr_assert_eq(not->u.unary.operand->kind, AST_COMPARISON);
+
+  e = select_item(arena, "SELECT a || b + c * -d", 0);
+  cr_assert_eq(e->kind, AST_ARITHMETIC_BINARY);
+  cr_assert_eq(e->u.binary.op, AST_OP_CONCAT);
+  const ast_node *add = e->u.binary.right;
+  cr_assert_eq(add->u.binary.op, AST_OP_ADD);
+  const ast_node *mul = add->u.binary.right;
+  cr_assert_eq(mul->u.binary.op, AST_OP_MULTIPLY);
+  cr_assert_eq(mul->u.binary.right->kind, AST_ARITHMETIC_UNARY);
+
+  e = select_item(arena, "SELECT 1 - 2 - 3", 0); /* left associative */
+  cr_assert_eq(e->u.binary.left->kind, AST_ARITHMETIC_BINARY);
+  cr_assert_eq(e->u.binary.right->kind, AST_LONG_LITERAL);
+
+  e = select_item(arena, "SELECT -x AT TIME ZONE 'UTC'", 0); /* unary < AT TIME ZONE */
+  cr_assert_eq(e->kind, AST_ARITHMETIC_UNARY);
+  cr_assert_eq(e->u.unary.operand->kind, AST_AT_TIME_ZONE);
+
+  e = select_item(arena, "SELECT a.b[1].c", 0);
+  cr_assert_eq(e->kind, AST_DEREFERENCE);
+  cr_assert_eq(e->u.binary.left->kind, AST_SUBSCRIPT);
+  cr_assert_eq(e->u.binary.left->u.binary.left->kind, AST_DEREFERENCE);
+
+  e = select_item(arena, "SELECT -9223372036854775808", 0);
+  cr_assert_eq(e->kind, AST_LONG_LITERAL);
+  cr_assert_eq(e->u.literal.int_value, INT64_MIN);
+
+  e = select_item(arena, "SELECT a NOT BETWEEN 1 AND 2 AND b", 0);
+  cr_assert_eq(e->kind, AST_LOGICAL);
+  cr_assert_eq(e->u.logical.terms.items[0]->kind, AST_BETWEEN);
+  cr_assert(e->u.logical.terms.items[0]->u.predicate.negated);
+  sql_arena_destroy(arena);
+}
+
+Test(sql_parser, set_operation_precedence) {
+  sql_arena *arena = sql_arena_create();
+  const ast_node *q = parse_ok(arena, "SELECT 1 UNION SELECT 2 INTERSECT SELECT 3 EXCEPT SELECT 4");
+  const ast_node *except = q->u.query.body;
+  cr_assert_eq(except->kind, AST_SET_OPERATION);
+  cr_assert_eq(except->u.set_operation.op, AST_SET_EXCEPT);
+  const ast_node *uni = except->u.set_operation.left;
+  cr_assert_eq(uni->u.set_operation.op, AST_SET_UNION);
+  cr_assert_eq(uni->u.set_operation.right->u.set_operation.op, AST_SET_INTERSECT);
+  cr_assert_not(uni->u.set_operation.all);
+  q = parse_ok(arena, "SELECT 1 UNION ALL SELECT 2 ORDER BY 1 LIMIT 3");
+  cr_assert(q->u.query.body->u.set_operation.all);
+  cr_assert_eq(q->u.query.order_by.count, 1);
+  cr_assert_eq(q->u.query.limit->kind, AST_LIMIT);
+  sql_arena_destroy(arena);
+}
+
+Test(sql_parser, identifiers_and_positions) {
+  sql_arena *arena = sql_arena_create();
+  const ast_node *q = parse_ok(arena, "SELECT\n  MyCol, \"MyCol\", \"a\"\"b\"\nFROM Tab");
+  const ast_node *spec = q->u.query.body;
+  const ast_node *a = spec->u.query_spec.select.items[0]->u.binary.left;
+  cr_assert_str_eq(a->u.identifier.value.ptr, "mycol");
+  cr_assert_str_eq(a->u.identifier.text.ptr, "MyCol");
+  cr_assert_not(a->u.identifier.quoted);
+  cr_assert_eq(a->pos.line, 2);
+  cr_assert_eq(a->pos.column, 3);
+  const ast_node *b = spec->u.query_spec.select.items[1]->u.binary.left;
+  cr_assert_str_eq(b->u.identifier.value.ptr, "MyCol");
+  cr_assert(b->u.identifier.quoted);
+  cr_assert_not(ast_equal(a, b));
+  const ast_node *c = spec->u.query_spec.select.items[2]->u.binary.left;
+  cr_assert_str_eq(c->u.identifier.value.ptr, "a\"b");
+  cr_assert_eq(c->pos.column, 19);
+  const ast_node *from = spec->u.query_spec.from;
+  cr_assert_eq(from->kind, AST_TABLE);
+  cr_assert_eq(from->pos.line, 3);
+  cr_assert_eq(from->pos.column, 6);
+  /* positions are ignored by ast_equal, spelling of unquoted names too */
+  const ast_node *x = parse_ok(arena, "select mycol, \"MyCol\", \"a\"\"b\" from TAB");
+  cr_assert(ast_equal(q, x));
+  sql_arena_destroy(arena);
+}
+
+Test(sql_parser, literals) {
+  sql_arena *arena = sql_arena_create();
+  const ast_node *e = select_item(arena, "SELECT 0x1F", 0);
+  cr_assert_eq(e->u.literal.int_value, 31);
+  e = select_item(arena, "SELECT 1_000", 0);
+  cr_assert_eq(e->u.literal.int_value, 1000);
+  e = select_item(arena, "SELECT 'it''s'", 0);
+  cr_assert_str_eq(e->u.literal.text.ptr, "it's");
+  e = select_item(arena, "SELECT U&'a\\00e9#'", 0);
+  cr_assert_str_eq(e->u.literal.text.ptr, "a\xc3\xa9#");
+  e = select_item(arena, "SELECT U&'x#0041' UESCAPE '#'", 0);
+  cr_assert_str_eq(e->u.literal.text.ptr, "xA");
+  e = select_item(arena, "SELECT X'0aff'", 0);
+  cr_assert_eq(e->u.literal.text.len, 2);
+  cr_assert_eq((unsigned char)e->u.literal.text.ptr[1], 0xff);
+  e = select_item(arena, "SELECT 1.5e3", 0);
+  cr_assert_eq(e->kind, AST_DOUBLE_LITERAL);
+  cr_assert_float_eq(e->u.literal.double_value, 1500.0, 1e-9);
+  e = select_item(arena, "SELECT 1.50", 0);
+  cr_assert_eq(e->kind, AST_DECIMAL_LITERAL);
+  cr_assert_str_eq(e->u.literal.text.ptr, "1.50");
+  e = select_item(arena, "SELECT DATE '2020-01-02'", 0);
+  cr_assert_eq(e->kind, AST_TYPED_LITERAL);
+  cr_assert_str_eq(e->u.typed_literal.type_name->u.identifier.value.ptr, "date");
+  e = select_item(arena, "SELECT INTERVAL -'2' DAY TO SECOND", 0);
+  cr_assert_eq(e->u.interval.sign, -1);
+  cr_assert_eq(e->u.interval.start, AST_FIELD_DAY);
+  cr_assert_eq(e->u.interval.end, AST_FIELD_SECOND);
+  e = select_item(arena, "SELECT ?, ?", 1);
+  cr_assert_eq(e->kind, AST_PARAMETER);
+  cr_assert_eq(e->u.literal.int_value, 1);
+  sql_arena_destroy(arena);
+}
+
+Test(sql_parser, types) {
+  sql_arena *arena = sql_arena_create();
+  const ast_node *t;
+  sql_error error;
+  const char *text = "ROW(a integer, b ARRAY(varchar(25)), c timestamp(3) with time zone, d double precision)";
+  cr_assert_eq(sql_parse_type(arena, text, strlen(text), &t, &error), 0);
+  cr_assert_eq(t->kind, AST_ROW_TYPE);
+  cr_assert_eq(t->u.list.items.count, 4);
+  const ast_node *c = t->u.list.items.items[2]->u.binary.right;
+  cr_assert_eq(c->kind, AST_DATETIME_TYPE);
+  cr_assert(c->u.datetime_type.with_time_zone);
+  cr_assert(c->u.datetime_type.timestamp);
+  const ast_node *d = t->u.list.items.items[3]->u.binary.right;
+  cr_assert_str_eq(d->u.generic_type.name->u.identifier.value.ptr, "double");
+  text = "decimal(12, 2)";
+  cr_assert_eq(sql_parse_type(arena, text, strlen(text), &t, &error), 0);
+  cr_assert_eq(t->u.generic_type.params.count, 2);
+  text = "map(varchar, bigint";
+  cr_assert_neq(sql_parse_type(arena, text, strlen(text), &t, &error), 0);
+  cr_assert_str_eq(error.message, "mismatched input '<EOF>'. Expecting: '(', ')', ',', 'ARRAY'");
+  sql_arena_destroy(arena);
+}
+
+Test(sql_parser, expressions_and_scripts) {
+  sql_arena *arena = sql_arena_create();
+  const ast_node *e;
+  sql_error error;
+  const char *text = "a + 1 > ALL (SELECT b FROM t)";
+  cr_assert_eq(sql_parse_expression(arena, text, strlen(text), &e, &error), 0);
+  cr_assert_eq(e->kind, AST_QUANTIFIED_COMPARISON);
+  ast_list list;
+  text = ";SELECT 1; SELECT 'a;b';; CREATE VIEW v AS SELECT 2;";
+  cr_assert_eq(sql_parse_statements(arena, text, strlen(text), &list, &error), 0);
+  cr_assert_eq(list.count, 3);
+  text = "SELECT 1 SELECT 2";
+  cr_assert_neq(sql_parse_statements(arena, text, strlen(text), &list, &error), 0);
+  cr_assert_eq(error.column, 10);
+  sql_arena_destroy(arena);
+}
+
+/* ---- robustness ------------------------------------------------------------------- */
+
+static char *repeat(const char *prefix, const char *unit, int n, const char *middle, const char *tail_unit) {
+  size_t pl = strlen(prefix), ul = strlen(unit), ml = strlen(middle), tl = strlen(tail_unit);
+  char *s = malloc(pl + (ul + tl) * (size_t)n + ml + 1);
+  char *w = s;
+  memcpy(w, prefix, pl), w += pl;
+  for (int i = 0; i < n; i++) memcpy(w, unit, ul), w += ul;
+  memcpy(w, middle, ml), w += ml;
+  for (int i = 0; i < n; i++) memcpy(w, tail_unit, tl), w += tl;
+  *w = '\0';
+  return s;
+}
+
+static void check_too_large(const char *sql) {
+  sql_arena *arena = sql_arena_create();
+  const ast_node *node;
+  sql_error error;
+  cr_assert_neq(sql_parse_statement(arena, sql, strlen(sql), &node, &error), 0);
+  cr_assert_str_eq(error.message, "statement is too large (stack overflow while parsing)");
+  cr_assert_eq(error.line, 1);
+  cr_assert_eq(error.column, 1);
+  sql_arena_destroy(arena);
+}
+
+Test(sql_parser, deep_nesting_is_a_clean_error) {
+  char *s = repeat("SELECT ", "(", 100000, "1", ")");
+  check_too_large(s);
+  free(s);
+  s = repeat("SELECT ", "- ", 100000, "1", "");
+  check_too_large(s);
+  free(s);
+  s = repeat("SELECT 1", " + 1", 5000, "", "");
+  check_too_large(s);
+  free(s);
+  s = repeat("SELECT * FROM ", "(SELECT * FROM ", 5000, "t", ")");
+  check_too_large(s);
+  free(s);
+  s = repeat("SELECT ", "ARRAY[", 5000, "1", "]");
+  check_too_large(s);
+  free(s);
+  s = repeat("SELECT CAST(x AS ", "array(", 5000, "int", ")");
+  check_too_large(s);
+  free(s);
+  s = repeat("SELECT ", "NOT ", 100000, "a", "");
+  check_too_large(s);
+  free(s);
+  /* moderately deep input still parses and round-trips */
+  s = repeat("SELECT ", "(", 100, "1", ")");
+  check_round_trip(s);
+  free(s);
+  s = repeat("SELECT 1", " + 1", 500, "", "");
+  check_round_trip(s);
+  free(s);
+  /* long flat lists are not nesting */
+  s = repeat("SELECT 1", " OR a", 20000, "", "");
+  check_round_trip(s);
+  free(s);
+}
+
+Test(sql_parser, random_bytes_never_crash) {
+  sql_arena *arena = sql_arena_create();
+  static const char *const pieces[] = {
+    "SELECT", " ", "(", ")", "'", "\"", "`", ",", "FROM", "t", "1", "1e", ".", "--", "/*", "*/",
+    "\n", "U&'", "X'", "CASE", "WHEN", "END", "->", "[", "]", "?", "\xff", "\xc3", "ROW", "ARRAY",
+    "INTERVAL", "WITH", "AS", "JOIN", "ON", "NOT", "IN", "=", "+", "-", "OVER", "BY", "ORDER"};
+  unsigned seed = 12345;
+  char buf[512];
+  for (int iter = 0; iter < 20000; iter++) {
+    size_t len = 0;
+    int parts = (int)(seed % 24);
+    for (int k = 0; k < parts; k++) {
+      seed = seed * 1103515245u + 12345u;
+      const char *piece = pieces[(seed >> 16) % (sizeof pieces / sizeof pieces[0])];
+      size_t pl = strlen(piece);
+      if (len + pl >= sizeof buf) break;
+      memcpy(buf + len, piece, pl);
+      len += pl;
+    }
+    seed = seed * 1103515245u + 12345u;
+    sql_arena_reset(arena);
+    const ast_node *node;
+    sql_error error;
+    if (sql_parse_statement(arena, buf, len, &node, &error) == 0) {
+      char *text = sql_format(node, NULL);
+      cr_assert_not_null(text);
+      free(text);
+    } else {
+      cr_assert_neq(error.message[0], '\0');
+      cr_assert_geq(error.line, 1);
+    }
+  }
+  sql_arena_destroy(arena);
+}
+
+/* ---- lexer -------------------------------------------------------------------------- */
+
+Test(sql_lexer, keyword_table_is_sorted_and_complete) {
+  for (int t = SQL_TOKEN_FIRST_KEYWORD; t < SQL_TOKEN_LAST_KEYWORD; t++)
+    cr_assert_lt(strcmp(sql_keyword_text((sql_token_type)t), sql_keyword_text((sql_token_type)(t + 1))), 0,
+                 "%s", sql_keyword_text((sql_token_type)t));
+  for (int t = SQL_TOKEN_FIRST_KEYWORD; t <= SQL_TOKEN_LAST_KEYWORD; t++) {
+    const char *word = sql_keyword_text((sql_token_type)t);
+    cr_assert_eq(sql_keyword_lookup(word, (uint32_t)strlen(word)), t);
+  }
+  cr_assert_eq(sql_keyword_lookup("select", 6), KW_SELECT);
+  cr_assert_eq(sql_keyword_lookup("SeLeCt", 6), KW_SELECT);
+  cr_assert_eq(sql_keyword_lookup("selects", 7), TOK_IDENT);
+  cr_assert(sql_token_is_reserved(KW_SELECT));
+  cr_assert_not(sql_token_is_reserved(KW_YEAR));
+  cr_assert_str_eq(sql_token_display_name(KW_STRING_KW), "'STRING'");
+  cr_assert_str_eq(sql_token_display_name(TOK_EOF), "<EOF>");
+}
+
+static void check_tokens(const char *sql, const sql_token_type *expected, uint32_t n) {
+  sql_arena *arena = sql_arena_create();
+  sql_token_list list;
+  sql_error error;
+  cr_assert_eq(sql_lex(arena, sql, strlen(sql), &list, &error), 0);
+  cr_assert_eq(list.count, n + 1, "token count for %s: %u", sql, list.count);
+  for (uint32_t i = 0; i < n; i++)
+    cr_assert_eq(list.tokens[i].type, expected[i], "token %u of %s", i, sql);
+  cr_assert_eq(list.tokens[n].type, TOK_EOF);
+  sql_arena_destroy(arena);
+}
+
+Test(sql_lexer, token_forms) {
+  check_tokens("1 1.5 .5 1. 1e3 1.5E-2 0x1F 1_000 12abc 1e5x", (sql_token_type[]){
+    TOK_INTEGER, TOK_DECIMAL, TOK_DECIMAL, TOK_DECIMAL, TOK_DOUBLE, TOK_DOUBLE, TOK_INTEGER,
+    TOK_INTEGER, TOK_DIGIT_IDENT, TOK_DIGIT_IDENT}, 10);
+  check_tokens("a -> b => c || d <> e != f <= g >= h", (sql_token_type[]){
+    TOK_IDENT, TOK_ARROW, TOK_IDENT, TOK_FAT_ARROW, TOK_IDENT, TOK_CONCAT, TOK_IDENT, TOK_NEQ,
+    TOK_IDENT, TOK_NEQ, TOK_IDENT, TOK_LTE, TOK_IDENT, TOK_GTE, TOK_IDENT}, 15);
+  check_tokens("'a''b' U&'x' X'00' \"q\"\"q\" `b` u&'y' x", (sql_token_type[]){
+    TOK_STRING, TOK_UNICODE_STRING, TOK_BINARY, TOK_QUOTED_IDENT, TOK_BACKQUOTED_IDENT,
+    TOK_UNICODE_STRING, TOK_IDENT}, 7);
+  check_tokens("a /* x /* nested */ y */ b -- c\n d", (sql_token_type[]){TOK_IDENT, TOK_IDENT, TOK_IDENT}, 3);
+  check_tokens("a /* unterminated", (sql_token_type[]){TOK_IDENT, TOK_SLASH, TOK_STAR, TOK_IDENT}, 4);
+  check_tokens("'open", (sql_token_type[]){TOK_UNRECOGNIZED, TOK_IDENT}, 2);
+  check_tokens("\xc3\xa9 $ !", (sql_token_type[]){TOK_UNRECOGNIZED, TOK_UNRECOGNIZED, TOK_UNRECOGNIZED}, 3);
+}

@@ -216,10 +216,13 @@ static void slt_corpus(const char *subdir, long min_parsed, double min_rate) {
   cr_assert_geq(rate, min_rate);
 }
 
-/* Floors: a little below the counts measured when the parser was written. */
-Test(sql_roundtrip, slt_top_level) { slt_corpus("", 0, 0); }
-Test(sql_roundtrip, slt_evidence) { slt_corpus("/evidence", 0, 0); }
-Test(sql_roundtrip, slt_random_aggregates) { slt_corpus("/random/aggregates", 0, 0); }
-Test(sql_roundtrip, slt_random_expr) { slt_corpus("/random/expr", 0, 0); }
-Test(sql_roundtrip, slt_random_groupby) { slt_corpus("/random/groupby", 0, 0); }
-Test(sql_roundtrip, slt_random_select) { slt_corpus("/random/select", 0, 0); }
+/* Floors: a little below the counts measured when the parser was written
+ * (10626/10706, 331/494, 264062/279108, 286441/312300, 102440/107083,
+ * 317210/347637). The rest is SQLite/MySQL syntax Trino rejects too: DIV,
+ * IN (), IN table, PRIMARY KEY, NOT INDEXED, CREATE INDEX/TRIGGER, ... */
+Test(sql_roundtrip, slt_top_level) { slt_corpus("", 10600, 99.0); }
+Test(sql_roundtrip, slt_evidence) { slt_corpus("/evidence", 330, 66.0); }
+Test(sql_roundtrip, slt_random_aggregates) { slt_corpus("/random/aggregates", 264000, 94.0); }
+Test(sql_roundtrip, slt_random_expr) { slt_corpus("/random/expr", 286400, 91.0); }
+Test(sql_roundtrip, slt_random_groupby) { slt_corpus("/random/groupby", 102400, 95.0); }
+Test(sql_roundtrip, slt_random_select) { slt_corpus("/random/select", 317100, 91.0); }
