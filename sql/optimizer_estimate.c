@@ -169,6 +169,8 @@ static double row_width(const plan_node *node)
 
 static const double DEFAULT_SELECTIVITY = 0.5;
 
+static double and_selectivity(const plan_node *input, const expr *e);
+
 static bool column_of(const plan_node *input, const expr *e, column_estimate *out)
 {
     while (e->kind == EXPR_CAST && e->arg_count == 1)
@@ -234,6 +236,74 @@ static double comparison_selectivity(const plan_node *input, const expr *e, cons
     return range_fraction(&ca, b, below, 1.0 / 3);
 }
 
+/* A range bound `col <op> constant` (either order) on a column with a known range. */
+static bool range_bound(const plan_node *input, const expr *e, int *channel, bool *is_low, double *v,
+                        column_estimate *c)
+{
+    const char *name = optimizer_call_name(e);
+    if (!name || e->arg_count != 2 || !optimizer_is_comparison(name) || strcmp(name, "$equal") == 0 ||
+        strcmp(name, "$not_equal") == 0)
+        return false;
+    const expr *col = e->args[0], *k = e->args[1];
+    if (col->kind == EXPR_CONSTANT) {
+        col = e->args[1];
+        k = e->args[0];
+        name = optimizer_flip_comparison(name);
+    }
+    while (col->kind == EXPR_CAST && col->arg_count == 1)
+        col = col->args[0];
+    bool ok;
+    if (col->kind != EXPR_COLUMN || k->kind != EXPR_CONSTANT || !trace(input, col->column, c) || !c->has_range)
+        return false;
+    *v = value_as_double(&k->constant, &ok);
+    *channel = col->column;
+    *is_low = strcmp(name, "$greater_than") == 0 || strcmp(name, "$greater_than_or_equal") == 0;
+    return ok && c->max > c->min;
+}
+
+/* Product of the conjuncts' selectivities, except that range bounds on the
+ * same column are intersected first (a >= x AND a < y is one range). */
+static double and_selectivity(const plan_node *input, const expr *e)
+{
+    enum { MAX_RANGES = 8 };
+    struct {
+        int channel;
+        double lo, hi, min, max;
+    } ranges[MAX_RANGES];
+    int range_count = 0;
+    double s = 1;
+    for (int i = 0; i < e->arg_count; i++) {
+        int channel;
+        bool is_low;
+        double v;
+        column_estimate c;
+        if (!range_bound(input, e->args[i], &channel, &is_low, &v, &c)) {
+            s *= optimizer_selectivity(input, e->args[i]);
+            continue;
+        }
+        int r = 0;
+        while (r < range_count && ranges[r].channel != channel)
+            r++;
+        if (r == range_count) {
+            if (range_count == MAX_RANGES) {
+                s *= optimizer_selectivity(input, e->args[i]);
+                continue;
+            }
+            ranges[r].channel = channel;
+            ranges[r].lo = ranges[r].min = c.min;
+            ranges[r].hi = ranges[r].max = c.max;
+            range_count++;
+        }
+        if (is_low)
+            ranges[r].lo = fmax(ranges[r].lo, v);
+        else
+            ranges[r].hi = fmin(ranges[r].hi, v);
+    }
+    for (int r = 0; r < range_count; r++)
+        s *= fmax(0, ranges[r].hi - ranges[r].lo) / (ranges[r].max - ranges[r].min);
+    return s;
+}
+
 double optimizer_selectivity(const plan_node *input, const expr *e)
 {
     if (!e)
@@ -241,12 +311,8 @@ double optimizer_selectivity(const plan_node *input, const expr *e)
     switch (e->kind) {
     case EXPR_CONSTANT:
         return optimizer_is_true(e) ? 1 : 0;
-    case EXPR_AND: {
-        double s = 1;
-        for (int i = 0; i < e->arg_count; i++)
-            s *= optimizer_selectivity(input, e->args[i]);
-        return s;
-    }
+    case EXPR_AND:
+        return and_selectivity(input, e);
     case EXPR_OR: {
         double none = 1;
         for (int i = 0; i < e->arg_count; i++)

@@ -77,7 +77,8 @@ bool optimizer_copy_columns_at(plan_node *to, int at, const plan_node *from);
 
 /* Swaps the sides of a JOIN in place: inputs, keys, filter and type
  * (LEFT ↔ RIGHT). The join's channels become right ++ left; returns a
- * PROJECT above the join restoring the original order (or NULL on OOM). */
+ * PROJECT above the join restoring the original order (or NULL on OOM,
+ * having freed the join). */
 plan_node *optimizer_swap_join(plan_node *join);
 
 /* NDV of a node's output channel traced to the connector's statistics

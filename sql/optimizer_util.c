@@ -339,8 +339,10 @@ plan_node *optimizer_swap_join(plan_node *join)
     plan_node *left = join->inputs[0], *right = join->inputs[1];
     int nl = left->column_count, nr = right->column_count;
     int *map = malloc(sizeof *map * (size_t)(nl + nr > 0 ? nl + nr : 1));
-    if (!map)
+    if (!map) {
+        plan_free(join);
         return NULL;
+    }
     for (int i = 0; i < nl; i++)
         map[i] = nr + i;
     for (int i = 0; i < nr; i++)
@@ -349,6 +351,7 @@ plan_node *optimizer_swap_join(plan_node *join)
         expr *f = optimizer_remap(join->u.join.filter, map, nl + nr);
         if (!f) {
             free(map);
+            plan_free(join);
             return NULL;
         }
         expr_free(join->u.join.filter);
@@ -368,6 +371,7 @@ plan_node *optimizer_swap_join(plan_node *join)
     plan_column *columns = calloc((size_t)(nl + nr > 0 ? nl + nr : 1), sizeof *columns);
     if (!columns) {
         free(map);
+        plan_free(join);
         return NULL;
     }
     for (int i = 0; i < nl + nr; i++)
