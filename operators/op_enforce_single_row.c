@@ -103,7 +103,8 @@ operator *enforce_single_row_create(int plan_node_id, int column_count, const sq
         free(e);
         return NULL;
     }
-    memcpy(e->types, types, sizeof *types * (size_t)column_count);
+    if (column_count > 0)
+        memcpy(e->types, types, sizeof *types * (size_t)column_count);
     e->column_count = column_count;
     operator_init_header(&e->base, &esr_ops, plan_node_id);
     return &e->base;

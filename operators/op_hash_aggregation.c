@@ -371,9 +371,12 @@ operator *hash_aggregation_create(int plan_node_id, const hash_aggregation_confi
         hagg_close(&a->base);
         return NULL;
     }
-    memcpy(a->key_channels, config->key_channels, sizeof(int) * (size_t)a->key_count);
-    memcpy(a->key_types, config->key_types, sizeof(sql_type) * (size_t)a->key_count);
-    memcpy(a->aggregates, config->aggregates, sizeof(aggregate_spec) * (size_t)a->aggregate_count);
+    if (a->key_count > 0) {
+        memcpy(a->key_channels, config->key_channels, sizeof(int) * (size_t)a->key_count);
+        memcpy(a->key_types, config->key_types, sizeof(sql_type) * (size_t)a->key_count);
+    }
+    if (a->aggregate_count > 0)
+        memcpy(a->aggregates, config->aggregates, sizeof(aggregate_spec) * (size_t)a->aggregate_count);
     if (a->global_group_id_count)
         memcpy(a->global_group_ids, config->global_group_ids,
                sizeof(int64_t) * (size_t)a->global_group_id_count);

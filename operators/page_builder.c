@@ -347,7 +347,8 @@ bool page_builder_init(page_builder *b, int column_count, const sql_type *types)
     b->types = malloc(sizeof *types * (size_t)(column_count ? column_count : 1));
     if (!b->types)
         return false;
-    memcpy(b->types, types, sizeof *types * (size_t)column_count);
+    if (column_count > 0)
+        memcpy(b->types, types, sizeof *types * (size_t)column_count);
     return true;
 }
 

@@ -9,6 +9,7 @@
 #define SHOAL_TESTS_OP_TEST_UTIL_H
 
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
