@@ -19,6 +19,7 @@
 #include "connectors/spi/connector.h"
 #include "connectors/spi/expression.h"
 #include "connectors/spi/function.h"
+#include "connectors/spi/sort_key.h"
 #include "connectors/spi/types.h"
 
 typedef enum plan_kind {
@@ -73,11 +74,6 @@ typedef struct plan_column {
     sql_type type;
 } plan_column;
 
-typedef struct sort_key {
-    int channel;
-    bool descending;
-    bool nulls_first;
-} sort_key;
 
 typedef struct plan_aggregate {
     resolved_function function;
