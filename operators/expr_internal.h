@@ -1,0 +1,219 @@
+/*
+ * expr_internal.h — the inside of a compiled expression program, shared by
+ * the compiler (expr_program.c) and the kernel families (functions/).
+ *
+ * Layout: every node evaluates over a selection of row *positions* of the
+ * input page and leaves its result in a vector whose view holds row r's value
+ * at position r (data[map ? map[r] : r]); a column node's result is the page's
+ * own vector, a constant node's a constant vector, a computed node's its
+ * scratch flat vector. Because results stay at their row positions, branches
+ * evaluated over narrowed selections (CASE, AND, COALESCE) merge trivially.
+ *
+ * One kernel call per node per vector; the typed loops are in the kernels
+ * (ROW_LOOP / UNARY_LOOP / BINARY_LOOP specialise flat, constant and general
+ * inputs and dense or selected rows).
+ */
+#ifndef SHOAL_OPERATORS_EXPR_INTERNAL_H
+#define SHOAL_OPERATORS_EXPR_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "connectors/spi/error.h"
+#include "connectors/spi/expression.h"
+#include "connectors/spi/function.h"
+#include "connectors/spi/page.h"
+#include "operators/expression_program.h"
+
+typedef struct expr_node expr_node;
+
+typedef struct eval_context {
+    const page *input;
+    shoal_error *error;
+} eval_context;
+
+/* Evaluates the node for rows sel[0..count) (sel NULL: 0..count). */
+typedef bool (*node_eval_fn)(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count);
+/* Writes the positions among sel for which the node is TRUE. */
+typedef bool (*node_select_fn)(expr_node *n, eval_context *ctx, const uint32_t *sel,
+                               uint32_t count, uint32_t *out, uint32_t *out_count);
+/* A scalar kernel: children are evaluated, rows with a NULL argument removed
+ * (null_on_null); writes n->out at the positions in sel. */
+typedef bool (*scalar_kernel_fn)(expr_node *n, eval_context *ctx, const uint32_t *sel,
+                                 uint32_t count);
+/* Filter form of a kernel (comparisons, LIKE): positions that are TRUE. */
+typedef uint32_t (*scalar_select_fn)(expr_node *n, const uint32_t *sel, uint32_t count,
+                                     uint32_t *out);
+
+struct expr_node {
+    expr_kind kind;
+    sql_type type;
+    node_eval_fn eval;
+    node_select_fn select;
+    int child_count;
+    expr_node **children;
+    const vector *result;        /* set by eval */
+    vector out;                  /* scratch (computed nodes) */
+    vector constant;             /* constant nodes */
+    int column;
+    int field_index;
+    /* calls and casts */
+    scalar_kernel_fn kernel;
+    scalar_select_fn select_kernel; /* may be NULL */
+    bool null_on_null;
+    bool try_mode;               /* TRY_CAST: errors become NULL */
+    const char *function_name;
+    void *data;                  /* kernel data (owned) */
+    void (*free_data)(void *);   /* frees data; NULL: free() */
+    int64_t k[4];                /* kernel constants (scales, factors) */
+    __int128 k128[2];
+    /* scratch selections */
+    uint32_t *sel_a;
+    uint32_t *sel_b;
+    uint32_t *sel_c;
+    /* string output arena */
+    char *arena;
+    uint32_t arena_room;
+    int line, position;
+};
+
+/* ---- loops ---- */
+
+#define ROW_LOOP(sel, count, r, ...) \
+    do { \
+        if (sel) { \
+            for (uint32_t k_ = 0; k_ < (count); k_++) { \
+                uint32_t r = (sel)[k_]; \
+                __VA_ARGS__ \
+            } \
+        } else { \
+            for (uint32_t r = 0; r < (count); r++) { \
+                __VA_ARGS__ \
+            } \
+        } \
+    } while (0)
+
+static inline bool view_is_constant(const vector_view *v)
+{
+    return v->selection == vector_zero_selection;
+}
+
+/* a (type TA) from view VA at row r; general path */
+#define VIEW_AT(T, v, r) (((const T *)(v).data)[(v).selection ? (v).selection[r] : (r)])
+
+#define UNARY_LOOP(TA, va, sel, count, r, a, ...) \
+    do { \
+        const TA *A_ = (const TA *)(va).data; \
+        const uint32_t *MA_ = (va).selection; \
+        if (!MA_) { \
+            ROW_LOOP(sel, count, r, TA a = A_[r]; __VA_ARGS__); \
+        } else { \
+            ROW_LOOP(sel, count, r, TA a = A_[MA_[r]]; __VA_ARGS__); \
+        } \
+    } while (0)
+
+#define BINARY_LOOP(TA, TB, va, vb, sel, count, r, a, b, ...) \
+    do { \
+        const TA *A_ = (const TA *)(va).data; \
+        const TB *B_ = (const TB *)(vb).data; \
+        const uint32_t *MA_ = (va).selection, *MB_ = (vb).selection; \
+        if (!MA_ && !MB_) { \
+            ROW_LOOP(sel, count, r, TA a = A_[r]; TB b = B_[r]; __VA_ARGS__); \
+        } else if (!MA_ && MB_ == vector_zero_selection) { \
+            const TB b = B_[0]; \
+            ROW_LOOP(sel, count, r, TA a = A_[r]; __VA_ARGS__); \
+        } else if (MA_ == vector_zero_selection && !MB_) { \
+            const TA a = A_[0]; \
+            ROW_LOOP(sel, count, r, TB b = B_[r]; __VA_ARGS__); \
+        } else { \
+            ROW_LOOP(sel, count, r, TA a = A_[MA_ ? MA_[r] : r]; TB b = B_[MB_ ? MB_[r] : r]; \
+                     __VA_ARGS__); \
+        } \
+    } while (0)
+
+static inline vector_view node_arg(const expr_node *n, int i)
+{
+    return vector_view_of(n->children[i]->result);
+}
+
+static inline bool view_valid_at(const vector_view *v, uint32_t r)
+{
+    if (!v->validity)
+        return true;
+    uint32_t i = v->selection ? v->selection[r] : r;
+    return (v->validity[i >> 6] >> (i & 63)) & 1;
+}
+
+/* ---- node output helpers (expr_program.c) ---- */
+
+/* Makes n->out writable for this evaluation (copy-on-write when a caller
+ * still holds the previous result), without NULLs; sets n->result. */
+bool node_prepare_output(expr_node *n, shoal_error *error);
+/* Gives n->out a validity bitmap (all valid) if it has none. */
+bool node_ensure_validity(expr_node *n, shoal_error *error);
+static inline void node_set_null(expr_node *n, uint32_t r)
+{
+    n->out.validity[r >> 6] &= ~(UINT64_C(1) << (r & 63));
+}
+static inline void node_set_valid(expr_node *n, uint32_t r)
+{
+    n->out.validity[r >> 6] |= UINT64_C(1) << (r & 63);
+}
+/* Room for `length` bytes of string output in n->out (kept alive by it). */
+char *node_string_reserve(expr_node *n, uint32_t length, shoal_error *error);
+/* Keeps the buffers behind child i's strings alive in n->out. */
+bool node_keep_child_strings(expr_node *n, int i, shoal_error *error);
+/* Sets a runtime error (TRY-able codes come from kernels). */
+bool node_error(expr_node *n, eval_context *ctx, error_code code, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Builds a cast node over `child` (compiler helper, used by kernels' binds too). */
+expr_node *node_make_cast(expr_node *child, sql_type to, bool try_mode, shoal_error *error);
+
+/* ---- function implementations ---- */
+
+/* Chooses the kernel for the bound argument types; sets n->kernel (and
+ * n->select_kernel, n->k..., n->data, n->null_on_null). */
+typedef bool (*scalar_bind_fn)(expr_node *n, const sql_type *args, int arg_count, sql_type ret,
+                               shoal_error *error);
+
+typedef struct scalar_impl {
+    const char *name;
+    scalar_bind_fn bind;
+} scalar_impl;
+
+#define SCALAR_IMPLS(family) \
+    extern const scalar_impl family##_impls[]; \
+    extern const int family##_impl_count
+
+SCALAR_IMPLS(arithmetic);
+SCALAR_IMPLS(comparison);
+SCALAR_IMPLS(decimal_ops);
+SCALAR_IMPLS(string_functions);
+SCALAR_IMPLS(datetime);
+SCALAR_IMPLS(math);
+
+/* decimal overloads (functions/decimal_ops.c): $add.. $modulus, $negate,
+ * abs, ceil/ceiling/floor/round/truncate, sign, mod on decimal(p,s) */
+bool decimal_bind(expr_node *n, const sql_type *args, int arg_count, sql_type ret,
+                  shoal_error *error);
+/* date/time/interval overloads of the arithmetic operators (functions/datetime.c) */
+bool datetime_bind_arithmetic(expr_node *n, const sql_type *args, int arg_count, sql_type ret,
+                              shoal_error *error);
+
+/* casts (functions/cast.c) */
+bool cast_bind(expr_node *n, sql_type from, sql_type to, shoal_error *error);
+/* comparisons for special forms (functions/comparison.c): binds n->kernel to
+ * compare children 0 and 1 of the same type with $equal..$greater_than_or_equal. */
+bool comparison_bind_named(expr_node *n, const char *name, sql_type type, shoal_error *error);
+/* three-way compare of two values of `type` at given views/rows; used by IN
+ * and greatest/least slow paths */
+int compare_values(sql_type type, const vector_view *a, uint32_t ra, const vector_view *b,
+                   uint32_t rb);
+/* LIKE (functions/like.c) */
+bool like_bind(expr_node *n, shoal_error *error);
+
+/* Uppercase Trino-style type name for messages ("INTEGER", "DECIMAL(10, 2)"). */
+void type_upper_name(sql_type t, char *out, size_t size);
+
+#endif
