@@ -385,6 +385,18 @@ static void format_relation_operand(out *o, const ast_node *n) {
   }
 }
 
+/* The relation under an alias or TABLESAMPLE: an aliased or sampled one there
+ * came from parentheses and needs them again: (a x) y, (t TABLESAMPLE ...) */
+static void format_relation_base(out *o, const ast_node *n, bool aliasing) {
+  if (is_join(n) || n->kind == AST_SAMPLED_RELATION || (aliasing && n->kind == AST_ALIASED_RELATION)) {
+    put(o, "(");
+    format_node(o, n);
+    put(o, ")");
+  } else {
+    format_node(o, n);
+  }
+}
+
 static void format_join(out *o, const ast_node *n) {
   static const char *const names[] = {"CROSS JOIN", "JOIN", "LEFT JOIN", "RIGHT JOIN", "FULL JOIN", ","};
   const ast_node *left = n->u.join.left, *right = n->u.join.right;
@@ -920,7 +932,7 @@ static void format_node(out *o, const ast_node *n) {
       format_qualified_name(o, n->u.unary.operand);
       return;
     case AST_ALIASED_RELATION:
-      format_relation_operand(o, n->u.aliased.relation);
+      format_relation_base(o, n->u.aliased.relation, true);
       put(o, " AS ");
       format_identifier(o, n->u.aliased.alias);
       if (n->u.aliased.columns.count) {
@@ -941,7 +953,7 @@ static void format_node(out *o, const ast_node *n) {
       return;
     case AST_JOIN: format_join(o, n); return;
     case AST_SAMPLED_RELATION:
-      format_relation_operand(o, n->u.sampled.relation);
+      format_relation_base(o, n->u.sampled.relation, false);
       put(o, n->u.sampled.method == AST_SAMPLE_BERNOULLI ? " TABLESAMPLE BERNOULLI (" : " TABLESAMPLE SYSTEM (");
       format_expr(o, n->u.sampled.percentage, 0);
       put(o, ")");

@@ -90,6 +90,7 @@ static const char *const valid_statements[] = {
   "SELECT * FROM ((SELECT 1) UNION (SELECT 2)) s",
   "SELECT * FROM t TABLESAMPLE BERNOULLI (10)",
   "SELECT * FROM t AS x TABLESAMPLE SYSTEM (2.5)",
+  "SELECT * FROM (a x) y, (t TABLESAMPLE BERNOULLI (1)) TABLESAMPLE SYSTEM (2), (b TABLESAMPLE SYSTEM (3)) z",
   "VALUES 1, 2, 3",
   "VALUES (1, 'a'), (2, 'b')",
   "SELECT * FROM (VALUES (1, 2)) AS v (a, b)",
