@@ -68,7 +68,7 @@ static void fill_row(vector *v, uint32_t r, bool no_nulls)
         break;
     }
     case PHYSICAL_INT128: {
-        __int128 big = ((__int128)(int64_t)x << 64) | rng();
+        __int128 big = (__int128)(((unsigned __int128)x << 64) | rng());
         memcpy(slot, &big, 16);
         break;
     }
