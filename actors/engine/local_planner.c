@@ -129,12 +129,24 @@ typedef struct filter_project_factory {
     const expr *filter;
     const expr *const *projections;
     int projection_count;
+    expr **identity;          /* owned: column references for a bare filter */
 } filter_project_factory;
 
 static operator *create_filter_project(operator_factory *f, shoal_error *error)
 {
     filter_project_factory *fp = (filter_project_factory *)f;
-    return filter_project_create(f->plan_node_id, fp->filter, fp->projections, fp->projection_count, error);
+    return filter_project_create(f->plan_node_id, fp->filter, fp->projection_count, fp->projections, error);
+}
+
+static void destroy_filter_project(operator_factory *f)
+{
+    filter_project_factory *fp = (filter_project_factory *)f;
+    if (fp->identity) {
+        for (int i = 0; i < fp->projection_count; i++)
+            expr_free(fp->identity[i]);
+        free(fp->identity);
+    }
+    free(fp);
 }
 
 typedef struct aggregation_factory {
@@ -203,6 +215,7 @@ typedef struct simple_factory {
     sql_type *types;
     int key_count;
     sort_key *keys;
+    int *outputs;
     page **pages;
     int page_count;
     output_buffer *output;
@@ -212,21 +225,10 @@ typedef struct simple_factory {
 
 enum { SIMPLE_LIMIT, SIMPLE_SINGLE_ROW, SIMPLE_VALUES, SIMPLE_OUTPUT, SIMPLE_WRITER, SIMPLE_SORT, SIMPLE_TOP_N };
 
-static void to_sort_orders(const simple_factory *s, int *channels, sort_order *orders)
-{
-    for (int i = 0; i < s->key_count; i++) {
-        channels[i] = s->keys[i].channel;
-        orders[i].descending = s->keys[i].descending;
-        orders[i].nulls_first = s->keys[i].nulls_first;
-    }
-}
-
 static operator *create_simple(operator_factory *f, shoal_error *error)
 {
     simple_factory *s = (simple_factory *)f;
     operator *op = NULL;
-    int channels[64];
-    sort_order orders[64];
     switch (s->kind) {
     case SIMPLE_LIMIT: op = limit_create(f->plan_node_id, s->count, s->offset); break;
     case SIMPLE_SINGLE_ROW: op = enforce_single_row_create(f->plan_node_id, s->column_count, s->types); break;
@@ -234,11 +236,11 @@ static operator *create_simple(operator_factory *f, shoal_error *error)
     case SIMPLE_OUTPUT: op = output_sink_create(f->plan_node_id, s->output); break;
     case SIMPLE_WRITER: op = table_writer_create(f->plan_node_id, s->sink, s->rows_written); break;
     case SIMPLE_SORT:
-        to_sort_orders(s, channels, orders);
-        return order_by_create(f->plan_node_id, s->column_count, s->types, s->key_count, channels, orders, error);
+        return order_by_create(f->plan_node_id, s->column_count, s->types, s->key_count, s->keys,
+                               s->column_count, s->outputs, error);
     case SIMPLE_TOP_N:
-        to_sort_orders(s, channels, orders);
-        return top_n_create(f->plan_node_id, s->column_count, s->types, s->key_count, channels, orders, s->count, error);
+        return top_n_create(f->plan_node_id, s->column_count, s->types, s->key_count, s->keys,
+                            (uint64_t)s->count, s->column_count, s->outputs, error);
     }
     if (!op)
         error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
@@ -253,6 +255,7 @@ static void destroy_simple(operator_factory *f)
     free(s->pages);
     free(s->types);
     free(s->keys);
+    free(s->outputs);
     free(s);
 }
 
@@ -371,18 +374,26 @@ static pipeline_spec *visit_values(planner *p, const plan_node *node)
     return append_factory(p, spec, &f->base) ? spec : NULL;
 }
 
+/* projections NULL: keep every column of `input` (a bare filter). */
 static bool append_filter_project(planner *p, pipeline_spec *spec, int id, const expr *filter,
-                                  const expr *const *projections, int count)
+                                  const expr *const *projections, int count, const plan_node *input)
 {
     filter_project_factory *f = calloc(1, sizeof *f);
     if (!f)
         return error_set(p->error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
     f->base.plan_node_id = id;
     f->base.create = create_filter_project;
-    f->base.destroy = free_factory;
+    f->base.destroy = destroy_filter_project;
     f->filter = filter;
     f->projections = projections;
     f->projection_count = count;
+    if (!projections) {
+        f->projection_count = input->column_count;
+        f->identity = calloc((size_t)input->column_count + 1, sizeof(expr *));
+        for (int i = 0; f->identity && i < input->column_count; i++)
+            f->identity[i] = expr_column(i, input->columns[i].type);
+        f->projections = (const expr *const *)f->identity;
+    }
     return append_factory(p, spec, &f->base);
 }
 
@@ -393,7 +404,7 @@ static pipeline_spec *visit_filter(planner *p, const plan_node *node)
     pipeline_spec *spec = visit(p, input);
     if (!spec)
         return NULL;
-    return append_filter_project(p, spec, node->id, node->u.filter.predicate, NULL, -1) ? spec : NULL;
+    return append_filter_project(p, spec, node->id, node->u.filter.predicate, NULL, 0, input) ? spec : NULL;
 }
 
 static pipeline_spec *visit_project(planner *p, const plan_node *node)
@@ -408,7 +419,7 @@ static pipeline_spec *visit_project(planner *p, const plan_node *node)
     if (!spec)
         return NULL;
     return append_filter_project(p, spec, node->id, filter, (const expr *const *)node->u.project.exprs,
-                                 node->column_count) ? spec : NULL;
+                                 node->column_count, input) ? spec : NULL;
 }
 
 static pipeline_spec *visit_aggregate(planner *p, const plan_node *node)
@@ -563,6 +574,7 @@ static pipeline_spec *visit_sort(planner *p, const plan_node *node, int kind)
     f->keys = malloc(sizeof(sort_key) * (size_t)(f->key_count ? f->key_count : 1));
     memcpy(f->keys, node->u.sort.keys, sizeof(sort_key) * (size_t)f->key_count);
     f->count = node->u.sort.count;
+    f->outputs = identity_channels(node->column_count);
     return append_factory(p, spec, &f->base) ? spec : NULL;
 }
 
