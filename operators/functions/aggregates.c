@@ -51,7 +51,7 @@ static const agg_data *data_of(const aggregate_function *f)
     return f->data;
 }
 
-static physical_type arg_physical(const aggregate_function *f)
+static inline physical_type arg_physical(const aggregate_function *f)
 {
     return type_physical(data_of(f)->arg_type);
 }
@@ -146,7 +146,8 @@ static int pick_compare(const agg_data *d, const pick_state *s, const vector_vie
         string_view a, b;
         memcpy(&a, theirs, sizeof a);
         memcpy(&b, mine.data, sizeof b);
-        return string_view_compare(&a, &b);
+        int c = string_view_compare(&a, &b);
+        return (c > 0) - (c < 0);
     }
     case PHYSICAL_TIMESTAMP_TZ: {
         timestamp_tz a, b;
@@ -192,7 +193,7 @@ static bool update(const aggregate_function *f, void *const *states, uint32_t co
         return true;
     }
     vector_view v = vector_view_of(args[0]);
-    physical_type p = arg_physical(f);
+    physical_type p = type_physical(args[0]->type); /* read what we are given */
     switch (d->kind) {
     case A_COUNT:
         FOR_VALID(v, count, i, ((count_state *)states[r])->count++;)
@@ -203,9 +204,10 @@ static bool update(const aggregate_function *f, void *const *states, uint32_t co
     case A_SUM_INT:
         FOR_VALID(v, count, i, {
             sum_int_state *s = states[r];
-            int64_t x = read_int(&v, p, i);
-            if (__builtin_add_overflow(s->sum, x, &s->sum))
+            int64_t x = read_int(&v, p, i), total;
+            if (__builtin_add_overflow(s->sum, x, &total))
                 return overflow(error, s->sum, x);
+            s->sum = total;
             s->has = 1;
         })
         return true;
@@ -290,8 +292,10 @@ static bool combine(const aggregate_function *f, void *target, const void *sourc
         const sum_int_state *s = source;
         if (!s->has)
             return true;
-        if (__builtin_add_overflow(t->sum, s->sum, &t->sum))
+        int64_t total;
+        if (__builtin_add_overflow(t->sum, s->sum, &total))
             return overflow(error, t->sum, s->sum);
+        t->sum = total;
         t->has = 1;
         return true;
     }

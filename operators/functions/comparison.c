@@ -152,7 +152,8 @@ int compare_values(sql_type type, const vector_view *a, uint32_t ra, const vecto
     case PHYSICAL_DOUBLE: CMP3(double);
     case PHYSICAL_STRING: {
         string_view x = VIEW_AT(string_view, *a, ra), y = VIEW_AT(string_view, *b, rb);
-        return string_view_compare(&x, &y);
+        int c = string_view_compare(&x, &y);
+        return (c > 0) - (c < 0);
     }
     case PHYSICAL_TIMESTAMP_TZ: {
         timestamp_tz x = VIEW_AT(timestamp_tz, *a, ra), y = VIEW_AT(timestamp_tz, *b, rb);
