@@ -1,0 +1,141 @@
+/*
+ * test_statements.c — statements through the engine: metadata (SHOW,
+ * DESCRIBE, USE), DDL and writes into the memory catalog, simple queries,
+ * and errors in Trino's form (name, message, position).
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "engine_test_support.h"
+
+static engine *test_engine;
+static session *test_session;
+
+static void setup(void)
+{
+    static const char *const catalogs[] = {
+        "tpch", "connector.name=tpch\n",
+        "memory", "connector.name=memory\n",
+        NULL,
+    };
+    test_engine = test_engine_create(catalogs);
+    cr_assert_not_null(test_engine);
+    test_session = session_new("test", "tpch", "tiny");
+}
+
+static void teardown(void)
+{
+    session_free(test_session);
+    test_engine_destroy(test_engine);
+}
+
+TestSuite(statements, .init = setup, .fini = teardown, .timeout = 60);
+
+static test_result run_ok(const char *sql)
+{
+    test_result r = test_run(test_engine, test_session, sql);
+    cr_assert(r.ok, "%s failed: %s (%s)", sql, r.error.message, error_name(r.error.code));
+    return r;
+}
+
+static void expect_error(const char *sql, error_code code, int line, int column, const char *message_part)
+{
+    test_result r = test_run(test_engine, test_session, sql);
+    cr_assert_not(r.ok, "%s should fail", sql);
+    cr_assert_str_eq(error_name(r.error.code), error_name(code), "%s: %s", sql, r.error.message);
+    if (line > 0) {
+        cr_assert_eq(r.error.line, line, "%s: line %d", sql, r.error.line);
+        cr_assert_eq(r.error.column, column, "%s: column %d", sql, r.error.column);
+    }
+    cr_assert(strstr(r.error.message, message_part), "%s: message '%s' lacks '%s'", sql, r.error.message, message_part);
+    test_result_free(&r);
+}
+
+Test(statements, show_catalogs_schemas_tables)
+{
+    test_result r = run_ok("SHOW CATALOGS");
+    cr_assert_eq(r.row_count, 2);
+    cr_assert_str_eq(r.rows[0][0], "memory");
+    cr_assert_str_eq(r.rows[1][0], "tpch");
+    cr_assert_str_eq(r.column_names[0], "Catalog");
+    test_result_free(&r);
+
+    r = run_ok("SHOW SCHEMAS FROM tpch LIKE 'sf1%'");
+    cr_assert_geq(r.row_count, 1);
+    for (int i = 0; i < r.row_count; i++)
+        cr_assert(strncmp(r.rows[i][0], "sf1", 3) == 0);
+    test_result_free(&r);
+
+    r = run_ok("SHOW TABLES");
+    cr_assert_eq(r.row_count, 8);
+    test_result_free(&r);
+
+    r = run_ok("DESCRIBE nation");
+    cr_assert_eq(r.row_count, 4);
+    cr_assert_str_eq(r.rows[0][0], "nationkey");
+    cr_assert_str_eq(r.rows[0][1], "bigint");
+    test_result_free(&r);
+}
+
+Test(statements, use_changes_the_session)
+{
+    test_result r = run_ok("USE memory.default");
+    test_result_free(&r);
+    cr_assert_str_eq(test_session->catalog, "memory");
+    cr_assert_str_eq(test_session->schema, "default");
+    expect_error("USE memory.nowhere", ERR_SCHEMA_NOT_FOUND, 1, 1, "nowhere");
+}
+
+Test(statements, simple_queries)
+{
+    test_result r = run_ok("SELECT count(*) FROM nation");
+    cr_assert_str_eq(r.rows[0][0], "25");
+    test_result_free(&r);
+
+    r = run_ok("SELECT name, regionkey FROM nation WHERE nationkey IN (1, 3) ORDER BY name DESC");
+    cr_assert_eq(r.row_count, 2);
+    cr_assert_str_eq(r.rows[0][0], "CANADA");
+    cr_assert_str_eq(r.rows[1][0], "ARGENTINA");
+    test_result_free(&r);
+
+    r = run_ok("SELECT r.name, count(*) AS n FROM nation n JOIN region r ON n.regionkey = r.regionkey "
+               "GROUP BY r.name ORDER BY n DESC, r.name LIMIT 2");
+    cr_assert_eq(r.row_count, 2);
+    cr_assert_str_eq(r.rows[0][1], "5");
+    cr_assert_str_eq(r.column_names[1], "n");
+    test_result_free(&r);
+
+    r = run_ok("SELECT 1 + 2, 'x' || 'y'");
+    cr_assert_str_eq(r.rows[0][0], "3");
+    cr_assert_str_eq(r.rows[0][1], "xy");
+    cr_assert_str_eq(r.column_names[0], "_col0");
+    test_result_free(&r);
+}
+
+Test(statements, memory_tables_round_trip)
+{
+    test_result r = run_ok("CREATE TABLE memory.default.nations AS SELECT nationkey, name FROM nation");
+    cr_assert_eq(r.update_count, 25);
+    test_result_free(&r);
+    r = run_ok("INSERT INTO memory.default.nations SELECT nationkey + 100, name FROM nation WHERE nationkey < 5");
+    cr_assert_eq(r.update_count, 5);
+    test_result_free(&r);
+    r = run_ok("SELECT count(*), max(nationkey) FROM memory.default.nations");
+    cr_assert_str_eq(r.rows[0][0], "30");
+    cr_assert_str_eq(r.rows[0][1], "104");
+    test_result_free(&r);
+    r = run_ok("DROP TABLE memory.default.nations");
+    test_result_free(&r);
+    expect_error("SELECT * FROM memory.default.nations", ERR_TABLE_NOT_FOUND, 1, 15, "does not exist");
+}
+
+Test(statements, errors_name_and_position)
+{
+    expect_error("SELECT * FORM nation", ERR_SYNTAX_ERROR, 1, 10, "FORM");
+    expect_error("SELECT nosuch FROM nation", ERR_COLUMN_NOT_FOUND, 1, 8, "Column 'nosuch' cannot be resolved");
+    expect_error("SELECT * FROM nosuch", ERR_TABLE_NOT_FOUND, 1, 15, "does not exist");
+    expect_error("SELECT * FROM nocatalog.x.y", ERR_CATALOG_NOT_FOUND, 1, 15, "nocatalog");
+    expect_error("SELECT name, count(*) FROM nation", ERR_EXPRESSION_NOT_AGGREGATE, 1, 8, "GROUP BY");
+    expect_error("SELECT nosuchfunction(1)", ERR_FUNCTION_NOT_FOUND, 1, 8, "nosuchfunction");
+    expect_error("SELECT 1 / 0", ERR_DIVISION_BY_ZERO, 0, 0, "Division by zero");
+}
