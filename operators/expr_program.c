@@ -717,6 +717,7 @@ static bool eval_try(expr_node *n, eval_context *ctx, const uint32_t *sel, uint3
 /* ---- compiling ---- */
 
 static expr_node *compile(const expr *e, shoal_error *error);
+static expr_node *fold(expr_node *n, shoal_error *error);
 
 static bool value_bytes(const value *v, unsigned char *out)
 {
@@ -783,7 +784,8 @@ expr_node *node_make_cast(expr_node *child, sql_type to, bool try_mode, shoal_er
         node_free(n);
         return NULL;
     }
-    return n;
+    /* a coercion of a constant is itself a constant */
+    return child->kind == EXPR_CONSTANT ? fold(n, error) : n;
 }
 
 static expr_node *compile_call(const expr *e, shoal_error *error)
