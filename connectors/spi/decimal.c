@@ -18,7 +18,8 @@ __int128 decimal_pow10(int n)
         __int128 p = 1;
         for (int i = 0; i <= 38; i++) {
             table[i] = p;
-            p *= 10;
+            if (i < 38)
+                p *= 10;
         }
         ready = true; /* benign race: every thread writes the same values */
     }
