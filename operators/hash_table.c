@@ -247,6 +247,14 @@ static bool hash_table_resize(hash_table *t, uint64_t capacity)
     return true;
 }
 
+bool hash_table_reserve(hash_table *t, uint64_t rows)
+{
+    uint64_t capacity = t->capacity;
+    while (rows * 2 > capacity)
+        capacity *= 2;
+    return capacity == t->capacity || hash_table_resize(t, capacity);
+}
+
 static bool hash_table_reserve_rows(hash_table *t, uint64_t rows)
 {
     uint64_t need_blocks = (rows + ROWS_PER_BLOCK - 1) >> HASH_TABLE_BLOCK_SHIFT;
@@ -319,6 +327,21 @@ static bool write_keys(hash_table *t, const vector *const *keys, const uint32_t 
 #define COMPARE_LOOP(T, EQ)                                                                 \
     do {                                                                                    \
         const T *d = (const T *)view.data;                                                  \
+        if (!view.validity && !view.selection && !selection) {                              \
+            for (uint32_t j = 0; j < n; j++) {                                              \
+                uint32_t i = list[j];                                                       \
+                const unsigned char *row = rows[i];                                         \
+                T a;                                                                        \
+                memcpy(&a, row + offset, sizeof(T));                                        \
+                const T b = d[i];                                                           \
+                bool equal = !row[t->nulls_offset + k] && (EQ);                             \
+                list[kept] = i;                                                             \
+                mismatches[*mismatch_count] = i;                                            \
+                kept += equal;                                                              \
+                *mismatch_count += !equal;                                                  \
+            }                                                                               \
+            break;                                                                          \
+        }                                                                                   \
         for (uint32_t j = 0; j < n; j++) {                                                  \
             uint32_t i = list[j];                                                           \
             uint32_t r = selection ? selection[i] : i;                                      \
@@ -400,6 +423,7 @@ bool hash_table_find_or_insert(hash_table *t, const vector *const *keys,
     for (uint32_t i = 0; i < count; i++) {
         slots[i] = hashes[i] & t->mask;
         remaining[i] = i;
+        __builtin_prefetch(&t->entries[slots[i]]);
     }
     uint32_t remaining_count = count;
     while (remaining_count > 0) {

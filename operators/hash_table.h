@@ -84,6 +84,9 @@ hash_table *hash_table_create(int key_count, const sql_type *key_types, uint32_t
                               uint64_t expected_rows, shoal_error *error);
 void hash_table_free(hash_table *t);
 
+/* Sizes the directory for `rows` keys up front (no rehash while filling). */
+bool hash_table_reserve(hash_table *t, uint64_t rows);
+
 /* Finds or inserts the key of each row (selection ? selection[i] : i),
  * i < count, of the key vectors. rows_out[i] is its row. The indexes i of
  * rows that were inserted by this call are written to new_out (their

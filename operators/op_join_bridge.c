@@ -279,7 +279,7 @@ static bool join_bridge_build(join_bridge *b)
         b->next = malloc(sizeof(uint32_t) * (rows + 1));
         unsigned char **row_scratch = malloc(sizeof(unsigned char *) * VECTOR_SIZE);
         uint32_t *selection = malloc(sizeof(uint32_t) * VECTOR_SIZE * 2);
-        bool ok = b->next && row_scratch && selection;
+        bool ok = b->next && row_scratch && selection && hash_table_reserve(b->table, rows);
         uint64_t base = 0;
         for (int i = 0; ok && i < b->page_count; i++) {
             ok = build_page(b, b->pages[i], base, row_scratch, selection, selection + VECTOR_SIZE);
