@@ -378,16 +378,38 @@ static void sort_ids_full(const sort_layout *l, const column_buffer *columns, ui
     }
 }
 
+uint32_t sort_truncated_prefix(const sort_layout *l, const unsigned char *record)
+{
+    for (int k = 0; k < l->key_count; k++) {
+        if (type_physical(l->types[k]) != PHYSICAL_STRING)
+            continue;
+        unsigned char length = record[l->offsets[k] + 1 + SORT_STRING_PREFIX];
+        if (l->keys[k].descending)
+            length = (unsigned char)~length;
+        if (length == SORT_STRING_PREFIX + 1)
+            return l->offsets[k] + 1 + SORT_STRING_PREFIX + 1;
+    }
+    return 0;
+}
+
+/* Records whose keys agree up to a cut-off string are ordered by the bytes
+ * of the keys after it, which is wrong: re-sort each such run by the full
+ * values (all keys). */
 static bool fix_truncated_ties(const sort_layout *l, unsigned char *records, uint64_t count,
                                const column_buffer *columns)
 {
     uint32_t size = l->record_bytes, width = l->key_bytes;
     uint64_t i = 0;
     while (i < count) {
+        uint32_t prefix = sort_truncated_prefix(l, records + i * size);
+        if (prefix == 0) {
+            i++;
+            continue;
+        }
         uint64_t j = i + 1;
-        while (j < count && memcmp(records + i * size, records + j * size, width) == 0)
+        while (j < count && memcmp(records + i * size, records + j * size, prefix) == 0)
             j++;
-        if (j - i > 1 && sort_key_truncated(l, records + i * size)) {
+        if (j - i > 1) {
             uint64_t n = j - i;
             uint32_t *ids = malloc(sizeof *ids * n * 2);
             if (!ids)

@@ -63,6 +63,9 @@ static inline uint32_t sort_record_row(const sort_layout *l, const unsigned char
 
 /* True when some string key of this encoding was cut off. */
 bool sort_key_truncated(const sort_layout *l, const unsigned char *record);
+/* Bytes up to the end of the first string key cut off in `record` (0: none).
+ * Two records equal on these bytes must be compared by full values. */
+uint32_t sort_truncated_prefix(const sort_layout *l, const unsigned char *record);
 
 /* Full comparison of rows a and b whose key columns live in `columns`
  * (indexed by channel): <0, 0, >0 in sort order. */

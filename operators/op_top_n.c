@@ -52,9 +52,12 @@ static const unsigned char *slot_key(const top_n_operator *t, uint32_t slot)
 /* >0 when slot a sorts after slot b */
 static int compare_slots(const top_n_operator *t, uint32_t a, uint32_t b)
 {
-    int c = memcmp(slot_key(t, a), slot_key(t, b), t->layout.key_bytes);
-    if (c == 0 && t->layout.has_strings && sort_key_truncated(&t->layout, slot_key(t, a)))
+    uint32_t prefix = t->layout.has_strings ? sort_truncated_prefix(&t->layout, slot_key(t, a)) : 0;
+    int c;
+    if (prefix && memcmp(slot_key(t, a), slot_key(t, b), prefix) == 0)
         c = sort_compare_full(&t->layout, t->columns, a, b);
+    else
+        c = memcmp(slot_key(t, a), slot_key(t, b), t->layout.key_bytes);
     if (c == 0)
         c = t->slot_seq[a] < t->slot_seq[b] ? -1 : t->slot_seq[a] > t->slot_seq[b];
     return c;

@@ -245,7 +245,19 @@ static const ast_node *select_item_expression(const ast_node *spec, int64_t ordi
     return item->kind == AST_SELECT_ITEM ? item->u.binary.left : NULL;
 }
 
-static bool collect_group_keys(analyzer *a, const ast_node *spec, aggregation_plan *p)
+static const ast_node *select_alias_expression(const ast_node *spec, const char *alias)
+{
+    for (uint32_t i = 0; i < spec->u.query_spec.select.count; i++) {
+        const ast_node *item = spec->u.query_spec.select.items[i];
+        if (item->kind == AST_SELECT_ITEM && item->u.binary.right &&
+            strcmp(item->u.binary.right->u.identifier.value.ptr, alias) == 0)
+            return item->u.binary.left;
+    }
+    return NULL;
+}
+
+static bool collect_group_keys(analyzer *a, const ast_node *spec, const scope *source,
+                               aggregation_plan *p)
 {
     const ast_node *group_by = spec->u.query_spec.group_by;
     if (!group_by)
@@ -262,6 +274,12 @@ static bool collect_group_keys(analyzer *a, const ast_node *spec, aggregation_pl
                 if (!target)
                     return analyzer_fail(a, key, ERR_INVALID_COLUMN_REFERENCE, "GROUP BY position %lld is not in select list", (long long)key->u.literal.int_value);
                 key = target;
+            } else if (key->kind == AST_IDENTIFIER && scope_resolve(source, &key->u.identifier.value.ptr, 1) == -1) {
+                /* Beyond Trino, as PostgreSQL and DuckDB: a name that is no
+                 * input column may name a select item's alias. */
+                const ast_node *target = select_alias_expression(spec, key->u.identifier.value.ptr);
+                if (target)
+                    key = target;
             }
             if (p->key_count >= 256)
                 return analyzer_fail(a, key, ERR_NOT_SUPPORTED, "Too many GROUP BY keys");
@@ -633,7 +651,7 @@ static bool plan_query_specification(analyzer *a, const ast_node *spec, const as
 
     /* aggregates and keys */
     aggregation_plan *p = calloc(1, sizeof *p);
-    if (!collect_group_keys(a, spec, p)) {
+    if (!collect_group_keys(a, spec, &r->scope, p)) {
         free(p);
         return false;
     }

@@ -836,7 +836,10 @@ static expr *translate_subquery_reference(const expr_scope *es, const ast_node *
         return NULL;
     }
     int offset = es->outer_fields ? es->outer_fields->count : 0;
-    return expr_column(offset + r->channel, es->fields->fields[r->channel].type);
+    expr *result = expr_column(offset + r->channel, es->fields->fields[r->channel].type);
+    if (node->kind == AST_IN_SUBQUERY && node->u.predicate.negated)
+        result = negate(es->a, result, node);
+    return result;
 }
 
 expr *translate_node(const expr_scope *es, const ast_node *node)

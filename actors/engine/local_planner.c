@@ -19,6 +19,7 @@
 #include "operators/op_hash_build.h"
 #include "operators/op_limit.h"
 #include "operators/op_lookup_join.h"
+#include "operators/op_mark_distinct.h"
 #include "operators/op_nested_loop_join.h"
 #include "operators/op_order_by.h"
 #include "operators/op_table_writer.h"
@@ -169,6 +170,50 @@ static void destroy_aggregation(operator_factory *f)
     free(a->key_types);
     free(a->aggregates);
     free(a);
+}
+
+typedef struct mark_distinct_factory {
+    operator_factory base;
+    int key_count;
+    int *key_channels;
+    sql_type *key_types;
+} mark_distinct_factory;
+
+static operator *create_mark_distinct(operator_factory *f, shoal_error *error)
+{
+    mark_distinct_factory *m = (mark_distinct_factory *)f;
+    return mark_distinct_create(f->plan_node_id, m->key_count, m->key_channels, m->key_types, error);
+}
+
+static void destroy_mark_distinct(operator_factory *f)
+{
+    mark_distinct_factory *m = (mark_distinct_factory *)f;
+    free(m->key_channels);
+    free(m->key_types);
+    free(m);
+}
+
+/* DISTINCT aggregate: a column marking the first row of each (group keys,
+ * arguments) combination, which becomes the aggregate's mask. Returns the
+ * mark's channel. */
+static int append_mark_distinct(planner *p, pipeline_spec *spec, const plan_node *node,
+                                const plan_aggregate *a, int input_columns)
+{
+    const plan_node *input = node->inputs[0];
+    mark_distinct_factory *m = calloc(1, sizeof *m);
+    int keys = node->u.aggregate.key_count;
+    m->base.plan_node_id = node->id;
+    m->base.create = create_mark_distinct;
+    m->base.destroy = destroy_mark_distinct;
+    m->key_count = keys + a->arg_count;
+    m->key_channels = malloc(sizeof(int) * (size_t)m->key_count);
+    m->key_types = malloc(sizeof(sql_type) * (size_t)m->key_count);
+    for (int i = 0; i < m->key_count; i++) {
+        int channel = i < keys ? node->u.aggregate.keys[i] : a->args[i - keys];
+        m->key_channels[i] = channel;
+        m->key_types[i] = channel < input->column_count ? input->columns[channel].type : type_make(TYPE_BOOLEAN);
+    }
+    return append_factory(p, spec, &m->base) ? input_columns : -1;
 }
 
 typedef struct bridge_factory {
@@ -430,6 +475,7 @@ static pipeline_spec *visit_aggregate(planner *p, const plan_node *node)
     const plan_node *input = node->inputs[0];
     aggregation_factory *f = calloc(1, sizeof *f);
     int keys = node->u.aggregate.key_count, aggregates = node->u.aggregate.aggregate_count;
+    int input_columns = input->column_count;
     f->base.plan_node_id = node->id;
     f->base.create = create_aggregation;
     f->base.destroy = destroy_aggregation;
@@ -447,14 +493,21 @@ static pipeline_spec *visit_aggregate(planner *p, const plan_node *node)
             destroy_aggregation(&f->base);
             return NULL;
         }
-        if (a->distinct) {
-            destroy_aggregation(&f->base);
-            error_set(p->error, ERR_NOT_SUPPORTED, "DISTINCT aggregates are not supported yet");
-            return NULL;
-        }
         f->aggregates[i].arg_count = a->arg_count;
         memcpy(f->aggregates[i].arg_channels, a->args, sizeof(int) * (size_t)a->arg_count);
         f->aggregates[i].mask_channel = a->filter_channel;
+        if (a->distinct) {
+            if (a->filter_channel >= 0 || node->u.aggregate.step != AGGREGATION_SINGLE) {
+                destroy_aggregation(&f->base);
+                error_set(p->error, ERR_NOT_SUPPORTED, "DISTINCT aggregates with FILTER are not supported yet");
+                return NULL;
+            }
+            f->aggregates[i].mask_channel = append_mark_distinct(p, spec, node, a, input_columns++);
+            if (f->aggregates[i].mask_channel < 0) {
+                destroy_aggregation(&f->base);
+                return NULL;
+            }
+        }
     }
     f->config.step = node->u.aggregate.step;
     f->config.key_count = keys;

@@ -13,6 +13,8 @@
 #include "actors/engine/result_builder.h"
 #include "connectors/spi/function.h"
 #include "sql/analyzer.h"
+#include "sql/explain.h"
+#include "sql/fragmenter.h"
 #include "sql/optimizer.h"
 #include "sql/parser.h"
 
@@ -640,12 +642,63 @@ static bool type_of_ast(const ast_node *node, sql_type *out)
     return type_parse(text, out);
 }
 
+/* EXPLAIN [(TYPE LOGICAL|DISTRIBUTED, FORMAT TEXT|JSON|GRAPHVIZ)] query */
+static bool explain_statement(query *q, const ast_node *node)
+{
+    const ast_node *statement = node->u.explain.statement;
+    if (node->u.explain.analyze)
+        return error_set_at(&q->error, ERR_NOT_SUPPORTED, (int)node->pos.line, (int)node->pos.column,
+                            "EXPLAIN ANALYZE is not supported yet");
+    if (statement->kind != AST_QUERY)
+        return error_set_at(&q->error, ERR_NOT_SUPPORTED, (int)statement->pos.line, (int)statement->pos.column,
+                            "EXPLAIN of %s is not supported yet", ast_kind_name(statement->kind));
+    explain_options options = {.type = EXPLAIN_TYPE_LOGICAL, .format = EXPLAIN_FORMAT_TEXT,
+                               .dynamic_filtering = true};
+    for (uint32_t i = 0; i < node->u.explain.options.count; i++) {
+        const ast_node *o = node->u.explain.options.items[i];
+        if (o->u.option.kind == AST_EXPLAIN_TYPE)
+            options.type = o->u.option.value == AST_EXPLAIN_TYPE_DISTRIBUTED ? EXPLAIN_TYPE_DISTRIBUTED
+                                                                              : EXPLAIN_TYPE_LOGICAL;
+        else
+            options.format = o->u.option.value == AST_EXPLAIN_FORMAT_JSON ? EXPLAIN_FORMAT_JSON
+                             : o->u.option.value == AST_EXPLAIN_FORMAT_GRAPHVIZ ? EXPLAIN_FORMAT_GRAPHVIZ
+                                                                               : EXPLAIN_FORMAT_TEXT;
+    }
+    catalog_lookup lookup = {.q = q};
+    plan_node *plan = plan_statement_query(q, statement, &lookup);
+    lookup_release(&lookup);
+    if (!plan)
+        return false;
+    char *text = NULL;
+    if (options.type == EXPLAIN_TYPE_DISTRIBUTED) {
+        fragmenter_options fragmenting = {0};
+        fragmented_plan *fragments = fragmenter_run(plan, &fragmenting, &q->error);
+        if (fragments)
+            text = explain_fragments(fragments, &options, &q->error);
+        fragmented_plan_free(fragments);
+    } else {
+        text = explain_plan(plan, &options, &q->error);
+        plan_free(plan);
+    }
+    if (!text)
+        return false;
+    sql_type types[1] = {type_varchar(VARCHAR_UNBOUNDED)};
+    result_builder b;
+    result_builder_init(&b, 1, types);
+    const char *row[1] = {text};
+    result_builder_add_strings(&b, row);
+    free(text);
+    const char *columns[1] = {"Query Plan"};
+    return answer_with(q, &b, columns);
+}
+
 /* ---- dispatch --------------------------------------------------------------------- */
 
 static bool run_statement(query *q, const ast_node *node)
 {
     switch (node->kind) {
     case AST_QUERY: return run_query(q, node);
+    case AST_EXPLAIN: return explain_statement(q, node);
     case AST_SHOW_CATALOGS: return show_catalogs(q, node);
     case AST_SHOW_SCHEMAS: return show_schemas(q, node);
     case AST_SHOW_TABLES: return show_tables(q, node);
