@@ -48,7 +48,12 @@ bool vector_init_flat(vector *v, sql_type type, uint32_t capacity)
     vector_clear(v, type, VECTOR_FLAT);
     v->capacity = capacity;
     size_t size = type_value_size(type) * (size_t)capacity;
-    v->data_buffer = buffer_new_zeroed(size ? size : 1);
+    /* Fixed-width values need no zeroing (every slot is written before it is
+     * read; a NULL slot's bytes are never interpreted). Strings and lists are
+     * zeroed so an unwritten slot is an empty value, never a wild pointer. */
+    physical_type physical = type_physical(type);
+    bool zero = physical == PHYSICAL_STRING || physical == PHYSICAL_LIST;
+    v->data_buffer = zero ? buffer_new_zeroed(size ? size : 1) : buffer_new(size ? size : 1);
     if (!v->data_buffer)
         return false;
     v->data = v->data_buffer->data;
