@@ -1,0 +1,145 @@
+/*
+ * test_slt_dialect.c — the dialect rules fire on the SQLite construct plus
+ * Trino's symptom, and not on engine failures that merely look similar.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "tools/slt/dialect.h"
+#include "tools/slt/slt_report.h"
+
+static const char *classify_error(const char *sql, const char *name, const char *message)
+{
+    dialect_case c = {.sql = sql, .is_query = true, .error_name = name, .error_message = message};
+    return dialect_classify(&c);
+}
+
+static void expect_rule(const char *got, const char *rule)
+{
+    cr_assert(got && strcmp(got, rule) == 0, "expected rule %s, got %s", rule, got ? got : "(none)");
+}
+
+Test(slt_dialect, word_and_prefix_helpers)
+{
+    cr_assert(dialect_sql_has_word("select a FROM t", "from"));
+    cr_assert_not(dialect_sql_has_word("select afrom FROM_x", "from"));
+    cr_assert_not(dialect_sql_has_word("select 'from' x", "from"), "inside a string literal");
+    const char *words[] = {"CREATE", "INDEX"};
+    cr_assert(dialect_sql_starts_with("  create index i ON t(a)", words, 2));
+    cr_assert_not(dialect_sql_starts_with("CREATE INDEXES", words, 2));
+}
+
+Test(slt_dialect, statements_trino_lacks)
+{
+    expect_rule(classify_error("CREATE INDEX t1i0 ON t1(a1,b1)", "SYNTAX_ERROR", "mismatched input 'INDEX'"),
+                "index_ddl");
+    expect_rule(classify_error("REINDEX t1i1", "SYNTAX_ERROR", "mismatched input"), "index_ddl");
+    expect_rule(classify_error("CREATE TRIGGER t1r1 UPDATE ON t1 BEGIN SELECT 1; END;", "SYNTAX_ERROR", "x"),
+                "sqlite_only_statement");
+    expect_rule(classify_error("INSERT OR REPLACE INTO t1 VALUES(2, 'insert or replace')", "SYNTAX_ERROR", "x"),
+                "sqlite_only_statement");
+    expect_rule(classify_error("CREATE TABLE t1(x INTEGER PRIMARY KEY, y VARCHAR(16))", "SYNTAX_ERROR", "x"),
+                "table_constraint");
+    expect_rule(classify_error("CREATE TABLE t1( x INTEGER, y TEXT )", "TYPE_NOT_FOUND", "Unknown type 'text'"),
+                "sqlite_type_name");
+}
+
+Test(slt_dialect, expression_rules)
+{
+    expect_rule(classify_error("SELECT col0 / 0 FROM tab0", "DIVISION_BY_ZERO", "Division by zero"),
+                "division_by_zero");
+    expect_rule(classify_error("SELECT col0 * 99999999 FROM tab0", "NUMERIC_VALUE_OUT_OF_RANGE",
+                               "integer multiplication overflow: 2147483647 * 2"),
+                "integer_overflow");
+    expect_rule(classify_error("SELECT 1 || 2", "FUNCTION_NOT_FOUND", "Unexpected parameters (integer, integer)"),
+                "concat_non_string");
+    expect_rule(classify_error("SELECT * FROM t WHERE x = '1'", "TYPE_MISMATCH",
+                               "Cannot apply operator: integer = varchar(1)"),
+                "implicit_string_number");
+    expect_rule(classify_error("SELECT * FROM tab0 WHERE col0", "TYPE_MISMATCH",
+                               "WHERE clause must evaluate to a boolean: actual type integer"),
+                "boolean_is_not_integer");
+    expect_rule(classify_error("SELECT col0, COUNT(*) FROM tab0", "EXPRESSION_NOT_AGGREGATE",
+                               "'col0' must be an aggregate expression or appear in GROUP BY clause"),
+                "bare_column_in_aggregate");
+    expect_rule(classify_error("SELECT (SELECT a FROM t)", "SUBQUERY_MULTIPLE_ROWS",
+                               "Scalar sub-query has returned multiple rows"),
+                "scalar_subquery_rows");
+    dialect_case c = {.sql = "SELECT col0 / 3.0 FROM tab0", .is_query = true, .wrong_result = true};
+    expect_rule(dialect_classify(&c), "decimal_literal_arithmetic");
+}
+
+Test(slt_dialect, engine_failures_stay_failures)
+{
+    /* an error with no SQLite construct behind it */
+    cr_assert_null(classify_error("SELECT col0 FROM tab0", "GENERIC_INTERNAL_ERROR", "boom"));
+    cr_assert_null(classify_error("SELECT col0 + 1 FROM tab0", "DIVISION_BY_ZERO", "Division by zero"),
+                   "no division in the SQL");
+    cr_assert_null(classify_error("SELECT 'a' || 'b'", "NOT_SUPPORTED", "not yet"));
+    cr_assert_null(classify_error("SELECT '/' FROM t", "DIVISION_BY_ZERO", "Division by zero"),
+                   "a slash inside a literal is not a division");
+    /* a wrong value without the decimal-literal shape */
+    dialect_case c = {.sql = "SELECT col0 / 3 FROM tab0", .is_query = true, .wrong_result = true};
+    cr_assert_null(dialect_classify(&c));
+    /* a `statement error` record is never dialect because it failed */
+    dialect_case e = {.sql = "CREATE INDEX i ON t(a)", .expect_error = true, .error_name = "SYNTAX_ERROR"};
+    cr_assert_null(dialect_classify(&e));
+    dialect_case ok = {.sql = NULL};
+    cr_assert_null(dialect_classify(&ok));
+}
+
+Test(slt_dialect, every_rule_has_a_name_and_summary)
+{
+    int n;
+    const dialect_rule *rules = dialect_rules(&n);
+    cr_assert_gt(n, 10);
+    for (int i = 0; i < n; i++) {
+        cr_assert(rules[i].name && *rules[i].name);
+        cr_assert(rules[i].summary && *rules[i].summary);
+        cr_assert_not_null(rules[i].applies);
+    }
+}
+
+Test(slt_report, error_causes_mask_literals)
+{
+    char *k = slt_error_cause("COLUMN_NOT_FOUND", "line 1:8: Column 'col9' cannot be resolved");
+    cr_assert_str_eq(k, "COLUMN_NOT_FOUND: line N:N: Column '?' cannot be resolved");
+    free(k);
+    k = slt_error_cause("TYPE_MISMATCH", "Cannot apply operator: varchar(12) = integer");
+    cr_assert_str_eq(k, "TYPE_MISMATCH: Cannot apply operator: varchar(N) = integer");
+    free(k);
+    k = slt_error_cause(NULL, "it's");
+    cr_assert_str_eq(k, "ERROR: it'?'");
+    free(k);
+}
+
+Test(slt_report, totals_and_rates)
+{
+    slt_report r;
+    slt_report_init(&r);
+    slt_file_stats *f = slt_report_add_file(&r, "a.test", ".");
+    f->counts = (slt_counts){.run = 10, .passed = 8, .failed = 1, .dialect = 1, .skipped = 2};
+    f = slt_report_add_file(&r, "b.test", ".");
+    f->counts = (slt_counts){.run = 10, .passed = 10};
+    slt_report_count_failure(&r, "X", "SELECT 1", "a.test", 3);
+    slt_report_count_failure(&r, "X", "SELECT 2", "a.test", 9);
+    slt_report_count_dialect(&r, "division_by_zero", "SELECT 1/0", "a.test", 5);
+    slt_counts t = slt_report_totals(&r);
+    cr_assert_eq(t.run, 20);
+    cr_assert_eq(t.passed, 18);
+    cr_assert_eq(t.skipped, 2);
+    cr_assert_float_eq(slt_rate(t.passed, t.run), 90.0, 1e-9);
+    cr_assert_float_eq(slt_rate(0, 0), 0.0, 1e-9);
+    cr_assert_eq(r.causes.count, 1);
+    cr_assert_eq(r.causes.items[0].count, 2);
+    cr_assert_str_eq(r.causes.items[0].example_where, "a.test:3");
+    char *buffer = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&buffer, &size);
+    slt_report_print_json(&r, out, 10);
+    fclose(out);
+    cr_assert(strstr(buffer, "\"passed\": 18"), "%s", buffer);
+    cr_assert(strstr(buffer, "\"division_by_zero\""), "%s", buffer);
+    free(buffer);
+    slt_report_free(&r);
+}
