@@ -179,11 +179,14 @@ static bool tn_add_input(operator *op, page *p, shoal_error *error)
             continue;
         }
         uint32_t root = t->heap[0];
+        uint32_t prefix = t->layout.has_strings ? sort_truncated_prefix(&t->layout, record) : 0;
         int c = memcmp(record, slot_key(t, root), t->layout.key_bytes);
+        if (prefix && memcmp(record, slot_key(t, root), prefix) == 0)
+            c = 0; /* a cut-off string decides: compare full values */
         if (c > 0)
             continue;
         if (c == 0) {
-            if (!sort_key_truncated(&t->layout, record))
+            if (!prefix)
                 continue; /* a tie loses to the earlier row */
             ok = write_slot(t, p, i, t->spare, record);
             if (!ok || compare_slots(t, t->spare, root) >= 0)

@@ -447,3 +447,33 @@ Test(join, bad_configuration_is_an_error)
     cr_assert_eq(error.code, ERR_GENERIC_INTERNAL_ERROR);
     join_bridge_unref(bridge);
 }
+
+#include "connectors/spi/function.h"
+
+Test(join, residual_filter_on_probe_and_build_columns)
+{
+    /* probe (key, p), build (key, b): join on key AND b < p */
+    join_bridge *bridge = make_bridge(1, true, 1);
+    int64_t build[] = {1, 5, 1, 50, 2, 7};
+    page *bp = tp_bigints(2, 3, build);
+    run_build(bridge, &bp, 1);
+    int64_t probe[] = {1, 10, 2, 3, 3, 100};
+    resolved_function r;
+    shoal_error error = {0};
+    sql_type args[] = {T_BIGINT, T_BIGINT};
+    cr_assert(function_resolve("$less_than", 2, args, &r, &error), "%s", error.message);
+    expr **operands = malloc(sizeof(expr *) * 2);
+    operands[0] = expr_column(3, T_BIGINT); /* build.b: after the 2 probe columns */
+    operands[1] = expr_column(1, T_BIGINT); /* probe.p */
+    expr *filter = expr_call(r.function, r.return_type, 2, operands);
+    lookup_join_config config = config_of(OP_JOIN_FULL);
+    config.residual_filter = filter;
+    page *pp = tp_bigints(2, 3, probe);
+    collector *c = run_probe(bridge, &pp, 1, &config);
+    int64_t expected[] = {1, 10, 1, 5,  2, 3, TNULL, TNULL,  3, 100, TNULL, TNULL,
+                          TNULL, TNULL, 1, 50,  TNULL, TNULL, 2, 7};
+    tp_expect_rows(c, 4, expected, 5, true);
+    collector_close(&c->base);
+    expr_free(filter);
+    join_bridge_unref(bridge);
+}

@@ -258,3 +258,25 @@ Test(sort, nested_sort_key_is_rejected)
     cr_assert_null(order_by_create(1, 1, types, 1, keys, 1, outputs, &error));
     cr_assert_eq(error.code, ERR_NOT_SUPPORTED);
 }
+
+Test(sort, cut_off_string_key_decides_before_later_keys)
+{
+    /* (s, x): s agree on the first 15+ bytes, differ after; x says the opposite */
+    sql_type types[] = {T_VARCHAR, T_BIGINT};
+    const char *s[] = {"a long common prefix ZZZ", "a long common prefix AAA", "a long common prefix MMM"};
+    int64_t x[] = {1, 3, 2};
+    sort_key keys[] = {{0, false, false}, {1, false, false}};
+    for (int top = 0; top < 2; top++) {
+        page *p = tp_new(2, types, 3);
+        for (uint32_t i = 0; i < 3; i++) {
+            tp_set_str(p, 0, i, s[i]);
+            tp_set_i64(p, 1, i, x[i]);
+        }
+        collector *c = sort_pages(&p, 1, 2, types, 2, keys, top ? 2 : -1);
+        int64_t expected[] = {3, 2, 1};
+        cr_assert_eq(c->rows, top ? 2u : 3u);
+        for (uint64_t r = 0; r < c->rows; r++)
+            cr_assert_eq(collector_i64(c, r, 1), expected[r], "top=%d row %llu", top, (unsigned long long)r);
+        collector_close(&c->base);
+    }
+}
