@@ -4,6 +4,7 @@
  *   shoal-server --execute "SQL" [--catalog C] [--schema S]
  *                [--output-format ALIGNED|CSV|TSV|JSON|...] [--etc DIR] [--timing]
  *   shoal-server --file F ...      (statements separated by ';', run in order)
+ *   shoal-server --etc DIR         server mode: the REST API (server_mode.c)
  *
  * runs a single-node engine in this process (catalogs from --etc DIR, else a
  * default `tpch` catalog and a `memory` catalog), prints each statement's
@@ -20,6 +21,7 @@
 #include "actors/engine/query.h"
 #include "actors/engine/session.h"
 #include "output_format.h"
+#include "server_mode.h"
 #include "sql/parser.h"
 
 typedef struct options {
@@ -81,7 +83,7 @@ static bool parse_options(int argc, char **argv, options *o)
         default: usage(stderr); return false;
         }
     }
-    if (!o->execute && !o->file) {
+    if (!o->execute && !o->file && !o->etc) { /* --etc alone: server mode */
         usage(stderr);
         return false;
     }
@@ -204,6 +206,8 @@ int main(int argc, char **argv)
     options o;
     if (!parse_options(argc, argv, &o))
         return 2;
+    if (!o.execute && !o.file) /* server mode (tools/server/server_mode.c) */
+        return run_server(&(server_mode_options){.etc = o.etc, .threads = o.threads});
     shoal_error error;
     error_clear(&error);
     engine_config config = {.threads = o.threads, .etc_dir = o.etc};

@@ -1,0 +1,32 @@
+/*
+ * coordinator_state.h — the coordinator's shared state, seen by its
+ * resources (statement_resource.c, info_resource.c); not a public header.
+ */
+#ifndef SHOAL_COORDINATOR_COORDINATOR_STATE_H
+#define SHOAL_COORDINATOR_COORDINATOR_STATE_H
+
+#include <stdatomic.h>
+
+#include "actors/coordinator/coordinator.h"
+#include "actors/coordinator/http_server.h"
+#include "actors/coordinator/query_tracker.h"
+
+struct coordinator {
+    engine *engine;
+    coordinator_config config;
+    char environment[128];
+    char node_id[128];
+    char version[64];
+    char alternate_header_name[32];
+    http_server *http;
+    query_tracker *tracker;
+    int64_t started_ns;
+    _Atomic bool shutting_down;
+};
+
+/* Route handlers. */
+void statement_resource_handle(void *context, http_request *request);
+void info_resource_handle(void *context, http_request *request);
+void query_resource_handle(void *context, http_request *request);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * query_tracker.h — the coordinator's registry of client queries by id:
+ * each record holds the statement text, the client's session, the random
+ * slug that protects its nextUri, the protocol state (tokens, the last page
+ * kept for retries), timestamps and the engine query once started.
+ *
+ * Life of a record: registered by the POST (queued) → started by the first
+ * GET of its queued URI → done once its final document was produced (or it
+ * was abandoned: no poll for query.client.timeout; a registered query never
+ * polled is purged the same way). Done records stay as history for
+ * /v1/query and retried final GETs: at most `max_history` of them, none
+ * longer than `min_expire_age_ms`.
+ *
+ * Locking: the tracker's lock guards the index; each record has its own
+ * lock for everything mutable (held while a GET builds its page, so at most
+ * one thread drives query_fetch at a time). Records are reference counted;
+ * every record a function returns holds a reference for the caller.
+ */
+#ifndef SHOAL_COORDINATOR_QUERY_TRACKER_H
+#define SHOAL_COORDINATOR_QUERY_TRACKER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "actors/coordinator/http_server.h"
+#include "actors/coordinator/session_headers.h"
+#include "actors/engine/query.h"
+#include "connectors/spi/error.h"
+#include "connectors/spi/page.h"
+
+typedef enum tracked_phase {
+    TRACKED_QUEUED,     /* registered; the engine has not seen it */
+    TRACKED_STARTED,    /* query_submit ran */
+    TRACKED_DONE        /* final document produced; engine query freed */
+} tracked_phase;
+
+typedef struct tracked_query {
+    /* fixed once registered */
+    char id[64];
+    char slug[40];
+    char *sql;
+    client_session client;
+    int64_t created_ns;             /* monotonic */
+    int64_t created_wall_ms;        /* epoch */
+
+    pthread_mutex_t lock;           /* guards everything below */
+    tracked_phase phase;
+    query *q;                       /* from start until done */
+    http_headers set_headers;       /* X-Trino-Set-* lines for executing pages */
+    int64_t queued_token;           /* last queued token asked for */
+    int64_t exec_token;             /* token of the cached executing page; -1 none */
+    char *cached_body;              /* the page `exec_token` answered (for retries) */
+    size_t cached_length;
+    bool cached_final;
+    page *pending;                  /* fetched page not yet fully sent */
+    uint32_t pending_row;
+    bool columns_sent;
+    bool fetch_done;                /* query_fetch said DONE */
+    bool failed;
+    shoal_error error;
+    const char *final_state;        /* "FINISHED" / "FAILED" once done */
+    int64_t started_ns;
+    int64_t ended_ns;
+    int64_t rows_sent;
+    int64_t bytes_sent;
+
+    _Atomic int64_t last_access_ns;
+    _Atomic bool cancel_requested;
+    _Atomic int cancel_code;        /* error_code */
+    _Atomic int refs;
+    /* owned by the tracker (its lock) */
+    struct tracked_query *index_next;
+    struct tracked_query *history_prev;
+    struct tracked_query *history_next;
+    bool in_history;
+} tracked_query;
+
+typedef struct query_tracker query_tracker;
+
+typedef struct query_tracker_config {
+    int64_t client_timeout_ms;      /* query.client.timeout (5 m) */
+    int max_history;                /* query.max-history (100) */
+    int64_t min_expire_age_ms;      /* query.min-expire-age (15 m) */
+    int64_t reaper_interval_ms;     /* how often to look (1 s) */
+} query_tracker_config;
+
+int64_t tracker_now_ns(void);
+
+query_tracker *query_tracker_create(const query_tracker_config *config);
+/* Stops the reaper, frees every record (engine queries included). */
+void query_tracker_destroy(query_tracker *t);
+
+/* Takes over `sql` and `client`. Returns a referenced record (NULL: OOM). */
+tracked_query *query_tracker_register(query_tracker *t, char *sql, client_session *client);
+/* A referenced record, or NULL when unknown or expired. */
+tracked_query *query_tracker_get(query_tracker *t, const char *id);
+void query_tracker_release(query_tracker *t, tracked_query *tq);
+/* Referenced records (caller releases each and frees the array). */
+int query_tracker_list(query_tracker *t, tracked_query ***out);
+int query_tracker_active_count(query_tracker *t);
+
+/* Marks a poll (for the abandoned-query reaper). */
+void tracked_query_touch(tracked_query *tq);
+
+/* Asks for cancellation (USER_CANCELED, ABANDONED_QUERY, SERVER_SHUTTING_DOWN):
+ * sets the flag a polling thread checks, then applies it under the lock. */
+void tracked_query_cancel(tracked_query *tq, error_code code, const char *message);
+/* The same with the record's lock held (polling threads use this when they
+ * see cancel_requested). */
+void tracked_query_apply_cancel_locked(tracked_query *tq);
+
+/* With tq->lock held: the final document was produced. Frees the engine
+ * query; the record moves to the history. */
+void tracked_query_finish_locked(query_tracker *t, tracked_query *tq, bool failed);
+
+/* Cancels every query that is not done (shutdown). */
+void query_tracker_cancel_all(query_tracker *t, error_code code, const char *message);
+
+/* The state a client sees: "QUEUED", "RUNNING", "FINISHED", "FAILED". */
+const char *tracked_query_state(const tracked_query *tq);
+
+#endif

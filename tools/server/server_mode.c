@@ -1,0 +1,108 @@
+/*
+ * server_mode.c — `shoal-server --etc DIR`: reads DIR/config.properties and
+ * DIR/node.properties, starts the engine (catalogs from DIR/catalog/) and the
+ * REST API on http-server.http.port, prints one line when ready
+ * ("======== SERVER STARTED ======== http://HOST:PORT", as Trino logs it),
+ * and on SIGTERM/SIGINT fails the running queries (SERVER_SHUTTING_DOWN),
+ * stops and frees everything, and exits 0.
+ *
+ * Bind address: 0.0.0.0 like Trino, unless node.internal-address is a
+ * loopback address (127.0.0.1, localhost): a node only reachable locally
+ * then listens only locally (what the tests use).
+ */
+#include "server_mode.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "actors/coordinator/coordinator.h"
+#include "actors/engine/engine.h"
+#include "config/node_config.h"
+#include "config/server_config.h"
+
+static bool is_loopback(const char *address)
+{
+    return address && (strcmp(address, "127.0.0.1") == 0 || strcmp(address, "localhost") == 0);
+}
+
+static int serve(const server_mode_options *o, const server_config *sc, const node_config *nc)
+{
+    shoal_error error;
+    error_clear(&error);
+    engine_config ec = {
+        .threads = o->threads ? o->threads : (int)sc->worker_threads,
+        .etc_dir = o->etc,
+    };
+    engine *e = engine_create(&ec, &error);
+    if (!e) {
+        fprintf(stderr, "shoal-server: %s (%s)\n", error.message, error_name(error.code));
+        return 1;
+    }
+    coordinator_config cc = coordinator_config_default();
+    cc.bind_host = is_loopback(nc->internal_address) ? "127.0.0.1" : "0.0.0.0";
+    cc.port = (int)sc->http_port;
+    cc.environment = nc->environment;
+    cc.node_id = nc->id;
+    cc.alternate_header_name = sc->alternate_header_name;
+    cc.client_timeout_ms = sc->query_client_timeout / 1000000;
+    cc.max_query_length = sc->query_max_length;
+    coordinator *c = coordinator_start(e, &cc, &error);
+    if (!c) {
+        fprintf(stderr, "shoal-server: %s (%s)\n", error.message, error_name(error.code));
+        engine_destroy(e);
+        return 1;
+    }
+    printf("======== SERVER STARTED ======== http://%s:%d\n",
+           strcmp(cc.bind_host, "0.0.0.0") == 0 ? "127.0.0.1" : cc.bind_host, coordinator_port(c));
+    fflush(stdout);
+
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    fprintf(stderr, "shoal-server: %s received, shutting down\n", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+    coordinator_stop(c);
+    engine_destroy(e);
+    fprintf(stderr, "shoal-server: stopped\n");
+    return 0;
+}
+
+int run_server(const server_mode_options *o)
+{
+    if (!o->etc) {
+        fprintf(stderr, "shoal-server: server mode needs --etc DIR\n");
+        return 2;
+    }
+    /* Block the stop signals before any thread starts, so every thread
+     * inherits the mask and only sigwait() below receives them. */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    char path[4096];
+    config_error error;
+    server_config sc;
+    snprintf(path, sizeof path, "%s/config.properties", o->etc);
+    if (!server_config_load(path, &sc, &error)) {
+        fprintf(stderr, "shoal-server: %s\n", error.message);
+        return 1;
+    }
+    node_config nc;
+    snprintf(path, sizeof path, "%s/node.properties", o->etc);
+    if (!node_config_load(path, &nc, &error)) {
+        fprintf(stderr, "shoal-server: %s\n", error.message);
+        server_config_free(&sc);
+        return 1;
+    }
+    int status = serve(o, &sc, &nc);
+    node_config_free(&nc);
+    server_config_free(&sc);
+    return status;
+}
