@@ -491,6 +491,7 @@ void hash_table_find(hash_table *t, const vector *const *keys, const uint32_t *s
                 rows_out[i] = NULL;
             } else if ((entry >> SALT_SHIFT) == (hashes[i] >> SALT_SHIFT)) {
                 rows_out[i] = (unsigned char *)(uintptr_t)(entry & POINTER_MASK);
+                __builtin_prefetch(rows_out[i]);
                 t->candidates[candidate_count++] = i;
             } else {
                 slots[i] = (slots[i] + 1) & t->mask;

@@ -46,7 +46,7 @@ join_bridge *join_bridge_create(const join_bridge_config *config, shoal_error *e
         }
         for (int k = 0; k < b->key_count; k++)
             key_types[k] = b->types[b->key_channels[k]];
-        b->table = hash_table_create(b->key_count, key_types, sizeof(uint32_t), 0, error);
+        b->table = hash_table_create(b->key_count, key_types, 2 * sizeof(uint32_t), 0, error);
         if (!b->table) {
             join_bridge_unref(b);
             return NULL;
@@ -234,16 +234,18 @@ static bool build_page(join_bridge *b, const page *p, uint64_t base, unsigned ch
     if (!hash_table_find_or_insert(b->table, keys, n == p->row_count ? NULL : selection, n, rows,
                                    fresh, &fresh_count, &b->error))
         return false;
-    uint32_t none = JOIN_NO_ROW;
+    uint32_t empty_chain[2] = {JOIN_NO_ROW, 0};
     for (uint32_t j = 0; j < fresh_count; j++)
-        memcpy(rows[fresh[j]] + b->table->payload_offset, &none, 4);
+        memcpy(rows[fresh[j]] + b->table->payload_offset, empty_chain, 8);
     for (uint32_t j = 0; j < n; j++) {
         uint32_t id = (uint32_t)(base + selection[j]);
         unsigned char *payload = rows[j] + b->table->payload_offset;
-        uint32_t head;
-        memcpy(&head, payload, 4);
-        b->next[id] = head;
-        memcpy(payload, &id, 4);
+        uint32_t chain[2];
+        memcpy(chain, payload, 8);
+        b->next[id] = chain[0];
+        chain[0] = id;
+        chain[1]++;
+        memcpy(payload, chain, 8);
     }
     return true;
 }

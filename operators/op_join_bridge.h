@@ -15,7 +15,7 @@
  * Build layout: every build column in a column_buffer (concatenated in
  * arrival order; string views point into the build pages, which the bridge
  * keeps). The hash table (hash_table.h) holds one row per distinct key with
- * the head of a chain of build row ids (uint32) through `next`; rows with a
+ * the head and length of a chain of build row ids (uint32) through `next`; rows with a
  * NULL key are not in the table (they never match) but are still build rows
  * (RIGHT/FULL emit them unmatched) and set has_null_key.
  *
@@ -121,12 +121,19 @@ const join_dynamic_filter *join_bridge_dynamic_filter(join_bridge *b);
 bool join_dynamic_filter_range(const join_dynamic_filter *f, int key, int table_column,
                                column_range *out);
 
-/* Build row ids: chain start for a table row, and the next in its chain. */
+/* Build row ids: a table row's payload is {chain head, chain length}; the
+ * chain continues through next[]. */
 static inline uint32_t join_bridge_chain_head(const join_bridge *b, unsigned char *table_row)
 {
     uint32_t head;
     memcpy(&head, table_row + b->table->payload_offset, 4);
     return head;
+}
+static inline uint32_t join_bridge_chain_length(const join_bridge *b, unsigned char *table_row)
+{
+    uint32_t length;
+    memcpy(&length, table_row + b->table->payload_offset + 4, 4);
+    return length;
 }
 
 #endif

@@ -51,6 +51,7 @@ typedef struct lookup_join_operator {
     uint64_t build_cursor;
 
     uint32_t cursor[VECTOR_SIZE];
+    uint32_t chain_left[VECTOR_SIZE];          /* rows left in the chain at cursor */
     uint8_t probe_matched[VECTOR_SIZE];
     uint8_t probe_null_key[VECTOR_SIZE];
     uint32_t pair_probe[VECTOR_SIZE];
@@ -78,10 +79,14 @@ static int output_count(const lookup_join_operator *j)
            (j->type == OP_JOIN_SEMI && j->emit_match_flag ? 1 : 0);
 }
 
-static inline uint32_t chain_next(const lookup_join_operator *j, uint32_t b)
+/* The next build row of probe row i's chain after b (the chain length
+ * spares the next[] read for the last, often only, row). */
+static inline uint32_t chain_next(lookup_join_operator *j, uint32_t i, uint32_t b)
 {
+    if (--j->chain_left[i] == 0)
+        return JOIN_NO_ROW;
     if (j->nested_loop)
-        return b + 1 < j->bridge->row_count ? b + 1 : JOIN_NO_ROW;
+        return b + 1;
     return j->bridge->next[b];
 }
 
@@ -209,8 +214,10 @@ static void find_chains(lookup_join_operator *j, const page *p)
     memset(j->probe_matched, 0, n);
     if (j->nested_loop) {
         uint32_t head = j->bridge->row_count > 0 ? 0 : JOIN_NO_ROW;
-        for (uint32_t i = 0; i < n; i++)
+        for (uint32_t i = 0; i < n; i++) {
             j->cursor[i] = head;
+            j->chain_left[i] = (uint32_t)j->bridge->row_count;
+        }
         return;
     }
     const vector *keys[64];
@@ -238,9 +245,17 @@ static void find_chains(lookup_join_operator *j, const page *p)
     for (uint32_t i = 0; i < n; i++)
         j->cursor[i] = JOIN_NO_ROW;
     hash_table_find(j->bridge->table, keys, any_null ? j->list : NULL, count, j->rows);
-    for (uint32_t k = 0; k < count; k++)
-        if (j->rows[k])
-            j->cursor[j->list[k]] = join_bridge_chain_head(j->bridge, j->rows[k]);
+    const column_buffer *first_output =
+        j->build_output_count > 0 && outputs_build(j) ? &j->bridge->columns[j->build_output_channels[0]] : NULL;
+    for (uint32_t k = 0; k < count; k++) {
+        if (!j->rows[k])
+            continue;
+        uint32_t head = join_bridge_chain_head(j->bridge, j->rows[k]);
+        j->cursor[j->list[k]] = head;
+        j->chain_left[j->list[k]] = join_bridge_chain_length(j->bridge, j->rows[k]);
+        if (first_output)
+            __builtin_prefetch(first_output->values + (size_t)head * first_output->width);
+    }
 }
 
 static bool lj_add_input(operator *op, page *p, shoal_error *error)
@@ -280,7 +295,7 @@ static uint32_t next_pairs(lookup_join_operator *j)
             j->pair_probe[n] = i;
             j->pair_build[n] = b;
             n++;
-            b = chain_next(j, b);
+            b = chain_next(j, i, b);
         }
         j->cursor[i] = b;
         if (b == JOIN_NO_ROW)
