@@ -168,17 +168,17 @@ void info_resource_handle(void *context, http_request *r)
     } else if (strcmp(path, "/v1/node/failed") == 0 && read) {
         get_nodes(c, r, true);
     } else if (strcmp(path, "/ui/query.html") == 0 && read) {
+        /* the id comes from the client: only [A-Za-z0-9_] survive into HTML */
+        char id[65];
+        snprintf(id, sizeof id, "%s", http_request_query(r));
+        for (char *p = id; *p; p++)
+            if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
+                *p = '_';
         char html[512];
         snprintf(html, sizeof html,
                  "<!DOCTYPE html><html><head><title>Shoal query</title></head>"
-                 "<body><p>Query details: <a href=\"/v1/query/%.64s\">/v1/query/%.64s</a></p></body></html>",
-                 http_request_query(r), http_request_query(r));
-        /* the id comes from the client: only [A-Za-z0-9_] survive into HTML */
-        for (char *p = strstr(html, "/v1/query/"); p; p = strstr(p + 1, "/v1/query/")) {
-            for (char *q = p + 10; *q && *q != '"' && *q != '<'; q++)
-                if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '_'))
-                    *q = '_';
-        }
+                 "<body><p>Query details: <a href=\"/v1/query/%s\">/v1/query/%s</a></p></body></html>",
+                 id, id);
         http_request_respond(r, 200, "text/html; charset=utf-8", html, strlen(html), NULL);
     } else if (read) {
         http_request_respond_text(r, 404, "Not found");
