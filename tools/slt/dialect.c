@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -281,8 +282,9 @@ static bool rule_boolean_is_not_integer(const dialect_case *c)
  * sql/select.html, GROUP BY; error EXPRESSION_NOT_AGGREGATE). */
 static bool rule_bare_column_in_aggregate(const dialect_case *c)
 {
-    return failed_with_error(c) &&
-           (error_is(c, "EXPRESSION_NOT_AGGREGATE") || message_has(c, "must be an aggregate expression"));
+    /* the message, not just the code: "SELECT * not allowed in queries with
+     * GROUP BY" shares the code and is not Trino's behaviour */
+    return failed_with_error(c) && message_has(c, "must be an aggregate expression or appear in GROUP BY");
 }
 
 /* With SELECT DISTINCT, Trino requires ORDER BY expressions to appear in the
@@ -321,6 +323,148 @@ static bool rule_decimal_literal_arithmetic(const dialect_case *c)
     return c->wrong_result && sql_has_decimal_literal(c->sql) && sql_has_text(c->sql, "/");
 }
 
+/* Whether the SQL computes a non-integer number somewhere: avg() (double
+ * in both engines), a decimal literal, or a cast to a real type. */
+static bool sql_has_real_source(const char *sql)
+{
+    return dialect_sql_has_word(sql, "AVG") || sql_has_decimal_literal(sql) || dialect_sql_has_word(sql, "REAL") ||
+           dialect_sql_has_word(sql, "DOUBLE") || dialect_sql_has_word(sql, "FLOAT") ||
+           dialect_sql_has_word(sql, "DECIMAL");
+}
+
+/* CAST of a real number to an integer type rounds in Trino (docs:
+ * functions/conversion.html; cast(2.5 AS integer) is 3, the SPI's
+ * DoubleOperators use Math.round) and truncates in SQLite. Only a wrong
+ * value from SQL that casts to an integer type and has a real source. */
+static bool rule_cast_to_integer_rounds(const dialect_case *c)
+{
+    if (!c->wrong_result || !dialect_sql_has_word(c->sql, "CAST") || !sql_has_real_source(c->sql))
+        return false;
+    return dialect_sql_has_word(c->sql, "INTEGER") || dialect_sql_has_word(c->sql, "BIGINT") ||
+           dialect_sql_has_word(c->sql, "INT") || dialect_sql_has_word(c->sql, "SMALLINT");
+}
+
+/* The SQL upper-cased, with string literals blanked (malloc'd). */
+static char *code_only_upper(const char *sql)
+{
+    char *u = strdup(sql);
+    if (!u)
+        return NULL;
+    char quote = 0;
+    for (char *p = u; *p; p++) {
+        if (quote) {
+            if (*p == quote)
+                quote = 0;
+            *p = ' ';
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+            *p = ' ';
+        } else {
+            *p = (char)toupper((unsigned char)*p);
+        }
+    }
+    return u;
+}
+
+static bool word_at(const char *text, const char *at, const char *word)
+{
+    size_t n = strlen(word);
+    return (at == text || !is_word_char(at[-1])) && strncmp(at, word, n) == 0 && !is_word_char(at[n]);
+}
+
+static bool span_has_real_source(const char *from, const char *to)
+{
+    char *span = strndup(from, (size_t)(to - from));
+    bool real = span && sql_has_real_source(span);
+    free(span);
+    return real;
+}
+
+/* Whether a result branch of a CASE (after THEN or ELSE), or an argument of
+ * COALESCE/NULLIF/IFNULL, holds a real source. */
+static bool has_real_result_branch(const char *sql)
+{
+    char *u = code_only_upper(sql);
+    if (!u)
+        return false;
+    bool found = false;
+    for (const char *p = u; *p && !found; p++) {
+        if (word_at(u, p, "COALESCE") || word_at(u, p, "NULLIF") || word_at(u, p, "IFNULL")) {
+            const char *q = strchr(p, '(');
+            if (!q)
+                continue;
+            int depth = 0;
+            const char *end = q;
+            for (; *end; end++) {
+                depth += *end == '(' ? 1 : *end == ')' ? -1 : 0;
+                if (depth == 0)
+                    break;
+            }
+            found = span_has_real_source(q, end);
+        } else if (word_at(u, p, "CASE")) {
+            int depth = 0, parens = 0;
+            const char *branch = NULL;
+            for (const char *q = p; *q && !found; q++) {
+                parens += *q == '(' ? 1 : *q == ')' ? -1 : 0;
+                if (word_at(u, q, "CASE"))
+                    depth++;
+                bool boundary = depth == 1 && parens == 0 &&
+                                (word_at(u, q, "WHEN") || word_at(u, q, "ELSE") || word_at(u, q, "END"));
+                if (boundary && branch) {
+                    found = span_has_real_source(branch, q);
+                    branch = NULL;
+                }
+                if (depth == 1 && parens == 0 && (word_at(u, q, "THEN") || word_at(u, q, "ELSE")))
+                    branch = q + 4;
+                if (word_at(u, q, "END") && --depth == 0)
+                    break;
+            }
+        }
+    }
+    free(u);
+    return found;
+}
+
+/* SQLite types values, not expressions: COALESCE(59, avg(x)) is the integer
+ * 59, so 59 / -51 divides integers. Trino types the expression with the
+ * arguments' common supertype (docs: functions/conditional.html,
+ * language/types.html coercion): double, and the division is a double one.
+ * Only a wrong value from SQL with a division and a CASE result branch or
+ * COALESCE/NULLIF argument that is real-valued. */
+static bool rule_static_result_type(const dialect_case *c)
+{
+    return c->wrong_result && sql_has_text(c->sql, "/") && has_real_result_branch(c->sql);
+}
+
+/* `x IN ()` is SQLite-only: Trino's grammar (docs: functions/comparison.html
+ * "IN") needs at least one value in the list. */
+static bool rule_empty_in_list(const dialect_case *c)
+{
+    if (!failed_with_error(c) || !error_is(c, "SYNTAX_ERROR"))
+        return false;
+    for (const char *p = strcasestr(c->sql, "IN"); p; p = strcasestr(p + 2, "IN")) {
+        const char *q = p + 2;
+        while (*q == ' ' || *q == '\n' || *q == '\t')
+            q++;
+        if (*q != '(')
+            continue;
+        for (q++; *q == ' ' || *q == '\n' || *q == '\t'; q++) {
+        }
+        if (*q == ')')
+            return true;
+    }
+    return false;
+}
+
+/* X'...' is a VARBINARY literal in Trino (docs: language/types.html
+ * "VARBINARY"), comparable only with varbinary; SQLite's blob compares with
+ * anything. */
+static bool rule_blob_literal(const dialect_case *c)
+{
+    return failed_with_error(c) && type_error(c) && message_has(c, "varbinary") &&
+           (strstr(c->sql, "x'") || strstr(c->sql, "X'"));
+}
+
 static const dialect_rule rules[] = {
     {"index_ddl", "CREATE/DROP INDEX and REINDEX: no such statements in Trino", rule_index_ddl},
     {"sqlite_only_statement", "TRIGGER, INSERT OR REPLACE, REPLACE INTO, TEMP objects: SQLite-only statements",
@@ -345,9 +489,35 @@ static const dialect_rule rules[] = {
      rule_scalar_subquery_rows},
     {"mixed_type_branches", "CASE/COALESCE/IN/UNION mixing text and numbers: Trino needs a common type",
      rule_mixed_type_branches},
+    {"cast_to_integer_rounds", "CAST(real AS INTEGER): rounds in Trino, truncates in SQLite",
+     rule_cast_to_integer_rounds},
+    {"static_result_type", "COALESCE/CASE(int, avg) is double in Trino, the chosen value's type in SQLite",
+     rule_static_result_type},
     {"decimal_literal_arithmetic", "2.5 is DECIMAL in Trino (1 / 3.0 = 0.3), REAL in SQLite",
      rule_decimal_literal_arithmetic},
+    {"empty_in_list", "x IN (): SQLite-only syntax", rule_empty_in_list},
+    {"blob_literal", "X'..' is VARBINARY in Trino and compares only with varbinary", rule_blob_literal},
 };
+
+char *dialect_strip_column_constraints(const char *sql)
+{
+    if (!dialect_sql_has_word(sql, "PRIMARY") && !dialect_sql_has_word(sql, "UNIQUE"))
+        return NULL;
+    char *u = code_only_upper(sql);
+    char *out = strdup(sql);
+    if (!u || !out) {
+        free(u);
+        free(out);
+        return NULL;
+    }
+    static const char *const words[] = {"PRIMARY", "KEY", "UNIQUE"};
+    for (const char *p = u; *p; p++)
+        for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+            if (word_at(u, p, words[i]))
+                memset(out + (p - u), ' ', strlen(words[i]));
+    free(u);
+    return out;
+}
 
 const dialect_rule *dialect_rules(int *count)
 {

@@ -33,6 +33,13 @@ const char *dialect_classify(const dialect_case *c);
 /* Every rule, in the order they are tried. */
 const dialect_rule *dialect_rules(int *count);
 
+/* CREATE TABLE without SQLite's column constraints (PRIMARY KEY, UNIQUE
+ * words blanked), so a file whose tables use them still gets its tables:
+ * the constraints change no query result. The record itself stays
+ * "dialect"; the runner runs this text after it. NULL when nothing changes
+ * (malloc'd otherwise). */
+char *dialect_strip_column_constraints(const char *sql);
+
 /* Helpers shared with tests: a case-insensitive search for a word (letters,
  * digits and '_' do not continue it) outside string literals. */
 bool dialect_sql_has_word(const char *sql, const char *word);

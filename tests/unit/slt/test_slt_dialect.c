@@ -3,6 +3,7 @@
  * Trino's symptom, and not on engine failures that merely look similar.
  */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tools/slt/dialect.h"
@@ -67,6 +68,15 @@ Test(slt_dialect, expression_rules)
                 "scalar_subquery_rows");
     dialect_case c = {.sql = "SELECT col0 / 3.0 FROM tab0", .is_query = true, .wrong_result = true};
     expect_rule(dialect_classify(&c), "decimal_literal_arithmetic");
+    c.sql = "SELECT + COALESCE ( + 59, - AVG ( - 39 ) ) / - 51 - - + 43 AS col2";
+    expect_rule(dialect_classify(&c), "static_result_type");
+    c.sql = "SELECT CAST ( 82 / 42 + 96 / AVG ( DISTINCT 97 ) AS INTEGER )";
+    expect_rule(dialect_classify(&c), "cast_to_integer_rounds");
+    expect_rule(classify_error("SELECT 1 FROM t1 WHERE 1 IN ( )", "SYNTAX_ERROR", "mismatched input ')'"),
+                "empty_in_list");
+    expect_rule(classify_error("SELECT x'303132' IN (SELECT * FROM t1)", "TYPE_MISMATCH",
+                               "Value expression and result of subquery must be of the same type: varbinary vs integer"),
+                "blob_literal");
 }
 
 Test(slt_dialect, engine_failures_stay_failures)
@@ -84,6 +94,17 @@ Test(slt_dialect, engine_failures_stay_failures)
     /* a `statement error` record is never dialect because it failed */
     dialect_case e = {.sql = "CREATE INDEX i ON t(a)", .expect_error = true, .error_name = "SYNTAX_ERROR"};
     cr_assert_null(dialect_classify(&e));
+    /* Trino accepts SELECT * when every column is grouped */
+    cr_assert_null(classify_error("SELECT DISTINCT * FROM tab0 GROUP BY col1, col2, col0", "EXPRESSION_NOT_AGGREGATE",
+                                  "SELECT * not allowed in queries with GROUP BY"));
+    /* CAST to integer of integers only: no real source */
+    dialect_case w = {.sql = "SELECT CAST ( col0 AS INTEGER ) / 2 FROM t", .is_query = true, .wrong_result = true};
+    cr_assert_null(dialect_classify(&w));
+    /* avg() in a CASE condition does not make the result real */
+    w.sql = "SELECT CASE WHEN c>(SELECT avg(c) FROM t1) THEN a*2 ELSE b*10 END, a/2 FROM t1";
+    cr_assert_null(dialect_classify(&w));
+    w.sql = "SELECT CASE WHEN c>1 THEN a*2 ELSE avg(b) END / 2 FROM t1";
+    expect_rule(dialect_classify(&w), "static_result_type");
     dialect_case ok = {.sql = NULL};
     cr_assert_null(dialect_classify(&ok));
 }
@@ -142,4 +163,12 @@ Test(slt_report, totals_and_rates)
     cr_assert(strstr(buffer, "\"division_by_zero\""), "%s", buffer);
     free(buffer);
     slt_report_free(&r);
+}
+
+Test(slt_dialect, strips_column_constraints)
+{
+    char *s = dialect_strip_column_constraints("CREATE TABLE t1(\n  a1 INTEGER PRIMARY KEY,\n  b1 INTEGER UNIQUE, c 'primary')");
+    cr_assert_str_eq(s, "CREATE TABLE t1(\n  a1 INTEGER            ,\n  b1 INTEGER       , c 'primary')");
+    free(s);
+    cr_assert_null(dialect_strip_column_constraints("CREATE TABLE t(a INTEGER)"));
 }
