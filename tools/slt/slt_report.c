@@ -164,7 +164,7 @@ char *slt_error_cause(const char *error_name, const char *message)
             out[w++] = '?';
             out[w++] = ch;
             i = end ? (size_t)(end - m) + 1 : n;
-        } else if (isdigit((unsigned char)ch) && (i == 0 || !isalpha((unsigned char)m[i - 1]))) {
+        } else if (isdigit((unsigned char)ch)) {
             out[w++] = 'N';
             while (isdigit((unsigned char)m[i]) || (m[i] == '.' && isdigit((unsigned char)m[i + 1])))
                 i++;
