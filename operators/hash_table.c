@@ -362,7 +362,7 @@ static bool write_keys(hash_table *t, const vector *const *keys, const uint32_t 
         }                                                                                   \
     } while (0)
 
-static uint32_t compare_keys(hash_table *t, const vector *const *keys, const uint32_t *selection,
+static uint32_t compare_keys(const hash_table *t, const vector *const *keys, const uint32_t *selection,
                              uint32_t *list, uint32_t n, unsigned char **rows,
                              uint32_t *mismatches, uint32_t *mismatch_count)
 {
@@ -411,15 +411,15 @@ bool hash_table_find_or_insert(hash_table *t, const vector *const *keys,
     if (!hash_table_reserve_rows(t, t->row_count + count))
         return error_set(error, ERR_EXCEEDED_LOCAL_MEMORY_LIMIT,
                          "Out of memory growing a hash table");
-    uint64_t *hashes = t->hashes;
+    uint64_t *hashes = t->scratch.hashes;
     if (t->key_count == 0) {
         for (uint32_t i = 0; i < count; i++)
             hashes[i] = NULL_HASH;
     }
     for (int k = 0; k < t->key_count; k++)
         hash_vector(keys[k], selection, count, hashes, k > 0);
-    uint64_t *slots = t->slots;
-    uint32_t *remaining = t->remaining;
+    uint64_t *slots = t->scratch.slots;
+    uint32_t *remaining = t->scratch.remaining;
     for (uint32_t i = 0; i < count; i++) {
         slots[i] = hashes[i] & t->mask;
         remaining[i] = i;
@@ -441,7 +441,7 @@ bool hash_table_find_or_insert(hash_table *t, const vector *const *keys,
                 new_out[(*new_count)++] = i;
             } else if ((entry >> SALT_SHIFT) == salt) {
                 rows_out[i] = (unsigned char *)(uintptr_t)(entry & POINTER_MASK);
-                t->candidates[candidate_count++] = i;
+                t->scratch.candidates[candidate_count++] = i;
             } else {
                 slots[i] = (slots[i] + 1) & t->mask;
                 remaining[next_count++] = i;
@@ -451,10 +451,10 @@ bool hash_table_find_or_insert(hash_table *t, const vector *const *keys,
             return error_set(error, ERR_EXCEEDED_LOCAL_MEMORY_LIMIT,
                              "Out of memory storing hash keys");
         uint32_t mismatch_count = 0;
-        compare_keys(t, keys, selection, t->candidates, candidate_count, rows_out,
-                     t->mismatches, &mismatch_count);
+        compare_keys(t, keys, selection, t->scratch.candidates, candidate_count, rows_out,
+                     t->scratch.mismatches, &mismatch_count);
         for (uint32_t j = 0; j < mismatch_count; j++) {
-            uint32_t i = t->mismatches[j];
+            uint32_t i = t->scratch.mismatches[j];
             slots[i] = (slots[i] + 1) & t->mask;
             remaining[next_count++] = i;
         }
@@ -463,19 +463,20 @@ bool hash_table_find_or_insert(hash_table *t, const vector *const *keys,
     return true;
 }
 
-void hash_table_find(hash_table *t, const vector *const *keys, const uint32_t *selection,
+void hash_table_find(const hash_table *t, hash_table_scratch *scratch, const vector *const *keys,
+                     const uint32_t *selection,
                      uint32_t count, unsigned char **rows_out)
 {
     if (count == 0)
         return;
-    uint64_t *hashes = t->hashes;
+    uint64_t *hashes = scratch->hashes;
     if (t->key_count == 0)
         for (uint32_t i = 0; i < count; i++)
             hashes[i] = NULL_HASH;
     for (int k = 0; k < t->key_count; k++)
         hash_vector(keys[k], selection, count, hashes, k > 0);
-    uint64_t *slots = t->slots;
-    uint32_t *remaining = t->remaining;
+    uint64_t *slots = scratch->slots;
+    uint32_t *remaining = scratch->remaining;
     for (uint32_t i = 0; i < count; i++) {
         slots[i] = hashes[i] & t->mask;
         remaining[i] = i;
@@ -492,17 +493,17 @@ void hash_table_find(hash_table *t, const vector *const *keys, const uint32_t *s
             } else if ((entry >> SALT_SHIFT) == (hashes[i] >> SALT_SHIFT)) {
                 rows_out[i] = (unsigned char *)(uintptr_t)(entry & POINTER_MASK);
                 __builtin_prefetch(rows_out[i]);
-                t->candidates[candidate_count++] = i;
+                scratch->candidates[candidate_count++] = i;
             } else {
                 slots[i] = (slots[i] + 1) & t->mask;
                 remaining[next_count++] = i;
             }
         }
         uint32_t mismatch_count = 0;
-        compare_keys(t, keys, selection, t->candidates, candidate_count, rows_out,
-                     t->mismatches, &mismatch_count);
+        compare_keys(t, keys, selection, scratch->candidates, candidate_count, rows_out,
+                     scratch->mismatches, &mismatch_count);
         for (uint32_t j = 0; j < mismatch_count; j++) {
-            uint32_t i = t->mismatches[j];
+            uint32_t i = scratch->mismatches[j];
             slots[i] = (slots[i] + 1) & t->mask;
             remaining[next_count++] = i;
         }

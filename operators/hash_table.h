@@ -49,6 +49,16 @@ typedef enum hash_key_kind {
 
 enum { HASH_TABLE_BLOCK_SHIFT = 12 };   /* 4096 rows per block */
 
+/* Per-batch working memory of a probe. A built table is read by several
+ * probe drivers at once, so each brings its own. */
+typedef struct hash_table_scratch {
+    uint64_t hashes[VECTOR_SIZE];
+    uint64_t slots[VECTOR_SIZE];
+    uint32_t remaining[VECTOR_SIZE];
+    uint32_t candidates[VECTOR_SIZE];
+    uint32_t mismatches[VECTOR_SIZE];
+} hash_table_scratch;
+
 typedef struct hash_table {
     int key_count;
     sql_type *key_types;
@@ -69,12 +79,8 @@ typedef struct hash_table {
 
     string_arena strings;
 
-    /* per-batch scratch */
-    uint64_t hashes[VECTOR_SIZE];
-    uint64_t slots[VECTOR_SIZE];
-    uint32_t remaining[VECTOR_SIZE];
-    uint32_t candidates[VECTOR_SIZE];
-    uint32_t mismatches[VECTOR_SIZE];
+    /* per-batch scratch of the owner's inserts */
+    hash_table_scratch scratch;
     uint32_t fresh[VECTOR_SIZE];
 } hash_table;
 
@@ -96,8 +102,10 @@ bool hash_table_find_or_insert(hash_table *t, const vector *const *keys,
                                unsigned char **rows_out, uint32_t *new_out, uint32_t *new_count,
                                shoal_error *error);
 
-/* Looks up each row's key; rows_out[i] is NULL when absent. */
-void hash_table_find(hash_table *t, const vector *const *keys, const uint32_t *selection,
+/* Looks up each row's key; rows_out[i] is NULL when absent. Read-only on
+ * the table: concurrent finds are safe, each with its own scratch. */
+void hash_table_find(const hash_table *t, hash_table_scratch *scratch, const vector *const *keys,
+                     const uint32_t *selection,
                      uint32_t count, unsigned char **rows_out);
 
 static inline unsigned char *hash_table_row(const hash_table *t, uint64_t index)

@@ -28,6 +28,8 @@ typedef enum join_phase {
 
 typedef struct lookup_join_operator {
     operator base;
+    /* probes of the shared table use this operator's own working memory */
+    hash_table_scratch scratch;
     join_bridge *bridge;
     op_join_type type;
     bool nested_loop;
@@ -244,7 +246,7 @@ static void find_chains(lookup_join_operator *j, const page *p)
     }
     for (uint32_t i = 0; i < n; i++)
         j->cursor[i] = JOIN_NO_ROW;
-    hash_table_find(j->bridge->table, keys, any_null ? j->list : NULL, count, j->rows);
+    hash_table_find(j->bridge->table, &j->scratch, keys, any_null ? j->list : NULL, count, j->rows);
     const column_buffer *first_output =
         j->build_output_count > 0 && outputs_build(j) ? &j->bridge->columns[j->build_output_channels[0]] : NULL;
     for (uint32_t k = 0; k < count; k++) {

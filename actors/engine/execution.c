@@ -153,15 +153,15 @@ execution *execution_start(engine *e, plan_node *plan, const execution_options *
     pthread_mutex_init(&x->lock, NULL);
     pthread_cond_init(&x->drivers_done, NULL);
     error_clear(&x->error);
-    if (!x->sink)
-        x->output = output_buffer_create(OUTPUT_BUFFER_BYTES, 1);
     local_planner_context context = {
         .catalogs = engine_catalogs(e),
         .threads = engine_threads(e),
-        .output = x->output,
+        .output_buffer_bytes = OUTPUT_BUFFER_BYTES,
         .sink = x->sink,
     };
     x->local = local_planner_plan(plan, &context, error);
+    if (x->local)
+        x->output = local_plan_output(x->local);
     if (!x->local || !start_drivers(x, error)) {
         execution_free(x);
         return NULL;
@@ -275,8 +275,7 @@ void execution_free(execution *x)
     free(x->actors);
     if (x->sink)
         x->sink->ops->abort(x->sink);
-    local_plan_free(x->local);
-    output_buffer_free(x->output);
+    local_plan_free(x->local); /* frees the output buffer too */
     plan_free(x->plan);
     pthread_cond_destroy(&x->drivers_done);
     pthread_mutex_destroy(&x->lock);

@@ -25,6 +25,7 @@
 #include "operators/op_table_writer.h"
 #include "operators/op_top_n.h"
 #include "operators/op_values.h"
+#include "operators/local_exchange.h"
 
 typedef struct cleanup {
     void (*fn)(void *);
@@ -39,6 +40,7 @@ struct local_plan {
     int cleanup_count;
     int cleanup_capacity;
     _Atomic uint64_t rows_written;
+    output_buffer *output;     /* made here: its producers are the root drivers */
 };
 
 typedef struct planner {
@@ -324,6 +326,80 @@ static sql_type *column_types(const plan_node *node)
     return types;
 }
 
+typedef struct exchange_factory {
+    operator_factory base;
+    local_exchange *exchange;
+    bool sink;
+    int next_consumer;        /* sources: each driver reads its own partition */
+} exchange_factory;
+
+static operator *create_exchange_operator(operator_factory *f, shoal_error *error)
+{
+    exchange_factory *x = (exchange_factory *)f;
+    operator *op = x->sink ? local_exchange_sink_create(f->plan_node_id, x->exchange)
+                           : local_exchange_source_create(f->plan_node_id, x->exchange, x->next_consumer++);
+    if (!op)
+        error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+    return op;
+}
+
+static void destroy_exchange_factory(operator_factory *f)
+{
+    exchange_factory *x = (exchange_factory *)f;
+    local_exchange_unref(x->exchange);
+    free(x);
+}
+
+static exchange_factory *exchange_factory_new(int plan_node_id, local_exchange *x, bool sink)
+{
+    exchange_factory *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->base.plan_node_id = plan_node_id;
+    f->base.create = create_exchange_operator;
+    f->base.destroy = destroy_exchange_factory;
+    f->exchange = local_exchange_ref(x);
+    f->sink = sink;
+    return f;
+}
+
+/* Ends `inputs` in sinks of one local exchange and starts a pipeline of
+ * `consumers` drivers reading it. REPARTITION sends each row to the driver
+ * that owns its keys' hash. */
+static pipeline_spec *exchange_into(planner *p, pipeline_spec *const *inputs, int input_count,
+                                    int plan_node_id, local_exchange_mode mode, int key_count,
+                                    const int *keys, int consumers)
+{
+    int producers = 0;
+    for (int i = 0; i < input_count; i++)
+        producers += inputs[i]->driver_count;
+    local_exchange_config config = {
+        .mode = mode,
+        .producer_count = producers,
+        .consumer_count = consumers,
+        .key_count = key_count,
+        .key_channels = keys,
+    };
+    local_exchange *x = local_exchange_create(&config, p->error);
+    if (!x)
+        return NULL;
+    bool ok = true;
+    for (int i = 0; ok && i < input_count; i++)
+        ok = append_factory(p, inputs[i], &exchange_factory_new(plan_node_id, x, true)->base);
+    pipeline_spec *spec = ok ? new_pipeline(p, consumers) : NULL;
+    ok = spec && append_factory(p, spec, &exchange_factory_new(plan_node_id, x, false)->base);
+    local_exchange_unref(x);
+    return ok ? spec : NULL;
+}
+
+/* The pipeline continues on one driver. */
+static pipeline_spec *gather(planner *p, pipeline_spec *spec, int plan_node_id)
+{
+    if (spec->driver_count == 1)
+        return spec;
+    return exchange_into(p, &spec, 1, plan_node_id, LOCAL_EXCHANGE_GATHER, 0, NULL, 1);
+}
+
 /* ---- visiting the plan ----------------------------------------------------------------- */
 
 static pipeline_spec *visit(planner *p, const plan_node *node);
@@ -362,10 +438,12 @@ static pipeline_spec *visit_scan(planner *p, const plan_node *node)
         split_list_free(&splits);
         return NULL;
     }
+    int split_count = splits.count;
     split_queue *queue = split_queue_create(conn, node->u.scan.table, request, &splits);
     if (!queue || !add_cleanup(p, free_split_queue, queue))
         return NULL;
-    pipeline_spec *spec = new_pipeline(p, 1);
+    int drivers = split_count < p->context->threads ? (split_count > 0 ? split_count : 1) : p->context->threads;
+    pipeline_spec *spec = new_pipeline(p, drivers);
     scan_factory *f = calloc(1, sizeof *f);
     if (!spec || !f)
         return free(f), NULL;
@@ -467,9 +545,26 @@ static pipeline_spec *visit_project(planner *p, const plan_node *node)
                                  node->column_count, input) ? spec : NULL;
 }
 
+/* Before a FINAL (or SINGLE) step running on several drivers, every row of
+ * a group must reach the same driver: repartition on the group keys, or
+ * gather a global aggregation. */
+static pipeline_spec *route_groups(planner *p, pipeline_spec *spec, const plan_node *node)
+{
+    if (spec->driver_count == 1)
+        return spec;
+    if (node->u.aggregate.key_count == 0)
+        return gather(p, spec, node->id);
+    return exchange_into(p, &spec, 1, node->id, LOCAL_EXCHANGE_REPARTITION, node->u.aggregate.key_count,
+                         node->u.aggregate.keys, p->context->threads);
+}
+
 static pipeline_spec *visit_aggregate(planner *p, const plan_node *node)
 {
     pipeline_spec *spec = visit(p, node->inputs[0]);
+    if (!spec)
+        return NULL;
+    if (node->u.aggregate.step != AGGREGATION_PARTIAL)
+        spec = route_groups(p, spec, node);
     if (!spec)
         return NULL;
     const plan_node *input = node->inputs[0];
@@ -615,12 +710,11 @@ static pipeline_spec *visit_join(planner *p, const plan_node *node)
     return probe_spec;
 }
 
-static pipeline_spec *visit_sort(planner *p, const plan_node *node, int kind)
+static simple_factory *sort_factory(const plan_node *node, int kind)
 {
-    pipeline_spec *spec = visit(p, node->inputs[0]);
-    if (!spec)
-        return NULL;
     simple_factory *f = simple_new(kind, node->id);
+    if (!f)
+        return NULL;
     f->column_count = node->column_count;
     f->types = column_types(node);
     f->key_count = node->u.sort.key_count;
@@ -628,12 +722,41 @@ static pipeline_spec *visit_sort(planner *p, const plan_node *node, int kind)
     memcpy(f->keys, node->u.sort.keys, sizeof(sort_key) * (size_t)f->key_count);
     f->count = node->u.sort.count;
     f->outputs = identity_channels(node->column_count);
-    return append_factory(p, spec, &f->base) ? spec : NULL;
+    return f;
 }
 
+/* ORDER BY gathers to one driver and sorts; TOP N keeps the best N on each
+ * driver first, then once more after gathering. */
+static pipeline_spec *visit_sort(planner *p, const plan_node *node, int kind)
+{
+    pipeline_spec *spec = visit(p, node->inputs[0]);
+    if (!spec)
+        return NULL;
+    if (kind == SIMPLE_TOP_N && spec->driver_count > 1 &&
+        !append_factory(p, spec, &sort_factory(node, kind)->base))
+        return NULL;
+    spec = gather(p, spec, node->id);
+    if (!spec)
+        return NULL;
+    return append_factory(p, spec, &sort_factory(node, kind)->base) ? spec : NULL;
+}
+
+/* LIMIT: each driver stops after count+offset rows, then one driver applies
+ * the limit and offset exactly. EnforceSingleRow sees every row on one driver. */
 static pipeline_spec *visit_simple(planner *p, const plan_node *node, int kind)
 {
     pipeline_spec *spec = visit(p, node->inputs[0]);
+    if (!spec)
+        return NULL;
+    if (kind == SIMPLE_LIMIT && spec->driver_count > 1 && node->u.limit.count >= 0) {
+        simple_factory *early = simple_new(kind, node->id);
+        if (!early)
+            return NULL;
+        early->count = node->u.limit.count + node->u.limit.offset;
+        if (!append_factory(p, spec, &early->base))
+            return NULL;
+    }
+    spec = gather(p, spec, node->id);
     if (!spec)
         return NULL;
     simple_factory *f = simple_new(kind, node->id);
@@ -647,9 +770,14 @@ static pipeline_spec *visit_simple(planner *p, const plan_node *node, int kind)
     return append_factory(p, spec, &f->base) ? spec : NULL;
 }
 
+/* The root: rows go to the client's output buffer (one producer per root
+ * driver; ordered results arrive on one driver already), or to the table
+ * writer, which appends from one driver. */
 static pipeline_spec *visit_output(planner *p, const plan_node *node)
 {
     pipeline_spec *spec = visit(p, node->inputs[0]);
+    if (spec && p->context->sink)
+        spec = gather(p, spec, node->id);
     if (!spec)
         return NULL;
     simple_factory *f;
@@ -658,10 +786,32 @@ static pipeline_spec *visit_output(planner *p, const plan_node *node)
         f->sink = p->context->sink;
         f->rows_written = &p->plan->rows_written;
     } else {
+        p->plan->output = output_buffer_create(p->context->output_buffer_bytes, spec->driver_count);
+        if (!p->plan->output) {
+            error_set(p->error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+            return NULL;
+        }
         f = simple_new(SIMPLE_OUTPUT, node->id);
-        f->output = p->context->output;
+        f->output = p->plan->output;
     }
     return append_factory(p, spec, &f->base) ? spec : NULL;
+}
+
+/* UNION ALL: every input pipeline feeds one exchange, read round-robin. */
+static pipeline_spec *visit_union(planner *p, const plan_node *node)
+{
+    pipeline_spec *inputs[64];
+    if (node->source_count > 64) {
+        error_set(p->error, ERR_NOT_SUPPORTED, "Too many UNION inputs");
+        return NULL;
+    }
+    for (int i = 0; i < node->source_count; i++) {
+        inputs[i] = visit(p, node->sources[i]);
+        if (!inputs[i])
+            return NULL;
+    }
+    return exchange_into(p, inputs, node->source_count, node->id, LOCAL_EXCHANGE_ROUND_ROBIN, 0, NULL,
+                         p->context->threads);
 }
 
 static pipeline_spec *visit(planner *p, const plan_node *node)
@@ -679,6 +829,7 @@ static pipeline_spec *visit(planner *p, const plan_node *node)
     case PLAN_LIMIT: return visit_simple(p, node, SIMPLE_LIMIT);
     case PLAN_ENFORCE_SINGLE_ROW: return visit_simple(p, node, SIMPLE_SINGLE_ROW);
     case PLAN_OUTPUT: return visit_output(p, node);
+    case PLAN_UNION: return visit_union(p, node);
     case PLAN_EXCHANGE: return visit(p, node->inputs[0]);
     default:
         error_set(p->error, ERR_NOT_SUPPORTED, "%s is not supported by the executor yet", plan_kind_name(node->kind));
@@ -707,6 +858,7 @@ local_plan *local_planner_plan(const plan_node *root, const local_planner_contex
 int local_plan_pipeline_count(const local_plan *p) { return p->pipeline_count; }
 pipeline_spec *local_plan_pipeline(local_plan *p, int index) { return p->pipelines[index]; }
 uint64_t local_plan_rows_written(const local_plan *p) { return atomic_load(&((local_plan *)p)->rows_written); }
+output_buffer *local_plan_output(local_plan *p) { return p->output; }
 
 void local_plan_free(local_plan *p)
 {
@@ -723,5 +875,6 @@ void local_plan_free(local_plan *p)
     for (int i = p->cleanup_count - 1; i >= 0; i--)
         p->cleanups[i].fn(p->cleanups[i].arg);
     free(p->cleanups);
+    output_buffer_free(p->output);
     free(p);
 }

@@ -33,7 +33,7 @@ typedef struct local_plan local_plan;
 typedef struct local_planner_context {
     catalog_registry *catalogs;
     int threads;
-    output_buffer *output;    /* the root pipeline ends in an output sink to it */
+    size_t output_buffer_bytes; /* the root pipeline ends in an output buffer this big */
     page_sink *sink;          /* or, for writes, in a table writer to this sink */
 } local_planner_context;
 
@@ -43,6 +43,8 @@ int local_plan_pipeline_count(const local_plan *p);
 pipeline_spec *local_plan_pipeline(local_plan *p, int index);
 /* Rows the table writer wrote (writes only). */
 uint64_t local_plan_rows_written(const local_plan *p);
+/* Where the client fetches result rows (NULL for writes). */
+output_buffer *local_plan_output(local_plan *p);
 void local_plan_free(local_plan *p);
 
 #endif
