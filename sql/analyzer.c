@@ -472,11 +472,11 @@ static bool expand_all_columns(analyzer *a, const ast_node *item, const relation
 {
     const char *parts[8];
     int n = item->u.all_columns.prefix ? ast_name_parts(item->u.all_columns.prefix, parts, 8) : 0;
-    if (es->aggregation)
-        return analyzer_fail(a, item, ERR_EXPRESSION_NOT_AGGREGATE, "SELECT * not allowed in queries with GROUP BY");
+    /* After GROUP BY, * names the source's columns: each must be a key. */
+    const scope *fields = es->aggregation ? es->aggregation->source->fields : &source->scope;
     int matched = 0;
-    for (int i = 0; i < source->scope.count; i++) {
-        const scope_field *f = &source->scope.fields[i];
+    for (int i = 0; i < fields->count; i++) {
+        const scope_field *f = &fields->fields[i];
         if (f->hidden)
             continue;
         if (n > 0) {
@@ -486,7 +486,20 @@ static bool expand_all_columns(analyzer *a, const ast_node *item, const relation
                 continue;
         }
         matched++;
-        select_output_add(out, expr_column(i, f->type), strdup(f->name ? f->name : "_col"), NULL);
+        expr *e = expr_column(i, f->type);
+        if (es->aggregation) {
+            int key = -1;
+            for (int k = 0; k < es->aggregation->key_count && key < 0; k++)
+                if (expr_equal(es->aggregation->keys[k], e))
+                    key = k;
+            expr_free(e);
+            if (key < 0)
+                return analyzer_fail(a, item, ERR_EXPRESSION_NOT_AGGREGATE,
+                                     "'%s' must be an aggregate expression or appear in GROUP BY clause",
+                                     f->name ? f->name : "*");
+            e = expr_column(key, es->fields->fields[key].type);
+        }
+        select_output_add(out, e, strdup(f->name ? f->name : "_col"), NULL);
     }
     if (n > 0 && matched == 0) {
         char *text = ast_name_text(item->u.all_columns.prefix);

@@ -62,9 +62,9 @@ static void driver_done(void *context, const shoal_error *error)
 
 static driver *make_driver(pipeline_spec *spec, shoal_error *error)
 {
-    operator *operators[64];
-    if (spec->factory_count > 64) {
-        error_set(error, ERR_NOT_SUPPORTED, "Pipeline is too long");
+    operator **operators = calloc((size_t)spec->factory_count, sizeof *operators);
+    if (!operators) {
+        error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
         return NULL;
     }
     for (int i = 0; i < spec->factory_count; i++) {
@@ -72,6 +72,7 @@ static driver *make_driver(pipeline_spec *spec, shoal_error *error)
         if (!operators[i]) {
             for (int j = 0; j < i; j++)
                 operators[j]->ops->close(operators[j]);
+            free(operators);
             return NULL;
         }
     }
@@ -81,6 +82,7 @@ static driver *make_driver(pipeline_spec *spec, shoal_error *error)
             operators[j]->ops->close(operators[j]);
         error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
     }
+    free(operators);
     return d;
 }
 

@@ -22,6 +22,7 @@
 #include "operators/op_mark_distinct.h"
 #include "operators/op_nested_loop_join.h"
 #include "operators/op_order_by.h"
+#include "operators/op_set_operation.h"
 #include "operators/op_table_writer.h"
 #include "operators/op_top_n.h"
 #include "operators/op_values.h"
@@ -797,6 +798,74 @@ static pipeline_spec *visit_output(planner *p, const plan_node *node)
     return append_factory(p, spec, &f->base) ? spec : NULL;
 }
 
+typedef struct set_operation_factory {
+    operator_factory base;
+    set_operation_kind kind;
+    bool all;
+    int column_count;
+    sql_type *types;
+} set_operation_factory;
+
+static operator *create_set_operation(operator_factory *f, shoal_error *error)
+{
+    set_operation_factory *so = (set_operation_factory *)f;
+    return set_operation_create(f->plan_node_id, so->kind, so->all, so->column_count, so->types, error);
+}
+
+static void destroy_set_operation(operator_factory *f)
+{
+    free(((set_operation_factory *)f)->types);
+    free(f);
+}
+
+/* A projection keeping every column of `node` and adding the constant side
+ * marker that INTERSECT/EXCEPT count by. */
+static bool append_side_marker(planner *p, pipeline_spec *spec, const plan_node *node, int side)
+{
+    int n = node->column_count;
+    filter_project_factory *f = calloc(1, sizeof *f);
+    if (!f)
+        return error_set(p->error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+    f->base.plan_node_id = node->id;
+    f->base.create = create_filter_project;
+    f->base.destroy = destroy_filter_project;
+    f->projection_count = n + 1;
+    f->identity = calloc((size_t)n + 1, sizeof(expr *));
+    for (int i = 0; i < n; i++)
+        f->identity[i] = expr_column(i, node->columns[i].type);
+    f->identity[n] = expr_constant(value_integer(side));
+    f->projections = (const expr *const *)f->identity;
+    return append_factory(p, spec, &f->base);
+}
+
+/* INTERSECT / EXCEPT: both inputs, marked with their side, meet in one
+ * driver that counts each distinct row per side. */
+static pipeline_spec *visit_set_operation(planner *p, const plan_node *node)
+{
+    pipeline_spec *inputs[2];
+    if (node->source_count != 2) {
+        error_set(p->error, ERR_NOT_SUPPORTED, "%s needs two inputs", plan_kind_name(node->kind));
+        return NULL;
+    }
+    for (int i = 0; i < 2; i++) {
+        inputs[i] = visit(p, node->sources[i]);
+        if (!inputs[i] || !append_side_marker(p, inputs[i], node->sources[i], i))
+            return NULL;
+    }
+    pipeline_spec *spec = exchange_into(p, inputs, 2, node->id, LOCAL_EXCHANGE_GATHER, 0, NULL, 1);
+    set_operation_factory *f = spec ? calloc(1, sizeof *f) : NULL;
+    if (!f)
+        return NULL;
+    f->base.plan_node_id = node->id;
+    f->base.create = create_set_operation;
+    f->base.destroy = destroy_set_operation;
+    f->kind = node->kind == PLAN_INTERSECT ? SET_OPERATION_INTERSECT : SET_OPERATION_EXCEPT;
+    f->all = !node->u.set.distinct;
+    f->column_count = node->column_count;
+    f->types = column_types(node);
+    return append_factory(p, spec, &f->base) ? spec : NULL;
+}
+
 /* UNION ALL: every input pipeline feeds one exchange, read round-robin. */
 static pipeline_spec *visit_union(planner *p, const plan_node *node)
 {
@@ -830,6 +899,8 @@ static pipeline_spec *visit(planner *p, const plan_node *node)
     case PLAN_ENFORCE_SINGLE_ROW: return visit_simple(p, node, SIMPLE_SINGLE_ROW);
     case PLAN_OUTPUT: return visit_output(p, node);
     case PLAN_UNION: return visit_union(p, node);
+    case PLAN_INTERSECT:
+    case PLAN_EXCEPT: return visit_set_operation(p, node);
     case PLAN_EXCHANGE: return visit(p, node->inputs[0]);
     default:
         error_set(p->error, ERR_NOT_SUPPORTED, "%s is not supported by the executor yet", plan_kind_name(node->kind));

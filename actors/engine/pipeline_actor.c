@@ -20,6 +20,7 @@ typedef struct pipeline_state {
     pipeline_done_fn done;
     void *context;
     bool reported;
+    bool failed;               /* the driver failed with `error` */
     shoal_error error;
     fd_watch watch;
     bool watch_open;
@@ -82,9 +83,11 @@ static task_status pipeline_resume(task *t)
     case DRIVER_FINISHED:
         return TASK_DONE;
     case DRIVER_FAILED:
+        /* A failed query is not a failed actor: the task ends normally and
+         * the owner hears the query's error. */
         if (!error_is_set(&s->error))
             error_set(&s->error, ERR_GENERIC_INTERNAL_ERROR, "Pipeline failed");
-        t->error = SHOAL_EFAILED;
+        s->failed = true;
         return TASK_DONE;
     }
     return TASK_DONE;
@@ -121,9 +124,10 @@ static void close_driver(pipeline_state *s)
 
 static int pipeline_on_task_done(actor *self, task *t)
 {
+    (void)t;
     pipeline_state *s = actor_state(self);
     close_driver(s);
-    report(s, t->error ? &s->error : NULL);
+    report(s, s->failed ? &s->error : NULL);
     actor_exit(self, 0, "pipeline done");
     return 0;
 }

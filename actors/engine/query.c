@@ -540,6 +540,98 @@ static bool run_query(query *q, const ast_node *node)
     return true;
 }
 
+static void type_list(char *out, size_t size, int count, const sql_type *types)
+{
+    size_t n = (size_t)snprintf(out, size, "[");
+    for (int i = 0; i < count && n < size; i++) {
+        char name[128];
+        type_format(types[i], false, name, sizeof name);
+        n += (size_t)snprintf(out + n, size - n, "%s%s", i ? ", " : "", name);
+    }
+    if (n < size)
+        snprintf(out + n, size - n, "]");
+}
+
+/* Makes the query's rows the table's rows: columns in table order (an
+ * INSERT column list may name them in any order; the others get NULL), each
+ * coerced to the column's type as Trino does, or TYPE_MISMATCH. */
+static bool shape_insert(query *q, plan_node *output, const table_metadata *target, const ast_list *names)
+{
+    plan_node *input = output->inputs[0];
+    int count = names && names->count > 0 ? (int)names->count : target->column_count;
+    if (count != input->column_count)
+        return error_set(&q->error, ERR_TYPE_MISMATCH, "Insert query has %d columns but table has %d",
+                         input->column_count, count);
+    int *source = malloc(sizeof(int) * (size_t)(target->column_count + 1));
+    for (int i = 0; i < target->column_count; i++)
+        source[i] = names && names->count > 0 ? -1 : i;
+    for (int k = 0; names && k < (int)names->count; k++) {
+        const ast_node *name = names->items[k];
+        int column = table_metadata_find_column(target, name->u.identifier.value.ptr);
+        if (column < 0 || source[column] >= 0) {
+            free(source);
+            return error_set_at(&q->error, column < 0 ? ERR_COLUMN_NOT_FOUND : ERR_DUPLICATE_COLUMN_NAME,
+                                (int)name->pos.line, (int)name->pos.column,
+                                column < 0 ? "Insert column name does not exist in target table: %s"
+                                           : "Insert column name is specified more than once: %s",
+                                name->u.identifier.value.ptr);
+        }
+        source[column] = k;
+    }
+    bool ok = true;
+    for (int i = 0; ok && i < target->column_count; i++) {
+        if (source[i] < 0)
+            continue;
+        sql_type from = input->columns[source[i]].type, to = target->columns[i].type;
+        if (!type_equal(from, to) && !type_can_coerce(from, to) && from.kind != TYPE_UNKNOWN) {
+            sql_type table_types[256], query_types[256];
+            int n = target->column_count < 256 ? target->column_count : 256;
+            for (int c = 0; c < n; c++) {
+                table_types[c] = target->columns[c].type;
+                query_types[c] = c < input->column_count ? input->columns[c].type : type_make(TYPE_UNKNOWN);
+            }
+            char table_text[2048], query_text[2048];
+            type_list(table_text, sizeof table_text, n, table_types);
+            type_list(query_text, sizeof query_text, input->column_count < 256 ? input->column_count : 256, query_types);
+            ok = error_set(&q->error, ERR_TYPE_MISMATCH,
+                           "Insert query has mismatched column types: Table: %s, Query: %s", table_text, query_text);
+        }
+    }
+    if (!ok) {
+        free(source);
+        return false;
+    }
+    plan_node *project = plan_node_new(PLAN_PROJECT, target->column_count);
+    project->u.project.exprs = calloc((size_t)target->column_count + 1, sizeof(expr *));
+    for (int i = 0; i < target->column_count; i++) {
+        sql_type to = target->columns[i].type;
+        expr *e;
+        if (source[i] < 0) {
+            e = expr_constant(value_null(to));
+        } else {
+            e = expr_column(source[i], input->columns[source[i]].type);
+            if (!type_equal(e->type, to)) {
+                expr *args[1] = {e};
+                e = expr_special(EXPR_CAST, to, 1, args);
+            }
+        }
+        project->u.project.exprs[i] = e;
+        plan_set_column(project, i, target->columns[i].name, to);
+    }
+    free(source);
+    project->inputs[0] = input;
+    project->estimate = input->estimate;
+    output->inputs[0] = project;
+    for (int i = 0; i < output->column_count; i++)
+        free(output->columns[i].name);
+    free(output->columns);
+    output->columns = calloc((size_t)target->column_count + 1, sizeof *output->columns);
+    output->column_count = target->column_count;
+    plan_copy_columns(output, project);
+    plan_number(output);
+    return true;
+}
+
 /* INSERT INTO t query / CREATE TABLE t AS query: run the query into the table's page sink. */
 static bool run_write(query *q, const ast_node *node, bool create)
 {
@@ -582,9 +674,8 @@ static bool run_write(query *q, const ast_node *node, bool create)
             error_set(&q->error, ERR_TABLE_NOT_FOUND, "Table '%s.%s.%s' does not exist", name.catalog, name.schema, name.name);
         ok = target != NULL;
     }
-    if (ok && target->column_count != plan->column_count)
-        ok = error_set(&q->error, ERR_TYPE_MISMATCH, "Insert query has %d columns but table has %d",
-                       plan->column_count, target->column_count);
+    if (ok)
+        ok = shape_insert(q, plan, target, create ? NULL : &node->u.ddl.elements);
     page_sink *sink = NULL;
     if (ok) {
         sink = conn->ops->open_page_sink ? conn->ops->open_page_sink(conn, target, false, &q->error) : NULL;
