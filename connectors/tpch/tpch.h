@@ -33,6 +33,7 @@
 #ifndef SHOAL_TPCH_H
 #define SHOAL_TPCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -126,6 +127,8 @@ int tpch_slice(const tpch_scale *scale, tpch_table table, int64_t i, int64_t n,
 /* Loads the distributions and builds the text pool. Thread-safe; only the
  * first call does work. Returns TPCH_OK or an error status. */
 int tpch_init(void);
+/* True once tpch_init has finished (successfully or not); never blocks. */
+bool tpch_init_ready(void);
 
 typedef struct tpch_batch {
   int32_t capacity;                 /* rows each column array can hold (> 0) */

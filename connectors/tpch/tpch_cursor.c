@@ -6,17 +6,25 @@
 #include "connectors/tpch/tpch_internal.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static int init_status = TPCH_ERR_NOINIT;
 
+static atomic_bool init_done;
+
 static void init_run(void) {
   tpch_calendar_init();
   int rc = tpch_dists_load();
   if (rc == TPCH_OK) rc = tpch_text_pool_build();
   init_status = rc;
+  atomic_store_explicit(&init_done, true, memory_order_release);
+}
+
+bool tpch_init_ready(void) {
+  return atomic_load_explicit(&init_done, memory_order_acquire);
 }
 
 int tpch_init(void) {
