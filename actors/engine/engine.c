@@ -62,6 +62,9 @@ engine *engine_create(const engine_config *config, shoal_error *error)
     e->catalogs = catalog_registry_new();
     runtime_config rc = runtime_config_default();
     rc.threads = config->threads;
+    /* A pipeline step that holds a core for a second is worth a log line;
+     * shorter holds (a hash build, a sort) are expected under load. */
+    rc.stall_ms = 1000;
     int rt_error = 0;
     e->rt = runtime_create(&rc, &rt_error);
     if (!e->rt || runtime_start(e->rt) != 0) {
