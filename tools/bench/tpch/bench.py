@@ -131,6 +131,12 @@ def run_shoal_process(server, etc, catalog, schema, statements, timeout, load_ti
                     state['lines'].append(float(line.split()[1]))
                     state['done'] += 1
                     state['started'] = time.monotonic()
+                    st = statements[state['done'] - 1] if state['done'] <= len(statements) else None
+                    if st is not None and st.kind == 'load':
+                        log('shoal: loaded %s in %s s' % (st.table, line.split()[1]))
+                    elif st is not None and st.kind == 'query' and (state['done'] == len(statements) or
+                                                                    statements[state['done']].query != st.query):
+                        log('shoal: %s ran' % st.query)
                 elif line.startswith('Query failed'):
                     state['failed'] = line
                 elif line and not line.startswith('CREATE') and not line.startswith('INSERT'):
@@ -325,12 +331,17 @@ def main():
         m_ms = median_ms(m['runs']) if not m['error'] else None
         t_ms = median_ms(t['runs']) if not t['error'] else None
         d_ms = statistics.median(d['ms']) if d.get('ms') else None
+        d_check = None
+        if answers_dir and 'rows' in d:
+            expected_rows = len(compare.read_expected(os.path.join(answers_dir, q + '.csv'), 'csv')[1])
+            d_check = 'PASS' if d['rows'] == expected_rows else 'FAIL %d rows, expected %d' % (d['rows'], expected_rows)
         ratio = m_ms / d_ms if m_ms and d_ms else None
         rows[q] = {
             'shoal_memory_ms': m_ms, 'shoal_memory_runs_ms': [x * 1000.0 for x in m['runs']],
             'shoal_memory_error': m['error'], 'shoal_memory_check': mem_checks.get(q),
             'shoal_tpch_ms': t_ms, 'shoal_tpch_error': t['error'], 'shoal_tpch_check': tp_checks.get(q),
             'duckdb_ms': d_ms, 'duckdb_runs_ms': d.get('ms'), 'duckdb_error': d.get('error'),
+            'duckdb_rowcount_check': d_check,
             'ratio': ratio, 'within_3x': (ratio <= TARGET_QUERY_RATIO) if ratio else False,
         }
     ratios = [r['ratio'] for r in rows.values() if r['ratio']]
@@ -371,8 +382,11 @@ def print_table(s):
                 notes.append('%s wrong: %s' % (label, chk[:100]))
         if r['duckdb_error']:
             notes.append('duckdb: ' + r['duckdb_error'][:100])
+        elif r.get('duckdb_rowcount_check') and r['duckdb_rowcount_check'] != 'PASS':
+            notes.append('duckdb wrong: ' + r['duckdb_rowcount_check'])
         print('%-5s %12s %12s %10s %8s %-8s %s' % (q, fmt(r['shoal_memory_ms']), fmt(r['shoal_tpch_ms']),
-              fmt(r['duckdb_ms']), fmt(r['ratio'], '%.2f'), 'yes' if r['within_3x'] else 'NO', '; '.join(notes)))
+              fmt(r['duckdb_ms']), fmt(r['ratio'], '%.2f'),
+              '-' if r['duckdb_ms'] is None else 'yes' if r['within_3x'] else 'NO', '; '.join(notes)))
     t = s['targets']
     print('%-5s %12s %12s %10s %8s' % ('geo', fmt(s['geomean_shoal_memory_ms']), fmt(s['geomean_shoal_tpch_ms']),
           fmt(s['geomean_duckdb_ms']), fmt(s['geomean_ratio'], '%.2f')))
