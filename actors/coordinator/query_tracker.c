@@ -82,6 +82,7 @@ static void record_free(tracked_query *tq)
     client_session_free(&tq->client);
     free(tq->cached_body);
     free(tq->sql);
+    pthread_cond_destroy(&tq->idle);
     pthread_mutex_destroy(&tq->lock);
     free(tq);
 }
@@ -158,6 +159,7 @@ tracked_query *query_tracker_register(query_tracker *t, char *sql, client_sessio
     tq->client = *client;
     memset(client, 0, sizeof *client);
     pthread_mutex_init(&tq->lock, NULL);
+    pthread_cond_init(&tq->idle, NULL);
     http_headers_init(&tq->set_headers);
     tq->phase = TRACKED_QUEUED;
     tq->exec_token = -1;
@@ -259,20 +261,38 @@ static void cancel_message(const tracked_query *tq, error_code code, char *out, 
 
 void tracked_query_apply_cancel_locked(tracked_query *tq)
 {
-    if (tq->phase == TRACKED_DONE || tq->failed)
+    if (tq->phase == TRACKED_DONE)
+        return;
+    if (tq->q && !tq->busy && !tq->engine_canceled) {
+        tq->engine_canceled = true;
+        if (query_get_state(tq->q) != QUERY_FAILED && query_get_state(tq->q) != QUERY_FINISHED)
+            query_cancel(tq->q);
+    }
+    if (tq->failed)
         return;
     error_code code = (error_code)atomic_load(&tq->cancel_code);
-    if (tq->q && query_get_state(tq->q) != QUERY_FAILED)
-        query_cancel(tq->q);
     char message[256];
     cancel_message(tq, code, message, sizeof message);
     error_clear(&tq->error);
     error_set(&tq->error, code, "%s", message);
     tq->failed = true;
-    if (tq->pending) {
+    if (tq->pending && !tq->busy) {
         page_unref(tq->pending);
         tq->pending = NULL;
     }
+}
+
+void tracked_query_acquire_locked(tracked_query *tq)
+{
+    while (tq->busy)
+        pthread_cond_wait(&tq->idle, &tq->lock);
+    tq->busy = true;
+}
+
+void tracked_query_release_locked(tracked_query *tq)
+{
+    tq->busy = false;
+    pthread_cond_broadcast(&tq->idle);
 }
 
 void tracked_query_cancel(tracked_query *tq, error_code code, const char *message)
@@ -362,7 +382,7 @@ static void reap_once(query_tracker *t)
     for (int i = 0; i < n; i++) {
         tracked_query *tq = list[i];
         if (now - atomic_load(&tq->last_access_ns) > timeout_ns && pthread_mutex_trylock(&tq->lock) == 0) {
-            if (tq->phase != TRACKED_DONE) {
+            if (tq->phase != TRACKED_DONE && !tq->busy) {
                 int expected = ERR_NONE;
                 atomic_compare_exchange_strong(&tq->cancel_code, &expected, ERR_ABANDONED_QUERY);
                 atomic_store(&tq->cancel_requested, true);

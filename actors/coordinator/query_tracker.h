@@ -12,9 +12,11 @@
  * longer than `min_expire_age_ms`.
  *
  * Locking: the tracker's lock guards the index; each record has its own
- * lock for everything mutable (held while a GET builds its page, so at most
- * one thread drives query_fetch at a time). Records are reference counted;
- * every record a function returns holds a reference for the caller.
+ * lock for everything mutable. A GET that drives the engine query marks the
+ * record `busy` (one driver at a time: query_fetch is not thread-safe) and
+ * releases the lock while query_fetch waits, so /v1/query and DELETE never
+ * wait for a long poll. Records are reference counted; every record a
+ * function returns holds a reference for the caller.
  */
 #ifndef SHOAL_COORDINATOR_QUERY_TRACKER_H
 #define SHOAL_COORDINATOR_QUERY_TRACKER_H
@@ -46,6 +48,10 @@ typedef struct tracked_query {
     int64_t created_wall_ms;        /* epoch */
 
     pthread_mutex_t lock;           /* guards everything below */
+    pthread_cond_t idle;            /* signalled when `busy` drops */
+    bool busy;                      /* a GET is driving the engine query (it may
+                                       wait in query_fetch with `lock` released) */
+    bool engine_canceled;           /* query_cancel was called */
     tracked_phase phase;
     query *q;                       /* from start until done */
     http_headers set_headers;       /* X-Trino-Set-* lines for executing pages */
@@ -108,8 +114,12 @@ void tracked_query_touch(tracked_query *tq);
  * sets the flag a polling thread checks, then applies it under the lock. */
 void tracked_query_cancel(tracked_query *tq, error_code code, const char *message);
 /* The same with the record's lock held (polling threads use this when they
- * see cancel_requested). */
+ * see cancel_requested). The engine query is cancelled here unless another
+ * thread is inside query_fetch (busy); that thread does it when it returns. */
 void tracked_query_apply_cancel_locked(tracked_query *tq);
+/* Waits until no GET drives the record, then marks it busy (lock held). */
+void tracked_query_acquire_locked(tracked_query *tq);
+void tracked_query_release_locked(tracked_query *tq);
 
 /* With tq->lock held: the final document was produced. Frees the engine
  * query; the record moves to the history. */

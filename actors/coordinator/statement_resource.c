@@ -281,8 +281,11 @@ static void start_query_locked(coordinator *c, tracked_query *tq)
         session_headers_changes(before, s, query_update_type(tq->q), &tq->client.family, &tq->set_headers);
     }
     session_free(before);
-    if (atomic_load(&tq->cancel_requested))
+    if (atomic_load(&tq->cancel_requested)) {
+        tq->busy = false; /* we are the driver: let the cancel reach the engine */
         tracked_query_apply_cancel_locked(tq);
+        tq->busy = true;
+    }
 }
 
 static void get_queued(coordinator *c, http_request *r, tracked_query *tq, const statement_uri *uri)
@@ -294,6 +297,7 @@ static void get_queued(coordinator *c, http_request *r, tracked_query *tq, const
         return;
     }
     tq->queued_token = uri->token;
+    tracked_query_acquire_locked(tq);
     if (tq->phase == TRACKED_QUEUED && !tq->failed && !atomic_load(&c->shutting_down))
         start_query_locked(c, tq);
     text_builder out;
@@ -316,6 +320,7 @@ static void get_queued(coordinator *c, http_request *r, tracked_query *tq, const
         write_queued_document(r, tq, next, &out);
         tq->failed = failed;
     }
+    tracked_query_release_locked(tq);
     pthread_mutex_unlock(&tq->lock);
     respond_document(r, &out, NULL);
 }
@@ -355,15 +360,33 @@ static void take_pending_rows(tracked_query *tq, text_builder *rows, int64_t tar
     }
 }
 
+/* The driver (busy) cancels the engine query itself: nobody else may touch
+ * it while we are allowed to be inside query_fetch. */
+static void cancel_as_driver(tracked_query *tq)
+{
+    if (tq->q && !tq->engine_canceled && atomic_load(&tq->cancel_requested)) {
+        tq->engine_canceled = true;
+        if (query_get_state(tq->q) != QUERY_FAILED && query_get_state(tq->q) != QUERY_FINISHED)
+            query_cancel(tq->q);
+    }
+    if (tq->pending) {
+        page_unref(tq->pending);
+        tq->pending = NULL;
+    }
+    tq->busy = false; /* apply the error with the usual rules, then take the role back */
+    tracked_query_apply_cancel_locked(tq);
+    tq->busy = true;
+}
+
 /* Fetches rows until there are about target bytes, the query ends, or the
  * wait is over with nothing to send. */
 static int64_t collect_rows(tracked_query *tq, const page_request *pr, text_builder *rows)
 {
     int64_t row_count = 0;
     int64_t deadline = tracker_now_ns() + pr->wait_ms * 1000000;
-    while (!tq->failed && tq->q) {
-        if (atomic_load(&tq->cancel_requested)) {
-            tracked_query_apply_cancel_locked(tq);
+    while (tq->q) {
+        if (atomic_load(&tq->cancel_requested) || tq->failed) {
+            cancel_as_driver(tq);
             break;
         }
         if (tq->pending) {
@@ -379,7 +402,13 @@ static int64_t collect_rows(tracked_query *tq, const page_request *pr, text_buil
         page *p = NULL;
         shoal_error error;
         error_clear(&error);
-        switch (query_fetch(tq->q, &p, timeout, &error)) {
+        /* busy keeps other drivers out; the lock is free for readers while we wait */
+        if (timeout > 0)
+            pthread_mutex_unlock(&tq->lock);
+        query_fetch_status status = query_fetch(tq->q, &p, timeout, &error);
+        if (timeout > 0)
+            pthread_mutex_lock(&tq->lock);
+        switch (status) {
         case QUERY_FETCH_PAGE:
             if (p && p->row_count > 0) {
                 tq->pending = p;
@@ -467,6 +496,7 @@ static void get_executing(coordinator *c, http_request *r, tracked_query *tq, co
         http_request_respond_text(r, 404, "Query not found");
         return;
     }
+    tracked_query_acquire_locked(tq);
     http_headers headers;
     http_headers_init(&headers);
     if (!tq->failed)
@@ -474,6 +504,7 @@ static void get_executing(coordinator *c, http_request *r, tracked_query *tq, co
     if (uri->token == tq->exec_token && tq->cached_body) {
         char *body = strndup(tq->cached_body, tq->cached_length);
         size_t length = tq->cached_length;
+        tracked_query_release_locked(tq);
         pthread_mutex_unlock(&tq->lock);
         if (body)
             http_request_respond(r, 200, json_type, body, length, &headers);
@@ -484,12 +515,14 @@ static void get_executing(coordinator *c, http_request *r, tracked_query *tq, co
         return;
     }
     if (uri->token < tq->exec_token) {
+        tracked_query_release_locked(tq);
         pthread_mutex_unlock(&tq->lock);
         http_headers_free(&headers);
         http_request_respond(r, 410, NULL, "", 0, NULL);
         return;
     }
     if (uri->token != tq->exec_token + 1 || tq->cached_final) {
+        tracked_query_release_locked(tq);
         pthread_mutex_unlock(&tq->lock);
         http_headers_free(&headers);
         http_request_respond_text(r, 404, "Query not found");
@@ -509,6 +542,7 @@ static void get_executing(coordinator *c, http_request *r, tracked_query *tq, co
         tq->exec_token = uri->token;
         tq->cached_final = tq->phase == TRACKED_DONE;
     }
+    tracked_query_release_locked(tq);
     pthread_mutex_unlock(&tq->lock);
     if (text_builder_ok(&out))
         http_request_respond(r, 200, json_type, text_builder_cstr(&out), out.length, &headers);

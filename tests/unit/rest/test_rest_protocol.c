@@ -237,7 +237,7 @@ Test(rest, large_result_over_many_pages)
 Test(rest, delete_next_uri_cancels)
 {
     rest_response post, queued, response;
-    cr_assert(rest_post(&server, "SELECT count(*) FROM tpch.sf1.lineitem a, tpch.sf1.lineitem b", NULL, &post));
+    cr_assert(rest_post(&server, "SELECT count(*) FROM tpch.sf1000.lineitem", NULL, &post));
     get_doc(rest_next_uri(post.json), &queued);
     const char *exec0 = rest_next_uri(queued.json);
     cr_assert(rest_call("DELETE", exec0, NULL, 0, NULL, &response));
@@ -258,7 +258,7 @@ Test(rest, delete_next_uri_cancels)
 Test(rest, delete_query_resource_cancels)
 {
     rest_response post, queued, response;
-    cr_assert(rest_post(&server, "SELECT count(*) FROM tpch.sf1.lineitem a, tpch.sf1.lineitem b", NULL, &post));
+    cr_assert(rest_post(&server, "SELECT count(*) FROM tpch.sf1000.lineitem", NULL, &post));
     const char *id = str(post.json, "id");
     get_doc(rest_next_uri(post.json), &queued);
     char uri[256];
@@ -473,16 +473,19 @@ Test(rest, info_endpoints)
     cr_assert_not_null(str(info, "uptime"));
     rest_response_free(&r);
     snprintf(url, sizeof url, "%s/v1/info/state", server.base);
-    cr_assert_str_eq(json_string_value(get_doc(url, &r)), "ACTIVE");
+    json_t *state = get_doc(url, &r);
+    cr_assert_str_eq(json_string_value(state), "ACTIVE");
     rest_response_free(&r);
     snprintf(url, sizeof url, "%s/v1/status", server.base);
-    cr_assert_not_null(str(get_doc(url, &r), "nodeId"));
+    json_t *status = get_doc(url, &r);
+    cr_assert_not_null(str(status, "nodeId"));
     rest_response_free(&r);
     cr_assert(rest_call("HEAD", url, NULL, 0, NULL, &r));
     cr_assert_eq(r.status, 200);
     rest_response_free(&r);
     snprintf(url, sizeof url, "%s/v1/node", server.base);
-    cr_assert(json_is_array(get_doc(url, &r)));
+    json_t *nodes = get_doc(url, &r);
+    cr_assert(json_is_array(nodes));
     rest_response_free(&r);
 
     rest_result q = run_ok("SELECT 1", NULL);
@@ -550,7 +553,7 @@ static void short_timeout_setup(void)
 Test(rest_abandoned, unpolled_queries_are_abandoned, .init = short_timeout_setup, .fini = teardown, .timeout = 60)
 {
     rest_response post, queued, response;
-    cr_assert(rest_post(&server, "SELECT count(*) FROM tpch.sf1.lineitem a, tpch.sf1.lineitem b", NULL, &post));
+    cr_assert(rest_post(&server, "SELECT count(*) FROM tpch.sf1000.lineitem", NULL, &post));
     const char *id = str(post.json, "id");
     get_doc(rest_next_uri(post.json), &queued);
     usleep(2000 * 1000);
