@@ -13,6 +13,7 @@ PACKAGES=(
   libjemalloc-dev     # allocator of every binary
   libcriterion-dev    # unit tests
   libjansson-dev      # well-kept JSON parser: resource groups, access rules, the REST API
+  libpcre2-dev        # Java-compatible regexes: resource-group selectors (whole-string, named groups), regexp functions
 )
 
 missing=()
