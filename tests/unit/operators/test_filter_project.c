@@ -14,9 +14,7 @@ static expr *call2(const char *name, expr *a, expr *b)
     shoal_error error = {0};
     sql_type types[] = {a->type, b->type};
     cr_assert(function_resolve(name, 2, types, &r, &error), "%s", error.message);
-    expr **args = malloc(sizeof(expr *) * 2);
-    args[0] = a;
-    args[1] = b;
+    expr *args[2] = {a, b}; /* expr_call copies the array */
     return expr_call(r.function, r.return_type, 2, args);
 }
 

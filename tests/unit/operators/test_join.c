@@ -462,9 +462,10 @@ Test(join, residual_filter_on_probe_and_build_columns)
     shoal_error error = {0};
     sql_type args[] = {T_BIGINT, T_BIGINT};
     cr_assert(function_resolve("$less_than", 2, args, &r, &error), "%s", error.message);
-    expr **operands = malloc(sizeof(expr *) * 2);
-    operands[0] = expr_column(3, T_BIGINT); /* build.b: after the 2 probe columns */
-    operands[1] = expr_column(1, T_BIGINT); /* probe.p */
+    expr *operands[2] = {
+        expr_column(3, T_BIGINT), /* build.b: after the 2 probe columns */
+        expr_column(1, T_BIGINT), /* probe.p */
+    }; /* expr_call copies the array */
     expr *filter = expr_call(r.function, r.return_type, 2, operands);
     lookup_join_config config = config_of(OP_JOIN_FULL);
     config.residual_filter = filter;
