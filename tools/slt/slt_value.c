@@ -204,6 +204,8 @@ static int compare_values(const void *a, const void *b)
 
 void slt_sort_values(char **values, long count, int columns, slt_sort sort)
 {
+    if (count == 0)
+        return; /* an empty result has no array to sort (qsort wants non-NULL) */
     if (sort == SLT_SORT_VALUES) {
         qsort(values, (size_t)count, sizeof *values, compare_values);
     } else if (sort == SLT_SORT_ROWS && columns > 0) {
