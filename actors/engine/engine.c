@@ -11,6 +11,7 @@
 
 #include "config/catalog_config.h"
 #include "connectors/registry/builtin_connectors.h"
+#include "connectors/system/system_connector.h"
 #include "operators/expression_program.h"
 
 struct engine {
@@ -80,6 +81,9 @@ engine *engine_create(const engine_config *config, shoal_error *error)
     } else if (!add_default_catalogs(e, error)) {
         goto fail;
     }
+    /* Trino's `system` catalog, always present (connectors/system) */
+    if (!system_catalog_add(e->catalogs, error))
+        goto fail;
     return e;
 fail:
     engine_destroy(e);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "actors/engine/split_scan.h"
+#include "connectors/information_schema/information_schema.h"
 #include "operators/aggregate_function.h"
 #include "operators/expression_program.h"
 #include "operators/op_enforce_single_row.h"
@@ -425,7 +426,11 @@ static pipeline_spec *visit_scan(planner *p, const plan_node *node)
     catalog *c = catalog_acquire(p->context->catalogs, node->u.scan.catalog, p->error);
     if (!c || !add_cleanup(p, release_catalog, c))
         return NULL;
-    connector *conn = catalog_connector(c);
+    /* every catalog has information_schema: the wrapper answers it and passes
+     * the rest to the catalog's connector (connectors/information_schema) */
+    connector *conn = information_schema_wrap(catalog_name(c), catalog_connector(c), p->error);
+    if (!conn || !add_cleanup(p, information_schema_wrap_free, conn))
+        return NULL;
     scan_request *request = calloc(1, sizeof *request);
     if (!request || !add_cleanup(p, free_scan_request, request))
         return NULL;

@@ -11,7 +11,9 @@
 
 #include "actors/engine/execution.h"
 #include "actors/engine/result_builder.h"
+#include "connectors/information_schema/information_schema.h"
 #include "connectors/spi/function.h"
+#include "connectors/system/system_connector.h"
 #include "sql/analyzer.h"
 #include "sql/explain.h"
 #include "sql/fragmenter.h"
@@ -473,6 +475,7 @@ static bool drop_catalog(query *q, const ast_node *node)
 typedef struct catalog_lookup {
     query *q;
     catalog *held[64];
+    connector *wrapped[64];    /* held[i] behind its information_schema wrapper */
     int held_count;
 } catalog_lookup;
 
@@ -482,18 +485,24 @@ static connector *lookup_catalog(void *context, const char *name)
     catalog *c = catalog_acquire(engine_catalogs(lookup->q->engine), name, NULL);
     if (!c)
         return NULL;
-    if (lookup->held_count == 64) {
+    /* every catalog has information_schema: the wrapper answers it and passes
+     * the rest to the catalog's connector (connectors/information_schema) */
+    connector *wrapped = lookup->held_count < 64 ? information_schema_wrap(catalog_name(c), catalog_connector(c), NULL) : NULL;
+    if (!wrapped) {
         catalog_release(c);
         return NULL;
     }
-    lookup->held[lookup->held_count++] = c;
-    return catalog_connector(c);
+    lookup->held[lookup->held_count] = c;
+    lookup->wrapped[lookup->held_count++] = wrapped;
+    return wrapped;
 }
 
 static void lookup_release(catalog_lookup *lookup)
 {
-    for (int i = 0; i < lookup->held_count; i++)
+    for (int i = 0; i < lookup->held_count; i++) {
+        information_schema_wrap_free(lookup->wrapped[i]);
         catalog_release(lookup->held[i]);
+    }
     lookup->held_count = 0;
 }
 
@@ -783,6 +792,38 @@ static bool explain_statement(query *q, const ast_node *node)
     return answer_with(q, &b, columns);
 }
 
+/* ---- CALL ------------------------------------------------------------------------ */
+
+/* CALL catalog.schema.procedure(args): the system catalog's procedures
+ * (connectors/system: runtime.kill_query); arguments are string literals or NULL. */
+static bool call_statement(query *q, const ast_node *node)
+{
+    object_name name;
+    if (!resolve_name(q, node->u.execute.name, 1, &name))
+        return false;
+    int count = (int)node->u.execute.args.count;
+    system_call_argument *args = calloc((size_t)count + 1, sizeof *args);
+    bool ok = args != NULL;
+    for (int i = 0; ok && i < count; i++) {
+        const ast_node *arg = node->u.execute.args.items[i], *v = arg->u.binary.right;
+        args[i].name = arg->u.binary.left ? arg->u.binary.left->u.identifier.value.ptr : NULL;
+        if (v->kind == AST_STRING_LITERAL)
+            args[i].text = v->u.literal.text.ptr;
+        else if (v->kind != AST_NULL_LITERAL)
+            ok = error_set_at(&q->error, ERR_INVALID_PROCEDURE_ARGUMENT, (int)v->pos.line, (int)v->pos.column,
+                              "Procedure argument must be a string literal");
+    }
+    catalog *c = ok ? acquire_catalog(q, name.catalog, node->u.execute.name) : NULL;
+    ok = c && (system_connector_is(catalog_connector(c))
+                   ? system_connector_call(catalog_connector(c), name.schema, name.name, args, count, &q->error)
+                   : error_set(&q->error, ERR_PROCEDURE_NOT_FOUND, "Procedure not registered: %s.%s.%s",
+                               name.catalog, name.schema, name.name));
+    if (c)
+        catalog_release(c);
+    free(args);
+    return ok && answer_update(q, "CALL");
+}
+
 /* ---- dispatch --------------------------------------------------------------------- */
 
 static bool run_statement(query *q, const ast_node *node)
@@ -809,6 +850,7 @@ static bool run_statement(query *q, const ast_node *node)
     case AST_START_TRANSACTION: return answer_update(q, "START TRANSACTION");
     case AST_COMMIT: return answer_update(q, "COMMIT");
     case AST_ROLLBACK: return answer_update(q, "ROLLBACK");
+    case AST_CALL: return call_statement(q, node);
     default:
         return error_set_at(&q->error, ERR_NOT_SUPPORTED, (int)node->pos.line, (int)node->pos.column,
                             "%s is not supported yet", ast_kind_name(node->kind));

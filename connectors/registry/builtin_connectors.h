@@ -1,6 +1,6 @@
 /*
  * builtin_connectors.h — registers every connector that ships with Shoal
- * (tpch, memory, blackhole) with the catalog registry's factory table.
+ * (tpch, memory, blackhole, system) with the catalog registry's factory table.
  */
 #ifndef SHOAL_CONNECTORS_BUILTIN_H
 #define SHOAL_CONNECTORS_BUILTIN_H

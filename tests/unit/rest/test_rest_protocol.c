@@ -97,7 +97,7 @@ Test(rest, select_one_end_to_end)
 Test(rest, metadata_statements_and_types)
 {
     rest_result r = run_ok("SHOW CATALOGS", NULL);
-    cr_assert_eq(json_array_size(r.rows), 2);
+    cr_assert_eq(json_array_size(r.rows), 3); /* memory, system, tpch */
     cr_assert_str_eq(str(json_array_get(r.columns, 0), "name"), "Catalog");
     rest_result_free(&r);
     r = run_ok("DESCRIBE tpch.tiny.nation", NULL);
