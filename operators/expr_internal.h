@@ -192,6 +192,19 @@ SCALAR_IMPLS(decimal_ops);
 SCALAR_IMPLS(string_functions);
 SCALAR_IMPLS(datetime);
 SCALAR_IMPLS(math);
+SCALAR_IMPLS(math_extra);
+SCALAR_IMPLS(string_extra);
+SCALAR_IMPLS(regexp);
+SCALAR_IMPLS(datetime_extra);
+SCALAR_IMPLS(json);
+
+/* The next family's implementation of the same function name after `impl`
+ * (families are searched in install order); lets a newer family handle some
+ * overloads of a name and hand the rest to the older one. NULL when none. */
+const scalar_impl *expr_functions_next(const scalar_impl *impl);
+/* Binds with the next family's implementation of n->function_name. */
+bool expr_functions_bind_next(const scalar_impl *impl, expr_node *n, const sql_type *args,
+                              int arg_count, sql_type ret, shoal_error *error);
 
 /* decimal overloads (functions/decimal_ops.c): $add.. $modulus, $negate,
  * abs, ceil/ceiling/floor/round/truncate, sign, mod on decimal(p,s) */

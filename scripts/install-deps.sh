@@ -14,6 +14,7 @@ PACKAGES=(
   libcriterion-dev    # unit tests
   libjansson-dev      # well-kept JSON parser: resource groups, access rules, the REST API
   libpcre2-dev        # Java-compatible regexes: resource-group selectors (whole-string, named groups), regexp functions
+  libicu-dev          # Unicode case mapping (upper/lower) and normalize() in the function library
 )
 
 missing=()

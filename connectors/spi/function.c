@@ -38,6 +38,7 @@ typedef enum return_rule {
     R_DECIMAL_MODULUS,
     R_DECIMAL_ROUND,         /* floor/ceil/round/truncate(decimal(p,s)) -> decimal(p-s+min(s,1),0) */
     R_DECIMAL_ROUND_N,       /* round(decimal(p,s), n) -> decimal(min(38,p+1),s) */
+    R_DECIMAL_TRUNCATE_N,    /* truncate(decimal(p,s), n) -> decimal(p,s) */
     R_DECIMAL_SUM,           /* decimal(38,s) */
     R_CONCAT,
 } return_rule;
@@ -76,6 +77,9 @@ typedef struct function_decl {
 
 #define COMPARISON(op, flag, desc) \
     SCALAR_F("$" op "(T, T) -> boolean", flag, desc)
+
+#define DATE_FIELD_TZ(name) \
+    SCALAR(name "(timestamp(p) with time zone) -> bigint", "field of the timestamp in its zone")
 
 #define DATE_FIELD(name, desc) \
     SCALAR(name "(date) -> bigint", desc), \
@@ -214,6 +218,135 @@ static const function_decl declarations[] = {
     SCALAR("date_add(varchar(x), bigint, date) -> date", "add the specified amount of units to a date"),
     SCALAR("date_diff(varchar(x), date, date) -> bigint", "difference of the given dates in the given unit"),
 
+    /* math (more) */
+    SCALAR("truncate(double, integer) -> double", "truncate to n decimal places"),
+    SCALAR("truncate(real, integer) -> real", "truncate to n decimal places"),
+    SCALAR_R("truncate(decimal(p,s), integer) -> decimal(rp,s)", R_DECIMAL_TRUNCATE_N, "truncate to n decimal places"),
+    SCALAR("width_bucket(double, double, double, bigint) -> bigint", "the bucket number of x in an equi-width histogram"),
+    SCALAR_F("random() -> double", F_NONDETERMINISTIC, "a pseudo-random value in [0.0, 1.0)"),
+    SCALAR_F("rand() -> double", F_NONDETERMINISTIC, "a pseudo-random value in [0.0, 1.0)"),
+    SCALAR_F("random(tinyint) -> tinyint", F_NONDETERMINISTIC, "a pseudo-random number in [0, n)"),
+    SCALAR_F("random(smallint) -> smallint", F_NONDETERMINISTIC, "a pseudo-random number in [0, n)"),
+    SCALAR_F("random(integer) -> integer", F_NONDETERMINISTIC, "a pseudo-random number in [0, n)"),
+    SCALAR_F("random(bigint) -> bigint", F_NONDETERMINISTIC, "a pseudo-random number in [0, n)"),
+    SCALAR_F("rand(bigint) -> bigint", F_NONDETERMINISTIC, "a pseudo-random number in [0, n)"),
+    SCALAR_F("random(bigint, bigint) -> bigint", F_NONDETERMINISTIC, "a pseudo-random number in [m, n)"),
+    SCALAR("e() -> double", "Euler's number"),
+    SCALAR("pi() -> double", "the constant Pi"),
+    SCALAR("infinity() -> double", "positive infinity"),
+    SCALAR("nan() -> double", "the IEEE NaN value"),
+    SCALAR("is_nan(double) -> boolean", "whether x is not-a-number"),
+    SCALAR("is_finite(double) -> boolean", "whether x is finite"),
+    SCALAR("is_infinite(double) -> boolean", "whether x is infinite"),
+    SCALAR("degrees(double) -> double", "converts an angle in radians to degrees"),
+    SCALAR("radians(double) -> double", "converts an angle in degrees to radians"),
+    SCALAR("sin(double) -> double", "sine"),
+    SCALAR("cos(double) -> double", "cosine"),
+    SCALAR("tan(double) -> double", "tangent"),
+    SCALAR("asin(double) -> double", "arc sine"),
+    SCALAR("acos(double) -> double", "arc cosine"),
+    SCALAR("atan(double) -> double", "arc tangent"),
+    SCALAR("atan2(double, double) -> double", "arc tangent of y / x"),
+    SCALAR("sinh(double) -> double", "hyperbolic sine"),
+    SCALAR("cosh(double) -> double", "hyperbolic cosine"),
+    SCALAR("tanh(double) -> double", "hyperbolic tangent"),
+    SCALAR("log(double, double) -> double", "logarithm to the given base"),
+    SCALAR("sign(real) -> real", "signum"),
+    SCALAR("sign(tinyint) -> tinyint", "signum"),
+    SCALAR("sign(smallint) -> smallint", "signum"),
+    SCALAR("normal_cdf(double, double, double) -> double", "normal cumulative distribution function"),
+    SCALAR("from_base(varchar(x), bigint) -> bigint", "convert a string in the given base to a number"),
+    SCALAR("to_base(bigint, bigint) -> varchar(64)", "convert a number to a string in the given base"),
+    SCALAR("bitwise_and(bigint, bigint) -> bigint", "bitwise AND in two's complement arithmetic"),
+    SCALAR("bitwise_or(bigint, bigint) -> bigint", "bitwise OR in two's complement arithmetic"),
+    SCALAR("bitwise_xor(bigint, bigint) -> bigint", "bitwise XOR in two's complement arithmetic"),
+    SCALAR("bitwise_not(bigint) -> bigint", "bitwise NOT in two's complement arithmetic"),
+    SCALAR("bit_count(bigint, bigint) -> bigint", "count number of set bits in 2's complement representation"),
+    SCALAR("bitwise_left_shift(bigint, bigint) -> bigint", "shift left"),
+    SCALAR("bitwise_right_shift(bigint, bigint) -> bigint", "logical shift right"),
+    SCALAR("bitwise_right_shift_arithmetic(bigint, bigint) -> bigint", "arithmetic shift right"),
+
+    /* strings (more) */
+    SCALAR_F("concat_ws(varchar(x), varchar(y)...) -> varchar", F_NOT_NULL_ON_NULL,
+             "concatenates the non-null strings with the separator"),
+    SCALAR("split_part(varchar(x), varchar(y), bigint) -> varchar(x)", "the given field of the string split by the delimiter"),
+    SCALAR("translate(varchar(x), varchar(y), varchar(z)) -> varchar", "translate characters from the source string"),
+    SCALAR("strpos(varchar(x), varchar(y), bigint) -> bigint", "position of the n-th instance of substring"),
+    SCALAR("ends_with(varchar(x), varchar(y)) -> boolean", "whether the string ends with the suffix"),
+    SCALAR("chr(bigint) -> varchar(1)", "the Unicode code point as a single character string"),
+    SCALAR("codepoint(varchar(1)) -> integer", "the Unicode code point of the only character of the string"),
+    SCALAR("levenshtein_distance(varchar(x), varchar(y)) -> bigint", "Levenshtein edit distance of the strings"),
+    SCALAR("hamming_distance(varchar(x), varchar(y)) -> bigint", "Hamming distance of the strings"),
+    SCALAR("to_utf8(varchar(x)) -> varbinary", "encodes the string as UTF-8"),
+    SCALAR("from_utf8(varbinary) -> varchar", "decodes UTF-8, invalid sequences become U+FFFD"),
+    SCALAR("from_utf8(varbinary, bigint) -> varchar", "decodes UTF-8, invalid sequences become the code point"),
+    SCALAR("from_utf8(varbinary, varchar(x)) -> varchar", "decodes UTF-8, invalid sequences become the string"),
+    SCALAR("normalize(varchar(x)) -> varchar", "Unicode NFC normal form"),
+    SCALAR("normalize(varchar(x), varchar(y)) -> varchar", "Unicode normal form (NFC, NFD, NFKC, NFKD)"),
+    SCALAR("to_hex(varbinary) -> varchar", "encodes binary data as hex"),
+    SCALAR("from_hex(varchar(x)) -> varbinary", "decodes hex to binary data"),
+    SCALAR("length(varbinary) -> bigint", "length of the binary value in bytes"),
+    SCALAR("luhn_check(varchar(x)) -> boolean", "whether the digits pass the Luhn check"),
+
+    /* regular expressions (PCRE2, Java-compatible subset) */
+    SCALAR("regexp_like(varchar(x), varchar(y)) -> boolean", "whether the pattern is contained within the string"),
+    SCALAR("regexp_extract(varchar(x), varchar(y)) -> varchar(x)", "the first substring matched by the pattern"),
+    SCALAR("regexp_extract(varchar(x), varchar(y), bigint) -> varchar(x)", "the group of the first match of the pattern"),
+    SCALAR("regexp_replace(varchar(x), varchar(y)) -> varchar", "removes every instance of the pattern"),
+    SCALAR("regexp_replace(varchar(x), varchar(y), varchar(z)) -> varchar", "replaces every instance of the pattern ($g references groups)"),
+    SCALAR("regexp_count(varchar(x), varchar(y)) -> bigint", "number of occurrences of the pattern"),
+    SCALAR("regexp_position(varchar(x), varchar(y)) -> integer", "position of the first match, -1 when none"),
+    SCALAR("regexp_position(varchar(x), varchar(y), bigint) -> integer", "position of the first match from start, -1 when none"),
+    SCALAR("regexp_position(varchar(x), varchar(y), bigint, bigint) -> integer", "position of the n-th match from start, -1 when none"),
+
+    /* dates and timestamps (more) */
+    SCALAR("millisecond(timestamp(p)) -> bigint", "millisecond of the second of the given timestamp"),
+    SCALAR("last_day_of_month(timestamp(p)) -> date", "last day of the month of the given timestamp"),
+    SCALAR("date_trunc(varchar(x), timestamp(p)) -> timestamp(p)", "truncate to the given unit"),
+    SCALAR("date_add(varchar(x), bigint, timestamp(p)) -> timestamp(p)", "add the specified amount of units to a timestamp"),
+    SCALAR("date_diff(varchar(x), timestamp(p), timestamp(p)) -> bigint", "difference of the given timestamps in the given unit"),
+    SCALAR("format_datetime(timestamp(p), varchar(x)) -> varchar", "formats the timestamp with a Joda-Time pattern"),
+    SCALAR("date_format(timestamp(p), varchar(x)) -> varchar", "formats the timestamp with a MySQL pattern"),
+    SCALAR("date_parse(varchar(x), varchar(y)) -> timestamp(3)", "parses the string with a MySQL pattern"),
+    SCALAR("from_unixtime(double) -> timestamp(3) with time zone", "the instant of the UNIX timestamp"),
+    SCALAR("from_unixtime(double, varchar(x)) -> timestamp(3) with time zone", "the instant of the UNIX timestamp in the zone"),
+    SCALAR("to_unixtime(timestamp(p) with time zone) -> double", "the UNIX timestamp of the instant"),
+    SCALAR("to_unixtime(timestamp(p)) -> double", "the UNIX timestamp of the timestamp (session zone UTC)"),
+    SCALAR("to_milliseconds(interval day to second) -> bigint", "the interval in milliseconds"),
+    SCALAR("from_iso8601_date(varchar(x)) -> date", "parses an ISO 8601 date"),
+    SCALAR("from_iso8601_timestamp(varchar(x)) -> timestamp(3) with time zone", "parses an ISO 8601 timestamp"),
+    SCALAR("to_iso8601(date) -> varchar(16)", "ISO 8601 text of the date"),
+    SCALAR("to_iso8601(timestamp(p)) -> varchar(32)", "ISO 8601 text of the timestamp"),
+    SCALAR("to_iso8601(timestamp(p) with time zone) -> varchar(64)", "ISO 8601 text of the timestamp"),
+    SCALAR("with_timezone(timestamp(p), varchar(x)) -> timestamp(p) with time zone", "the timestamp read in the zone"),
+    SCALAR("at_timezone(timestamp(p) with time zone, varchar(x)) -> timestamp(p) with time zone", "the same instant in another zone (AT TIME ZONE)"),
+    SCALAR("timezone(timestamp(p) with time zone) -> varchar", "the zone of the timestamp"),
+    DATE_FIELD_TZ("year"), DATE_FIELD_TZ("quarter"), DATE_FIELD_TZ("month"), DATE_FIELD_TZ("week"),
+    DATE_FIELD_TZ("day"), DATE_FIELD_TZ("day_of_month"), DATE_FIELD_TZ("day_of_week"), DATE_FIELD_TZ("dow"),
+    DATE_FIELD_TZ("day_of_year"), DATE_FIELD_TZ("doy"), DATE_FIELD_TZ("hour"), DATE_FIELD_TZ("minute"),
+    DATE_FIELD_TZ("second"), DATE_FIELD_TZ("millisecond"),
+    SCALAR_F("now() -> timestamp(3) with time zone", F_NONDETERMINISTIC, "the current timestamp (start of evaluation)"),
+    SCALAR("current_timezone() -> varchar", "the session time zone"),
+
+    /* json */
+    SCALAR("json_parse(varchar(x)) -> json", "parses the string as JSON"),
+    SCALAR("json_format(json) -> varchar", "serialises the JSON value"),
+    SCALAR("json_extract_scalar(varchar(x), varchar(y)) -> varchar", "the scalar at the JSONPath, as a string"),
+    SCALAR("json_extract_scalar(json, varchar(y)) -> varchar", "the scalar at the JSONPath, as a string"),
+    SCALAR("json_extract(varchar(x), varchar(y)) -> json", "the JSON value at the JSONPath"),
+    SCALAR("json_extract(json, varchar(y)) -> json", "the JSON value at the JSONPath"),
+    SCALAR("json_array_length(varchar(x)) -> bigint", "the length of the JSON array"),
+    SCALAR("json_array_length(json) -> bigint", "the length of the JSON array"),
+    SCALAR("json_array_contains(json, bigint) -> boolean", "whether the JSON array contains the value"),
+    SCALAR("json_array_contains(json, double) -> boolean", "whether the JSON array contains the value"),
+    SCALAR("json_array_contains(json, boolean) -> boolean", "whether the JSON array contains the value"),
+    SCALAR("json_array_contains(json, varchar(x)) -> boolean", "whether the JSON array contains the value"),
+    SCALAR("json_array_get(json, bigint) -> json", "the element of the JSON array at the index"),
+    SCALAR("json_size(json, varchar(y)) -> bigint", "the size of the value at the JSONPath"),
+    SCALAR("json_size(varchar(x), varchar(y)) -> bigint", "the size of the value at the JSONPath"),
+    SCALAR("is_json_scalar(json) -> boolean", "whether the JSON value is a scalar"),
+    SCALAR("is_json_scalar(varchar(x)) -> boolean", "whether the JSON value is a scalar"),
+
     /* aggregates */
     AGG("count() -> bigint", "bigint", "counts the rows"),
     AGG("count(T) -> bigint", "bigint", "counts the non-null values"),
@@ -247,6 +380,19 @@ static const function_decl declarations[] = {
     AGG("variance(double) -> double", "varbinary", "sample variance"),
     AGG("var_samp(double) -> double", "varbinary", "sample variance"),
     AGG("var_pop(double) -> double", "varbinary", "population variance"),
+    AGG("min_by(V, K) -> V", "varbinary", "the value of the first argument at the minimum of the second"),
+    AGG("max_by(V, K) -> V", "varbinary", "the value of the first argument at the maximum of the second"),
+    AGG("approx_distinct(T) -> bigint", "varbinary", "approximate number of distinct values (HyperLogLog, standard error 0.023)"),
+    AGG("approx_distinct(T, double) -> bigint", "varbinary", "approximate number of distinct values with the given standard error"),
+    AGG("approx_percentile(bigint, double) -> bigint", "varbinary", "approximate percentile (KLL sketch)"),
+    AGG("approx_percentile(double, double) -> double", "varbinary", "approximate percentile (KLL sketch)"),
+    AGG("approx_percentile(real, double) -> real", "varbinary", "approximate percentile (KLL sketch)"),
+    AGG("geometric_mean(double) -> double", "varbinary", "geometric mean of the values"),
+    AGG("geometric_mean(bigint) -> double", "varbinary", "geometric mean of the values"),
+    AGG("checksum(T) -> varbinary", "bigint", "order-insensitive checksum of the values"),
+    AGG("bitwise_and_agg(bigint) -> bigint", "varbinary", "bitwise AND of the values"),
+    AGG("bitwise_or_agg(bigint) -> bigint", "varbinary", "bitwise OR of the values"),
+    AGG("listagg(varchar(x), varchar(y)) -> varchar", "varbinary", "concatenates the values with the separator (input order)"),
 };
 
 enum { DECL_COUNT = sizeof declarations / sizeof declarations[0], MAX_PARAMS = 8, TOKEN_MAX = 40 };
@@ -299,6 +445,11 @@ static void parse_token(const char *text, size_t length, param_token *t)
         type_kind kind;
     } bases[] = {{"varchar(", TYPE_VARCHAR}, {"char(", TYPE_CHAR}, {"decimal(", TYPE_DECIMAL},
                  {"timestamp(", TYPE_TIMESTAMP}, {"time(", TYPE_TIME}};
+    if (strncmp(t->text, "timestamp(", 10) == 0 && strstr(t->text, "with time zone")) {
+        t->cls = TOKEN_BASE;
+        t->type = type_make(TYPE_TIMESTAMP_TZ);
+        return;
+    }
     for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
         if (strncmp(t->text, bases[i].prefix, strlen(bases[i].prefix)) == 0) {
             t->cls = TOKEN_BASE;
@@ -443,6 +594,9 @@ static bool apply_rule(const function_def *def, const sql_type *args, int n, sql
     }
     case R_DECIMAL_ROUND_N:
         *out = type_decimal(min_int(38, args[0].precision + 1), args[0].scale);
+        return true;
+    case R_DECIMAL_TRUNCATE_N:
+        *out = args[0];
         return true;
     case R_DECIMAL_SUM:
         *out = type_decimal(38, args[0].scale);
