@@ -120,7 +120,8 @@ def run_shoal_process(server, etc, catalog, schema, statements, timeout, load_ti
            '--output-format', 'CSV', '--timing', '--file', script]
     out = open(stdout_path, 'ab')
     proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, text=True)
-    state = {'done': 0, 'started': time.monotonic(), 'failed': None, 'lines': []}
+    state = {'done': 0, 'started': time.monotonic(), 'failed': None, 'lines': [], 'cpu': []}
+    last_cpu = [0.0]
     lock = threading.Lock()
 
     def reader():
@@ -129,6 +130,9 @@ def run_shoal_process(server, etc, catalog, schema, statements, timeout, load_ti
             with lock:
                 if line.startswith('elapsed: '):
                     state['lines'].append(float(line.split()[1]))
+                    cpu = process_cpu_seconds(proc.pid)
+                    state['cpu'].append(cpu - last_cpu[0] if cpu is not None else None)
+                    last_cpu[0] = cpu if cpu is not None else last_cpu[0]
                     state['done'] += 1
                     state['started'] = time.monotonic()
                     st = statements[state['done'] - 1] if state['done'] <= len(statements) else None
@@ -174,7 +178,17 @@ def run_shoal_process(server, etc, catalog, schema, statements, timeout, load_ti
             msg = 'crashed (signal %d) %s' % (-proc.returncode, state['failed'] or '')
             idx = len(times)
         error = (idx, msg.strip())
-    return times, error, rusage
+    return times, state['cpu'], error, rusage
+
+
+def process_cpu_seconds(pid):
+    """user+system CPU of a live process (clock-tick resolution), or None."""
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            fields = f.read().rsplit(')', 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def split_marked_output(path):
@@ -203,29 +217,31 @@ def run_shoal(server, etc, catalog, schema, prefix, body, timeout, load_timeout,
     per_query, prefix_times, peak_kib = {}, None, 0
     remaining = body
     while remaining:
-        statements = prefix + remaining
+        statements = [Statement('mark', "SELECT '%s - 0'" % MARK)] + prefix + remaining
         log('shoal %s: process with %d statements' % (label, len(statements)))
-        times, error, ru = run_shoal_process(server, etc, catalog, schema, statements, timeout,
+        times, cpus, error, ru = run_shoal_process(server, etc, catalog, schema, statements, timeout,
                                              load_timeout, stdout_path)
         if ru is not None:
             peak_kib = max(peak_kib, ru.ru_maxrss)
         if prefix_times is None:
-            prefix_times = times[:len(prefix)]
-        if error is not None and error[0] < len(prefix):
+            prefix_times = times[1:len(prefix) + 1]
+        if error is not None and error[0] < len(prefix) + 1:
             raise RuntimeError('shoal %s: setup statement failed: %s: %s'
                                % (label, statements[error[0]].sql[:80], error[1]))
         failed_index = error[0] if error is not None else None
-        for k in range(len(prefix), min(len(times), len(statements))):
+        for k in range(len(prefix) + 1, min(len(times), len(statements))):
             s = statements[k]
             if s.kind == 'query' and k != failed_index and s.rep >= first_timed_rep:
-                per_query.setdefault(s.query, {'runs': [], 'error': None})['runs'].append(times[k])
+                entry = per_query.setdefault(s.query, {'runs': [], 'cpu': [], 'error': None})
+                entry['runs'].append(times[k])
+                entry['cpu'].append(cpus[k])
         if error is None:
             break
         failed = statements[error[0]]
         q = failed.query
-        per_query.setdefault(q, {'runs': [], 'error': None})['error'] = error[1]
+        per_query.setdefault(q, {'runs': [], 'cpu': [], 'error': None})['error'] = error[1]
         log('shoal %s: %s failed: %s' % (label, q, error[1]))
-        at = error[0] - len(prefix)
+        at = error[0] - len(prefix) - 1
         rest_start = next((k for k in range(at, len(remaining)) if remaining[k].query != q), len(remaining))
         remaining = remaining[rest_start:]
     return per_query, prefix_times, peak_kib, stdout_path
@@ -329,6 +345,11 @@ def main():
         t = tp.get(q, {'runs': [], 'error': None if args.skip_tpch else 'not run'})
         d = (duck or {}).get('queries', {}).get(q, {})
         m_ms = median_ms(m['runs']) if not m['error'] else None
+        m_best = min(m['runs']) * 1000.0 if m['runs'] and not m['error'] else None
+        m_cpu = [c for c in m.get('cpu', []) if c is not None]
+        m_cpu = median_ms(m_cpu) if m_cpu and not m['error'] else None
+        d_best = min(d['ms']) if d.get('ms') else None
+        d_cpu = statistics.median(d['cpu_ms']) if d.get('cpu_ms') else None
         t_ms = median_ms(t['runs']) if not t['error'] else None
         d_ms = statistics.median(d['ms']) if d.get('ms') else None
         d_check = None
@@ -336,12 +357,16 @@ def main():
             expected_rows = len(compare.read_expected(os.path.join(answers_dir, q + '.csv'), 'csv')[1])
             d_check = 'PASS' if d['rows'] == expected_rows else 'FAIL %d rows, expected %d' % (d['rows'], expected_rows)
         ratio = m_ms / d_ms if m_ms and d_ms else None
+        best_ratio = m_best / d_best if m_best and d_best else None
+        cpu_ratio = m_cpu / d_cpu if m_cpu and d_cpu else None
         rows[q] = {
             'shoal_memory_ms': m_ms, 'shoal_memory_runs_ms': [x * 1000.0 for x in m['runs']],
             'shoal_memory_error': m['error'], 'shoal_memory_check': mem_checks.get(q),
             'shoal_tpch_ms': t_ms, 'shoal_tpch_error': t['error'], 'shoal_tpch_check': tp_checks.get(q),
             'duckdb_ms': d_ms, 'duckdb_runs_ms': d.get('ms'), 'duckdb_error': d.get('error'),
             'duckdb_rowcount_check': d_check,
+            'shoal_memory_best_ms': m_best, 'duckdb_best_ms': d_best, 'best_ratio': best_ratio,
+            'shoal_memory_cpu_ms': m_cpu, 'duckdb_cpu_ms': d_cpu, 'cpu_ratio': cpu_ratio,
             'ratio': ratio, 'within_3x': (ratio <= TARGET_QUERY_RATIO) if ratio else False,
         }
     ratios = [r['ratio'] for r in rows.values() if r['ratio']]
@@ -349,6 +374,8 @@ def main():
     summary = {
         'scale': args.scale, 'reps': args.reps, 'threads': 2, 'queries': rows,
         'geomean_ratio': g_ratio, 'geomean_over': len(ratios),
+        'geomean_best_ratio': geomean([r['best_ratio'] for r in rows.values()]),
+        'geomean_cpu_ratio': geomean([r['cpu_ratio'] for r in rows.values()]),
         'geomean_shoal_memory_ms': geomean([r['shoal_memory_ms'] for r in rows.values()]),
         'geomean_shoal_tpch_ms': geomean([r['shoal_tpch_ms'] for r in rows.values()]),
         'geomean_duckdb_ms': geomean([r['duckdb_ms'] for r in rows.values()]),
@@ -371,7 +398,9 @@ def main():
 
 def print_table(s):
     print('TPC-H SF%g, median of %d runs after a warm-up, 2 threads each; ms' % (s['scale'], s['reps']))
-    print('%-5s %12s %12s %10s %8s %-8s %s' % ('query', 'shoal-memory', 'shoal-tpch', 'duckdb', 'ratio', '<=3x', 'notes'))
+    print('%-5s %12s %12s %10s %8s %-5s | %9s %9s %6s | %9s %9s %6s | %s'
+          % ('query', 'shoal-memory', 'shoal-tpch', 'duckdb', 'ratio', '<=3x', 'best-mem', 'best-duck', 'ratio',
+             'cpu-mem', 'cpu-duck', 'ratio', 'notes'))
     for q, r in s['queries'].items():
         notes = []
         for label, err, chk in (('memory', r['shoal_memory_error'], r['shoal_memory_check']),
@@ -384,12 +413,18 @@ def print_table(s):
             notes.append('duckdb: ' + r['duckdb_error'][:100])
         elif r.get('duckdb_rowcount_check') and r['duckdb_rowcount_check'] != 'PASS':
             notes.append('duckdb wrong: ' + r['duckdb_rowcount_check'])
-        print('%-5s %12s %12s %10s %8s %-8s %s' % (q, fmt(r['shoal_memory_ms']), fmt(r['shoal_tpch_ms']),
-              fmt(r['duckdb_ms']), fmt(r['ratio'], '%.2f'),
-              '-' if r['duckdb_ms'] is None else 'yes' if r['within_3x'] else 'NO', '; '.join(notes)))
+        print('%-5s %12s %12s %10s %8s %-5s | %9s %9s %6s | %9s %9s %6s | %s'
+              % (q, fmt(r['shoal_memory_ms']), fmt(r['shoal_tpch_ms']), fmt(r['duckdb_ms']), fmt(r['ratio'], '%.2f'),
+                 '-' if r['duckdb_ms'] is None else 'yes' if r['within_3x'] else 'NO',
+                 fmt(r['shoal_memory_best_ms'], '%.0f'), fmt(r['duckdb_best_ms'], '%.0f'), fmt(r['best_ratio'], '%.2f'),
+                 fmt(r['shoal_memory_cpu_ms'], '%.0f'), fmt(r['duckdb_cpu_ms'], '%.0f'), fmt(r['cpu_ratio'], '%.2f'),
+                 '; '.join(notes)))
     t = s['targets']
-    print('%-5s %12s %12s %10s %8s' % ('geo', fmt(s['geomean_shoal_memory_ms']), fmt(s['geomean_shoal_tpch_ms']),
-          fmt(s['geomean_duckdb_ms']), fmt(s['geomean_ratio'], '%.2f')))
+    print('%-5s %12s %12s %10s %8s %-5s | %9s %9s %6s | %9s %9s %6s |'
+          % ('geo', fmt(s['geomean_shoal_memory_ms']), fmt(s['geomean_shoal_tpch_ms']), fmt(s['geomean_duckdb_ms']),
+             fmt(s['geomean_ratio'], '%.2f'), '', '', '', fmt(s.get('geomean_best_ratio'), '%.2f'), '', '',
+             fmt(s.get('geomean_cpu_ratio'), '%.2f')))
+    print('ratio = Shoal memory / DuckDB medians (the target); best = fastest run each; cpu = median user+sys CPU ms')
     print('targets: %d/%d queries within %gx of DuckDB; geomean ratio %s (over %d queries, target <= %gx: %s)'
           % (t['queries_within_3x'], t['queries'], t['query_ratio_max'], fmt(s['geomean_ratio'], '%.2f'),
              s['geomean_over'], t['geomean_ratio_max'], 'met' if t['geomean_met'] else 'NOT met'))

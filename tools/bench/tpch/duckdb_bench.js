@@ -3,7 +3,7 @@
 // with DuckDB's own TPC-H schema types (INTEGER keys, DECIMAL(15,2) money,
 // DATE, VARCHAR), then runs each query of QUERY_DIR once as a warm-up and
 // REPS times timed, and prints one JSON object:
-//   {"version", "threads", "load_ms", "queries": {"q01": {"ms": [..], "rows": n} | {"error": ".."}}}
+//   {"version", "threads", "load_ms", "queries": {"q01": {"ms": [..], "cpu_ms": [..], "rows": n} | {"error": ".."}}}
 // Usage: node duckdb_bench.js DATA_DIR QUERY_DIR [--reps 5] [--threads 2] [--only q01,q02]
 'use strict';
 const fs = require('fs');
@@ -75,12 +75,16 @@ async function main() {
     try {
       const rows = (await con.runAndReadAll(sql)).getRows().length; // warm-up
       const ms = [];
+      const cpuMs = [];
       for (let r = 0; r < o.reps; r++) {
+        const c = process.cpuUsage();
         const s = now();
         await con.runAndReadAll(sql);
         ms.push(now() - s);
+        const d = process.cpuUsage(c);
+        cpuMs.push((d.user + d.system) / 1000);
       }
-      result.queries[q] = { ms, rows };
+      result.queries[q] = { ms, cpu_ms: cpuMs, rows };
     } catch (e) {
       result.queries[q] = { error: String(e.message || e) };
     }
