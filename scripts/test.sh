@@ -12,6 +12,7 @@ for kind in release asan; do
   echo "== tests ($kind build) =="
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp
   ctest --test-dir "$dir" --output-on-failure -j2 --timeout 900 || status=1
 done
 exit $status
