@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actors/engine/catalog_store.h"
 #include "actors/engine/execution.h"
 #include "actors/engine/result_builder.h"
 #include "connectors/information_schema/information_schema.h"
@@ -457,8 +458,8 @@ static bool create_catalog(query *q, const ast_node *node)
         items[i].value = p->u.binary.right->u.literal.text.ptr;
     }
     connector_properties props = {items, count};
-    ok = ok && catalog_add(engine_catalogs(q->engine), name, connector_name, &props,
-                           node->u.ddl.if_not_exists, &q->error);
+    /* catalog.management / catalog.store policy and persistence (catalog_store.c) */
+    ok = ok && catalog_store_create(q->engine, name, connector_name, &props, node->u.ddl.if_not_exists, &q->error);
     free(items);
     return ok && answer_update(q, "CREATE CATALOG");
 }
@@ -466,7 +467,7 @@ static bool create_catalog(query *q, const ast_node *node)
 static bool drop_catalog(query *q, const ast_node *node)
 {
     const char *name = node->u.ddl.name->u.identifier.value.ptr;
-    return catalog_drop(engine_catalogs(q->engine), name, node->u.ddl.if_exists, &q->error) &&
+    return catalog_store_drop(q->engine, name, node->u.ddl.if_exists, &q->error) &&
            answer_update(q, "DROP CATALOG");
 }
 

@@ -1,0 +1,2 @@
+/* placeholder until the REST resource lands */
+#include <criterion/criterion.h>
