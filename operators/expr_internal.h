@@ -216,6 +216,11 @@ bool datetime_bind_arithmetic(expr_node *n, const sql_type *args, int arg_count,
 
 /* casts (functions/cast.c) */
 bool cast_bind(expr_node *n, sql_type from, sql_type to, shoal_error *error);
+/* casts cast.c does not know: timestamp with time zone, json, varbinary
+ * (functions/cast_extra.c); NULL when none */
+scalar_kernel_fn cast_extra_kernel(sql_type from, sql_type to);
+/* json casts (functions/json.c); NULL when none */
+scalar_kernel_fn json_cast_kernel(sql_type from, sql_type to);
 /* comparisons for special forms (functions/comparison.c): binds n->kernel to
  * compare children 0 and 1 of the same type with $equal..$greater_than_or_equal. */
 bool comparison_bind_named(expr_node *n, const char *name, sql_type type, shoal_error *error);

@@ -14,6 +14,7 @@
 #include "connectors/spi/date_util.h"
 #include "connectors/spi/decimal.h"
 #include "connectors/spi/string_view.h"
+#include "connectors/spi/time_zone.h"
 
 /* ---- Java Double.toString / Float.toString ----------------------------- */
 
@@ -174,10 +175,15 @@ bool value_format_timestamp(int64_t micros, int precision, text_builder *out)
 
 static bool format_timestamp_tz(const timestamp_tz *t, int precision, text_builder *out)
 {
-    if (t->zone_key != 0)
-        return false; /* no zone table yet */
-    value_format_timestamp(t->micros_utc, precision, out);
-    return text_builder_append_cstr(out, " UTC");
+    /* the wall-clock time in the value's zone, then the zone's name */
+    char zone[TIME_ZONE_NAME_MAX];
+    if (time_zone_name(t->zone_key, zone, sizeof zone) == 0)
+        return false;
+    int64_t offset = time_zone_offset_at(t->zone_key, t->micros_utc >= 0 ? t->micros_utc / 1000000
+                                                                          : -((-t->micros_utc + 999999) / 1000000));
+    value_format_timestamp(t->micros_utc + offset * 1000000, precision, out);
+    text_builder_append_cstr(out, " ");
+    return text_builder_append_cstr(out, zone);
 }
 
 bool value_format_interval_day_time(int64_t millis, text_builder *out)

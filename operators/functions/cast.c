@@ -34,8 +34,10 @@ void type_upper_name(sql_type t, char *out, size_t size)
 }
 
 /* In TRY_CAST mode the row becomes NULL; otherwise the cast fails. */
+/* A block, not do/while(0): its `continue` must reach the row loop (inside
+ * do/while(0) it only left the macro and the row went on being converted). */
 #define CAST_FAIL(code, ...) \
-    do { \
+    { \
         if (n->try_mode) { \
             if (!node_ensure_validity(n, ctx->error)) \
                 return false; \
@@ -43,7 +45,7 @@ void type_upper_name(sql_type t, char *out, size_t size)
             continue; \
         } \
         return node_error(n, ctx, code, __VA_ARGS__); \
-    } while (0)
+    }
 
 static inline int64_t load_int(const vector_view *v, physical_type p, uint32_t r)
 {
@@ -691,6 +693,8 @@ bool cast_bind(expr_node *n, sql_type from, sql_type to, shoal_error *error)
         k = timestamp_to_date;
     else if (f == TYPE_TIMESTAMP && t == TYPE_TIMESTAMP)
         k = timestamp_to_timestamp;
+    if (!k)
+        k = cast_extra_kernel(from, to);
     if (!k) {
         char a[128], b[128];
         type_format(from, false, a, sizeof a);
