@@ -21,6 +21,7 @@
 #include "actors/engine/engine.h"
 #include "config/node_config.h"
 #include "config/server_config.h"
+#include "worker_mode.h"
 
 static bool is_loopback(const char *address)
 {
@@ -54,6 +55,10 @@ static int serve(const server_mode_options *o, const server_config *sc, const no
         engine_destroy(e);
         return 1;
     }
+    /* Cluster: the node manager (coordinator) or the announcer (worker); see worker_mode.c. */
+    cluster_services *cluster = cluster_services_start(e, sc, nc, &error);
+    if (!cluster)
+        fprintf(stderr, "shoal-server: cluster services not started: %s\n", error.message);
     printf("======== SERVER STARTED ======== http://%s:%d\n",
            strcmp(cc.bind_host, "0.0.0.0") == 0 ? "127.0.0.1" : cc.bind_host, coordinator_port(c));
     fflush(stdout);
@@ -65,6 +70,7 @@ static int serve(const server_mode_options *o, const server_config *sc, const no
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
     fprintf(stderr, "shoal-server: %s received, shutting down\n", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+    cluster_services_stop(cluster);
     coordinator_stop(c);
     engine_destroy(e);
     fprintf(stderr, "shoal-server: stopped\n");
