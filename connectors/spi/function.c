@@ -56,6 +56,7 @@ typedef struct function_decl {
 #define SCALAR_R(sig, rule, desc) {FUNCTION_SCALAR, sig, 0, rule, NULL, desc}
 #define SCALAR_F(sig, flags, desc) {FUNCTION_SCALAR, sig, flags, R_TOKEN, NULL, desc}
 #define AGG(sig, inter, desc) {FUNCTION_AGGREGATE, sig, F_NOT_NULL_ON_NULL, R_TOKEN, inter, desc}
+#define WINDOW(sig, desc) {FUNCTION_WINDOW, sig, 0, R_TOKEN, NULL, desc}
 #define AGG_F(sig, flags, rule, inter, desc) \
     {FUNCTION_AGGREGATE, sig, F_NOT_NULL_ON_NULL | (flags), rule, inter, desc}
 
@@ -86,6 +87,22 @@ typedef struct function_decl {
     SCALAR(name "(timestamp(p)) -> bigint", desc)
 
 static const function_decl declarations[] = {
+    /* window functions (aggregates may be used as window functions too) */
+    WINDOW("row_number() -> bigint", "number of the current row within its partition, counting from 1"),
+    WINDOW("rank() -> bigint", "rank of the current row with gaps"),
+    WINDOW("dense_rank() -> bigint", "rank of the current row without gaps"),
+    WINDOW("percent_rank() -> double", "percentage ranking of the current row: (rank - 1) / (rows - 1)"),
+    WINDOW("cume_dist() -> double", "cumulative distribution: rows up to the current peer group / rows"),
+    WINDOW("ntile(bigint) -> bigint", "bucket number from 1 to n of the current row"),
+    WINDOW("first_value(T) -> T", "value at the first row of the window frame"),
+    WINDOW("last_value(T) -> T", "value at the last row of the window frame"),
+    WINDOW("nth_value(T, bigint) -> T", "value at the n-th row of the window frame"),
+    WINDOW("lag(T) -> T", "value at the previous row"),
+    WINDOW("lag(T, bigint) -> T", "value at the row offset rows before"),
+    WINDOW("lag(T, bigint, T) -> T", "value at the row offset rows before, or the default"),
+    WINDOW("lead(T) -> T", "value at the next row"),
+    WINDOW("lead(T, bigint) -> T", "value at the row offset rows after"),
+    WINDOW("lead(T, bigint, T) -> T", "value at the row offset rows after, or the default"),
     /* arithmetic operators */
     NUMERIC_BINARY("add", "addition"),
     SCALAR_R("$add(decimal(p1,s1), decimal(p2,s2)) -> decimal(p3,s3)", R_DECIMAL_ADD, "addition"),
@@ -380,19 +397,12 @@ static const function_decl declarations[] = {
     AGG("variance(double) -> double", "varbinary", "sample variance"),
     AGG("var_samp(double) -> double", "varbinary", "sample variance"),
     AGG("var_pop(double) -> double", "varbinary", "population variance"),
-    AGG("min_by(V, K) -> V", "varbinary", "the value of the first argument at the minimum of the second"),
-    AGG("max_by(V, K) -> V", "varbinary", "the value of the first argument at the maximum of the second"),
     AGG("approx_distinct(T) -> bigint", "varbinary", "approximate number of distinct values (HyperLogLog, standard error 0.023)"),
-    AGG("approx_distinct(T, double) -> bigint", "varbinary", "approximate number of distinct values with the given standard error"),
-    AGG("approx_percentile(bigint, double) -> bigint", "varbinary", "approximate percentile (KLL sketch)"),
-    AGG("approx_percentile(double, double) -> double", "varbinary", "approximate percentile (KLL sketch)"),
-    AGG("approx_percentile(real, double) -> real", "varbinary", "approximate percentile (KLL sketch)"),
     AGG("geometric_mean(double) -> double", "varbinary", "geometric mean of the values"),
     AGG("geometric_mean(bigint) -> double", "varbinary", "geometric mean of the values"),
     AGG("checksum(T) -> varbinary", "bigint", "order-insensitive checksum of the values"),
     AGG("bitwise_and_agg(bigint) -> bigint", "varbinary", "bitwise AND of the values"),
     AGG("bitwise_or_agg(bigint) -> bigint", "varbinary", "bitwise OR of the values"),
-    AGG("listagg(varchar(x), varchar(y)) -> varchar", "varbinary", "concatenates the values with the separator (input order)"),
 };
 
 enum { DECL_COUNT = sizeof declarations / sizeof declarations[0], MAX_PARAMS = 8, TOKEN_MAX = 40 };

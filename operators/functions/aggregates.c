@@ -15,6 +15,7 @@
 
 #include "connectors/spi/decimal.h"
 #include "operators/aggregate_function.h"
+#include "operators/functions/aggregates_extra.h"
 
 typedef __int128 i128;
 
@@ -614,11 +615,8 @@ const aggregate_function *aggregate_function_for(const resolved_function *resolv
         return NULL;
     }
     agg_kind kind;
-    if (!kind_for(resolved, &kind)) {
-        error_set(error, ERR_FUNCTION_IMPLEMENTATION_MISSING, "Aggregate %s has no implementation",
-                  resolved->function->name);
-        return NULL;
-    }
+    if (!kind_for(resolved, &kind))
+        return aggregate_extra_for(resolved, error);
     sql_type arg = resolved->arg_count > 0 ? resolved->arg_types[0] : type_make(TYPE_UNKNOWN);
     physical_type p = type_physical(arg);
     if ((kind == A_MIN || kind == A_MAX || kind == A_ARBITRARY) && (p == PHYSICAL_LIST || p == PHYSICAL_STRUCT)) {
