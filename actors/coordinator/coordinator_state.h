@@ -28,5 +28,6 @@ struct coordinator {
 void statement_resource_handle(void *context, http_request *request);
 void info_resource_handle(void *context, http_request *request);
 void query_resource_handle(void *context, http_request *request);
+void catalog_resource_handle(void *context, http_request *request);   /* /v1/catalog */
 
 #endif

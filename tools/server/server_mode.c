@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "actors/coordinator/coordinator.h"
+#include "actors/engine/catalog_store.h"
 #include "actors/engine/engine.h"
 #include "config/node_config.h"
 #include "config/server_config.h"
@@ -41,6 +42,14 @@ static int serve(const server_mode_options *o, const server_config *sc, const no
         fprintf(stderr, "shoal-server: %s (%s)\n", error.message, error_name(error.code));
         return 1;
     }
+    /* catalog.management / catalog.store / catalog.config-dir (actors/engine/catalog_store.h) */
+    char catalog_dir[4096];
+    catalog_store_options store = catalog_store_options_from_config(sc, o->etc, catalog_dir, sizeof catalog_dir);
+    if (!catalog_store_attach(e, &store, &error)) {
+        fprintf(stderr, "shoal-server: %s (%s)\n", error.message, error_name(error.code));
+        engine_destroy(e);
+        return 1;
+    }
     coordinator_config cc = coordinator_config_default();
     cc.bind_host = is_loopback(nc->internal_address) ? "127.0.0.1" : "0.0.0.0";
     cc.port = (int)sc->http_port;
@@ -52,6 +61,7 @@ static int serve(const server_mode_options *o, const server_config *sc, const no
     coordinator *c = coordinator_start(e, &cc, &error);
     if (!c) {
         fprintf(stderr, "shoal-server: %s (%s)\n", error.message, error_name(error.code));
+        catalog_store_detach(e);
         engine_destroy(e);
         return 1;
     }
@@ -72,6 +82,7 @@ static int serve(const server_mode_options *o, const server_config *sc, const no
     fprintf(stderr, "shoal-server: %s received, shutting down\n", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
     cluster_services_stop(cluster);
     coordinator_stop(c);
+    catalog_store_detach(e);
     engine_destroy(e);
     fprintf(stderr, "shoal-server: stopped\n");
     return 0;
