@@ -1,5 +1,8 @@
 /*
- * output_format.c — the CLI's output formats.
+ * output_format.c — the CLI's output formats. The printer works on rows of
+ * cells already turned into text (result_printer_add_row); the page entry
+ * point formats each vector value with value_format and feeds the same path,
+ * so `shoal-server --execute` and the REST CLI `shoal` print identically.
  */
 #include "output_format.h"
 
@@ -14,7 +17,7 @@ struct result_printer {
     FILE *out;
     output_format format;
     int column_count;
-    const plan_column *columns;
+    output_column *columns;     /* owned copies of the names */
     uint64_t rows;
     bool header_printed;
     /* ALIGNED / VERTICAL / MARKDOWN buffer every cell (NULL cell = SQL NULL) */
@@ -39,8 +42,8 @@ bool output_format_parse(const char *name, output_format *out)
     return false;
 }
 
-result_printer *result_printer_new(FILE *out, output_format format, int column_count,
-                                   const plan_column *columns)
+result_printer *result_printer_new_rows(FILE *out, output_format format, int column_count,
+                                        const output_column *columns)
 {
     result_printer *p = calloc(1, sizeof *p);
     if (!p)
@@ -48,7 +51,34 @@ result_printer *result_printer_new(FILE *out, output_format format, int column_c
     p->out = out;
     p->format = format;
     p->column_count = column_count;
-    p->columns = columns;
+    p->columns = calloc((size_t)column_count + 1, sizeof *p->columns);
+    if (!p->columns) {
+        free(p);
+        return NULL;
+    }
+    for (int c = 0; c < column_count; c++) {
+        p->columns[c].numeric = columns[c].numeric;
+        p->columns[c].name = strdup(columns[c].name ? columns[c].name : "");
+        if (!p->columns[c].name) {
+            result_printer_free(p);
+            return NULL;
+        }
+    }
+    return p;
+}
+
+result_printer *result_printer_new(FILE *out, output_format format, int column_count,
+                                   const plan_column *columns)
+{
+    output_column *described = calloc((size_t)column_count + 1, sizeof *described);
+    if (!described)
+        return NULL;
+    for (int c = 0; c < column_count; c++) {
+        described[c].name = columns[c].name;
+        described[c].numeric = type_is_numeric(columns[c].type);
+    }
+    result_printer *p = result_printer_new_rows(out, format, column_count, described);
+    free(described);
     return p;
 }
 
@@ -112,7 +142,12 @@ static bool keep_cell(result_printer *p, char *cell)
     return true;
 }
 
-static void print_json_row(result_printer *p, const page *pg, uint32_t row, text_builder *t)
+static bool is_csv(const result_printer *p)
+{
+    return p->format == OUTPUT_CSV || p->format == OUTPUT_CSV_HEADER;
+}
+
+static void print_json_row(result_printer *p, const char *const *json, text_builder *t)
 {
     text_builder_clear(t);
     text_builder_putc(t, '{');
@@ -121,50 +156,76 @@ static void print_json_row(result_printer *p, const page *pg, uint32_t row, text
             text_builder_putc(t, ',');
         value_format_json_string(p->columns[c].name, strlen(p->columns[c].name), t);
         text_builder_putc(t, ':');
-        value_format_json(&pg->columns[c], row, t);
+        text_builder_append(t, json && json[c] ? json[c] : "null", json && json[c] ? strlen(json[c]) : 4);
     }
     text_builder_putc(t, '}');
     fprintf(p->out, "%s\n", text_builder_cstr(t));
 }
 
-bool result_printer_add_page(result_printer *p, const page *pg)
+bool result_printer_add_row(result_printer *p, const char *const *text, const char *const *json)
 {
-    text_builder t;
-    text_builder_init(&t);
     print_header(p);
-    for (uint32_t r = 0; r < pg->row_count; r++) {
-        p->rows++;
-        if (p->format == OUTPUT_JSON) {
-            print_json_row(p, pg, r, &t);
+    p->rows++;
+    if (p->format == OUTPUT_JSON) {
+        text_builder t;
+        text_builder_init(&t);
+        print_json_row(p, json, &t);
+        bool ok = text_builder_ok(&t);
+        text_builder_free(&t);
+        return ok;
+    }
+    for (int c = 0; c < p->column_count; c++) {
+        bool null = text[c] == NULL;
+        if (buffered(p)) {
+            char *copy = NULL;
+            if (!null && !(copy = strdup(text[c])))
+                return false;
+            if (!keep_cell(p, copy)) {
+                free(copy);
+                return false;
+            }
             continue;
         }
-        for (int c = 0; c < p->column_count; c++) {
-            bool null = vector_is_null(&pg->columns[c], r);
-            text_builder_clear(&t);
-            if (!null)
-                value_format_text(&pg->columns[c], r, &t);
-            const char *text = null ? (p->format == OUTPUT_CSV || p->format == OUTPUT_CSV_HEADER ? "" : "NULL")
-                                    : text_builder_cstr(&t);
-            if (buffered(p)) {
-                if (!keep_cell(p, null ? NULL : strdup(text))) {
-                    text_builder_free(&t);
-                    return false;
-                }
-                continue;
-            }
-            bool csv = p->format == OUTPUT_CSV || p->format == OUTPUT_CSV_HEADER;
-            if (c)
-                fputc(csv ? ',' : '\t', p->out);
-            if (csv)
-                print_csv_field(p->out, text);
-            else
-                print_tsv_field(p->out, text);
-        }
-        if (!buffered(p))
-            fputc('\n', p->out);
+        const char *cell = null ? (is_csv(p) ? "" : "NULL") : text[c];
+        if (c)
+            fputc(is_csv(p) ? ',' : '\t', p->out);
+        if (is_csv(p))
+            print_csv_field(p->out, cell);
+        else
+            print_tsv_field(p->out, cell);
     }
-    text_builder_free(&t);
+    if (!buffered(p))
+        fputc('\n', p->out);
     return true;
+}
+
+bool result_printer_add_page(result_printer *p, const page *pg)
+{
+    int n = p->column_count;
+    bool json = p->format == OUTPUT_JSON;
+    text_builder *cells = calloc((size_t)n + 1, sizeof *cells);
+    const char **texts = calloc((size_t)n + 1, sizeof *texts);
+    bool ok = cells && texts;
+    for (int c = 0; ok && c < n; c++)
+        text_builder_init(&cells[c]);
+    for (uint32_t r = 0; ok && r < pg->row_count; r++) {
+        for (int c = 0; c < n; c++) {
+            text_builder_clear(&cells[c]);
+            bool null = vector_is_null(&pg->columns[c], r);
+            if (json)
+                value_format_json(&pg->columns[c], r, &cells[c]);
+            else if (!null)
+                value_format_text(&pg->columns[c], r, &cells[c]);
+            ok = ok && text_builder_ok(&cells[c]);
+            texts[c] = null && !json ? NULL : text_builder_cstr(&cells[c]);
+        }
+        ok = ok && result_printer_add_row(p, json ? NULL : texts, json ? texts : NULL);
+    }
+    for (int c = 0; cells && c < n; c++)
+        text_builder_free(&cells[c]);
+    free(cells);
+    free(texts);
+    return ok;
 }
 
 static size_t display_width(const char *s)
@@ -173,11 +234,6 @@ static size_t display_width(const char *s)
     for (; *s; s++)
         n += ((unsigned char)*s & 0xC0) != 0x80;
     return n;
-}
-
-static bool right_aligned(sql_type t)
-{
-    return type_is_numeric(t);
 }
 
 static void print_padded(FILE *out, const char *text, size_t width, bool right)
@@ -225,7 +281,7 @@ static void print_aligned(result_printer *p)
     for (size_t i = 0; i < p->cell_count; i++) {
         int c = (int)(i % (size_t)n);
         fputs(c ? " | " : " ", p->out);
-        print_padded(p->out, p->cells[i] ? p->cells[i] : "NULL", widths[c], right_aligned(p->columns[c].type));
+        print_padded(p->out, p->cells[i] ? p->cells[i] : "NULL", widths[c], p->columns[c].numeric);
         if (c == n - 1)
             fputs(" \n", p->out);
     }
@@ -256,7 +312,7 @@ static void print_markdown(result_printer *p)
         fprintf(p->out, "| %s ", p->columns[c].name);
     fputs("|\n", p->out);
     for (int c = 0; c < n; c++)
-        fputs(right_aligned(p->columns[c].type) ? "| --: " : "| :-- ", p->out);
+        fputs(p->columns[c].numeric ? "| --: " : "| :-- ", p->out);
     fputs("|\n", p->out);
     for (size_t i = 0; i < p->cell_count; i++) {
         fprintf(p->out, "| %s ", p->cells[i] ? p->cells[i] : "NULL");
@@ -284,5 +340,8 @@ void result_printer_free(result_printer *p)
     for (size_t i = 0; i < p->cell_count; i++)
         free(p->cells[i]);
     free(p->cells);
+    for (int c = 0; p->columns && c < p->column_count; c++)
+        free((char *)p->columns[c].name);
+    free(p->columns);
     free(p);
 }
