@@ -726,6 +726,12 @@ static bool plan_query_specification(analyzer *a, const ast_node *spec, const as
     es.fields = &r->scope;
     es.subqueries = subqueries;
     es.subquery_count = subquery_count;
+    if (ok) {
+        ok = plan_window_functions(a, spec, order_by, r, &es, &subqueries, &subquery_count);
+        es.fields = &r->scope;
+        es.subqueries = subqueries;
+        es.subquery_count = subquery_count;
+    }
 
     select_output out = {0};
     if (ok)

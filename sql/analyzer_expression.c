@@ -716,11 +716,6 @@ static expr *translate_function_call(const expr_scope *es, const ast_node *node)
     char *name = ast_name_text(node->u.call.name);
     if (!name)
         return NULL;
-    if (node->u.call.window) {
-        analyzer_fail(a, node, ERR_NOT_SUPPORTED, "Window functions are not supported yet");
-        free(name);
-        return NULL;
-    }
     const function_entry *aggregate = function_find(name, FUNCTION_AGGREGATE);
     if (aggregate) {
         analyzer_fail(a, node, ERR_EXPRESSION_NOT_AGGREGATE,
@@ -906,7 +901,17 @@ expr *translate_expression(const expr_scope *es, const ast_node *node)
         analyzer_fail(a, node, ERR_STACK_OVERFLOW, "Expression is too deeply nested");
         return NULL;
     }
-    expr *result = es->aggregation ? translate_aggregated(es, node) : translate_node(es, node);
+    expr *result;
+    if (node->kind == AST_FUNCTION_CALL && node->u.call.window) {
+        /* window calls were planned as WINDOW nodes before the select list */
+        const subquery_result *r = find_subquery(es, node);
+        int offset = es->outer_fields ? es->outer_fields->count : 0;
+        result = r ? expr_column(offset + r->channel, es->fields->fields[r->channel].type) : NULL;
+        if (!r)
+            analyzer_fail(a, node, ERR_NOT_SUPPORTED, "Window functions are not allowed here");
+    } else {
+        result = es->aggregation ? translate_aggregated(es, node) : translate_node(es, node);
+    }
     a->depth--;
     return result;
 }

@@ -145,6 +145,12 @@ int append_projection(analyzer *a, relation *r, expr *e, const char *name, bool 
 /* Adds a filter on top of the relation (takes the predicate). */
 bool add_filter(relation *r, expr *predicate);
 
+/* ---- window functions (analyzer_window.c) ---- */
+/* Plans every window call of the select list and ORDER BY into r (after
+ * aggregation), appending (call, channel) pairs to *results. */
+bool plan_window_functions(analyzer *a, const ast_node *spec, const ast_list *order_by, relation *r,
+                           const expr_scope *es, subquery_result **results, int *result_count);
+
 /* ---- subqueries (analyzer_subquery.c) ---- */
 /* Plans every subquery inside `node` (not nested ones) into `r`, recording
  * where each result lands. */

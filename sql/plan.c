@@ -93,6 +93,11 @@ static void plan_free_payload(plan_node *node)
     case PLAN_EXCHANGE:
         free(node->u.exchange.keys);
         break;
+    case PLAN_WINDOW:
+        free(node->u.window.partition_channels);
+        free(node->u.window.order_keys);
+        free(node->u.window.functions);
+        break;
     default:
         break;
     }

@@ -83,6 +83,33 @@ typedef struct plan_aggregate {
     int filter_channel;       /* boolean input channel, or -1 */
 } plan_aggregate;
 
+typedef enum plan_frame_unit {
+    PLAN_FRAME_RANGE,
+    PLAN_FRAME_ROWS,
+    PLAN_FRAME_GROUPS
+} plan_frame_unit;
+
+typedef enum plan_frame_bound {
+    PLAN_BOUND_UNBOUNDED_PRECEDING,
+    PLAN_BOUND_PRECEDING,
+    PLAN_BOUND_CURRENT_ROW,
+    PLAN_BOUND_FOLLOWING,
+    PLAN_BOUND_UNBOUNDED_FOLLOWING
+} plan_frame_bound;
+
+/* One function of a WINDOW node: a window function (row_number, rank, lag,
+ * ...) or an aggregate over the frame. */
+typedef struct plan_window_function {
+    resolved_function function;
+    int argument_channel;     /* -1: none */
+    int64_t offset;           /* lag/lead offset, ntile buckets, nth_value n */
+    int default_channel;      /* lag/lead default; -1: NULL */
+    bool has_frame;           /* false: the default frame */
+    plan_frame_unit frame_unit;
+    plan_frame_bound frame_start, frame_end;
+    int64_t frame_start_offset, frame_end_offset;
+} plan_window_function;
+
 typedef struct plan_estimate {
     double rows;              /* NAN when unknown */
     double bytes;
@@ -157,6 +184,14 @@ struct plan_node {
         struct {              /* UNION / INTERSECT / EXCEPT */
             bool distinct;
         } set;
+        struct {              /* WINDOW: output = input columns then one per function */
+            int partition_count;
+            int *partition_channels;
+            int order_count;
+            sort_key *order_keys;
+            int function_count;
+            plan_window_function *functions;
+        } window;
         struct {              /* EXCHANGE */
             exchange_kind kind;
             exchange_scope scope;

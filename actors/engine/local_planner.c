@@ -27,6 +27,7 @@
 #include "operators/op_table_writer.h"
 #include "operators/op_top_n.h"
 #include "operators/op_values.h"
+#include "operators/op_window.h"
 #include "operators/local_exchange.h"
 
 typedef struct cleanup {
@@ -871,6 +872,114 @@ static pipeline_spec *visit_set_operation(planner *p, const plan_node *node)
     return append_factory(p, spec, &f->base) ? spec : NULL;
 }
 
+typedef struct window_factory {
+    operator_factory base;
+    int column_count;
+    sql_type *types;
+    const plan_node *node;
+    window_function_spec *functions;
+} window_factory;
+
+static operator *create_window(operator_factory *f, shoal_error *error)
+{
+    window_factory *w = (window_factory *)f;
+    const plan_node *node = w->node;
+    return window_create(f->plan_node_id, w->column_count, w->types, node->u.window.partition_count,
+                         node->u.window.partition_channels, node->u.window.order_count,
+                         node->u.window.order_keys, node->u.window.function_count, w->functions, error);
+}
+
+static void destroy_window(operator_factory *f)
+{
+    window_factory *w = (window_factory *)f;
+    free(w->types);
+    free(w->functions);
+    free(w);
+}
+
+static window_bound window_bound_of(plan_frame_bound b)
+{
+    switch (b) {
+    case PLAN_BOUND_UNBOUNDED_PRECEDING: return WINDOW_UNBOUNDED_PRECEDING;
+    case PLAN_BOUND_PRECEDING: return WINDOW_PRECEDING;
+    case PLAN_BOUND_CURRENT_ROW: return WINDOW_CURRENT_ROW;
+    case PLAN_BOUND_FOLLOWING: return WINDOW_FOLLOWING;
+    default: return WINDOW_UNBOUNDED_FOLLOWING;
+    }
+}
+
+static bool window_spec_of(planner *p, const plan_window_function *in, window_function_spec *out)
+{
+    static const struct { const char *name; window_function_kind kind; } kinds[] = {
+        {"row_number", WINDOW_ROW_NUMBER}, {"rank", WINDOW_RANK}, {"dense_rank", WINDOW_DENSE_RANK},
+        {"ntile", WINDOW_NTILE}, {"percent_rank", WINDOW_PERCENT_RANK}, {"cume_dist", WINDOW_CUME_DIST},
+        {"lag", WINDOW_LAG}, {"lead", WINDOW_LEAD}, {"first_value", WINDOW_FIRST_VALUE},
+        {"last_value", WINDOW_LAST_VALUE}, {"nth_value", WINDOW_NTH_VALUE},
+    };
+    memset(out, 0, sizeof *out);
+    const function_entry *f = in->function.function;
+    if (f->kind == FUNCTION_AGGREGATE) {
+        out->kind = WINDOW_AGGREGATE;
+        out->aggregate = aggregate_function_for(&in->function, p->error);
+        if (!out->aggregate)
+            return false;
+    } else {
+        size_t i = 0;
+        while (i < sizeof kinds / sizeof kinds[0] && strcmp(kinds[i].name, f->name) != 0)
+            i++;
+        if (i == sizeof kinds / sizeof kinds[0])
+            return error_set(p->error, ERR_NOT_SUPPORTED, "Window function %s is not supported", f->name);
+        out->kind = kinds[i].kind;
+    }
+    out->argument_channel = in->argument_channel;
+    out->offset = in->offset;
+    out->default_channel = in->default_channel;
+    out->has_frame = in->has_frame;
+    if (in->has_frame) {
+        if (in->frame_unit == PLAN_FRAME_GROUPS)
+            return error_set(p->error, ERR_NOT_SUPPORTED, "Window frames of type GROUPS are not supported yet");
+        out->frame.unit = in->frame_unit == PLAN_FRAME_ROWS ? WINDOW_FRAME_ROWS : WINDOW_FRAME_RANGE;
+        out->frame.start = window_bound_of(in->frame_start);
+        out->frame.start_offset = in->frame_start_offset;
+        out->frame.end = window_bound_of(in->frame_end);
+        out->frame.end_offset = in->frame_end_offset;
+    }
+    return true;
+}
+
+/* WINDOW: every row of a partition must reach one driver: repartition on
+ * the partition keys (or gather when there are none), then compute. */
+static pipeline_spec *visit_window(planner *p, const plan_node *node)
+{
+    pipeline_spec *spec = visit(p, node->inputs[0]);
+    if (!spec)
+        return NULL;
+    if (spec->driver_count > 1)
+        spec = node->u.window.partition_count > 0
+                   ? exchange_into(p, &spec, 1, node->id, LOCAL_EXCHANGE_REPARTITION, node->u.window.partition_count,
+                                   node->u.window.partition_channels, p->context->threads)
+                   : gather(p, spec, node->id);
+    if (!spec)
+        return NULL;
+    window_factory *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->base.plan_node_id = node->id;
+    f->base.create = create_window;
+    f->base.destroy = destroy_window;
+    f->node = node;
+    f->column_count = node->inputs[0]->column_count;
+    f->types = column_types(node->inputs[0]);
+    f->functions = calloc((size_t)node->u.window.function_count + 1, sizeof *f->functions);
+    for (int i = 0; i < node->u.window.function_count; i++) {
+        if (!window_spec_of(p, &node->u.window.functions[i], &f->functions[i])) {
+            destroy_window(&f->base);
+            return NULL;
+        }
+    }
+    return append_factory(p, spec, &f->base) ? spec : NULL;
+}
+
 /* UNION ALL: every input pipeline feeds one exchange, read round-robin. */
 static pipeline_spec *visit_union(planner *p, const plan_node *node)
 {
@@ -904,6 +1013,7 @@ static pipeline_spec *visit(planner *p, const plan_node *node)
     case PLAN_ENFORCE_SINGLE_ROW: return visit_simple(p, node, SIMPLE_SINGLE_ROW);
     case PLAN_OUTPUT: return visit_output(p, node);
     case PLAN_UNION: return visit_union(p, node);
+    case PLAN_WINDOW: return visit_window(p, node);
     case PLAN_INTERSECT:
     case PLAN_EXCEPT: return visit_set_operation(p, node);
     case PLAN_EXCHANGE: return visit(p, node->inputs[0]);

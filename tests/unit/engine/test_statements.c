@@ -140,3 +140,62 @@ Test(statements, errors_name_and_position)
     expect_error("SELECT nosuchfunction(1)", ERR_FUNCTION_NOT_FOUND, 1, 8, "nosuchfunction");
     expect_error("SELECT 1 / 0", ERR_DIVISION_BY_ZERO, 0, 0, "Division by zero");
 }
+
+Test(statements, window_functions)
+{
+    test_result r = run_ok("SELECT name, row_number() OVER (PARTITION BY regionkey ORDER BY name) AS rn, "
+                           "rank() OVER (ORDER BY regionkey) AS rk, "
+                           "sum(nationkey) OVER (PARTITION BY regionkey) AS s, "
+                           "lag(name) OVER (PARTITION BY regionkey ORDER BY name) AS prev "
+                           "FROM nation ORDER BY regionkey, rn LIMIT 6");
+    cr_assert_eq(r.row_count, 6);
+    cr_assert_str_eq(r.rows[0][0], "ALGERIA");
+    cr_assert_str_eq(r.rows[0][1], "1");
+    cr_assert_null(r.rows[0][4], "lag of the first row is NULL");
+    cr_assert_str_eq(r.rows[1][4], "ALGERIA");
+    cr_assert_str_eq(r.rows[4][3], "50");
+    cr_assert_str_eq(r.rows[5][0], "ARGENTINA");
+    cr_assert_str_eq(r.rows[5][2], "6", "rank with ties");
+    test_result_free(&r);
+
+    r = run_ok("SELECT regionkey, count(*) AS n, sum(count(*)) OVER (ORDER BY regionkey "
+               "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running "
+               "FROM nation GROUP BY regionkey ORDER BY regionkey");
+    cr_assert_eq(r.row_count, 5);
+    cr_assert_str_eq(r.rows[4][2], "25", "a running total over aggregated rows");
+    test_result_free(&r);
+
+    expect_error("SELECT name FROM nation WHERE row_number() OVER () > 1", ERR_NOT_SUPPORTED, 1, 31, "Window");
+}
+
+Test(statements, set_operations_and_insert_columns)
+{
+    test_result r = run_ok("CREATE TABLE memory.default.t3 (a integer, b varchar(8), c integer)");
+    test_result_free(&r);
+    r = run_ok("INSERT INTO memory.default.t3 (c, a, b) VALUES (3, 1, 'x'), (6, 4, NULL)");
+    cr_assert_eq(r.update_count, 2);
+    test_result_free(&r);
+    r = run_ok("SELECT a, b, c FROM memory.default.t3 ORDER BY a");
+    cr_assert_str_eq(r.rows[0][0], "1");
+    cr_assert_str_eq(r.rows[0][1], "x");
+    cr_assert_str_eq(r.rows[0][2], "3");
+    cr_assert_null(r.rows[1][1]);
+    test_result_free(&r);
+    expect_error("INSERT INTO memory.default.t3 VALUES (1, 2, 3)", ERR_TYPE_MISMATCH, 0, 0,
+                 "Insert query has mismatched column types: Table: [integer, varchar(8), integer], Query: [integer, integer, integer]");
+    r = run_ok("SELECT a FROM memory.default.t3 INTERSECT SELECT 4");
+    cr_assert_eq(r.row_count, 1);
+    cr_assert_str_eq(r.rows[0][0], "4");
+    test_result_free(&r);
+    r = run_ok("SELECT a FROM memory.default.t3 EXCEPT SELECT 4");
+    cr_assert_eq(r.row_count, 1);
+    cr_assert_str_eq(r.rows[0][0], "1");
+    test_result_free(&r);
+    r = run_ok("SELECT count(*) FROM (SELECT a FROM memory.default.t3 UNION ALL SELECT a FROM memory.default.t3 "
+               "UNION SELECT 99)");
+    cr_assert_str_eq(r.rows[0][0], "3", "UNION DISTINCT over UNION ALL");
+    test_result_free(&r);
+    r = run_ok("SELECT * FROM memory.default.t3 GROUP BY a, b, c ORDER BY a");
+    cr_assert_eq(r.row_count, 2);
+    test_result_free(&r);
+}
