@@ -282,6 +282,8 @@ typedef struct outbuf {
 
 static bool outbuf_add(outbuf *b, const char *p, size_t length)
 {
+    if (length == 0)
+        return true;
     if (b->length + length > b->capacity) {
         size_t c = b->capacity ? b->capacity * 2 : 256;
         while (c < b->length + length)

@@ -498,6 +498,7 @@ static bool from_utf8_kernel(expr_node *n, eval_context *ctx, const uint32_t *se
         char rep[8] = "\xEF\xBF\xBD";
         const char *rp = rep;
         uint32_t rlen = 3;
+        string_view rs; /* outlives the block: short strings live inside it */
         if (replacement_is_code) {
             int64_t cp = VIEW_AT(int64_t, v1, r);
             if (cp < 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
@@ -506,7 +507,7 @@ static bool from_utf8_kernel(expr_node *n, eval_context *ctx, const uint32_t *se
             }
             rlen = (uint32_t)encode_code_point((int32_t)cp, rep);
         } else if (has_replacement) {
-            string_view rs = VIEW_AT(string_view, v1, r);
+            rs = VIEW_AT(string_view, v1, r);
             if (code_points(string_view_data(&rs), rs.length) > 1) {
                 free(buf.data);
                 return node_error(n, ctx, ERR_INVALID_FUNCTION_ARGUMENT, "Replacement character string must empty or a single character");
@@ -691,8 +692,9 @@ static bool normalize_kernel(expr_node *n, eval_context *ctx, const uint32_t *se
         UErrorCode status = U_ZERO_ERROR;
         const char *form = "NFC";
         uint32_t form_length = 3;
+        string_view f; /* outlives the block: short strings live inside it */
         if (n->child_count > 1) {
-            string_view f = STR(1, r);
+            f = STR(1, r);
             form = string_view_data(&f);
             form_length = f.length;
         }

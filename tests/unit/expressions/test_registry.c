@@ -188,7 +188,7 @@ Test(registry, errors_are_worded_like_trino)
     cr_assert_not(function_resolve("length", 1, &bigint, &r, &e));
     cr_expect_eq(e.code, ERR_FUNCTION_NOT_FOUND);
     cr_expect_str_eq(e.message,
-                     "Unexpected parameters (bigint) for function length. Expected: length(varchar(x)), length(char(x))");
+                     "Unexpected parameters (bigint) for function length. Expected: length(varchar(x)), length(char(x)), length(varbinary)");
     sql_type args[2] = {T("integer"), T("varchar(1)")};
     cr_assert_not(function_resolve("$add", 2, args, &r, &e));
     cr_expect_eq(e.code, ERR_OPERATOR_NOT_FOUND);
