@@ -144,4 +144,5 @@ void operator_init_header(operator *op, const operator_ops *ops, int plan_node_i
     op->ops = ops;
     memset(&op->stats, 0, sizeof op->stats);
     op->plan_node_id = plan_node_id;
+    op->memory_hook = NULL;
 }

@@ -18,10 +18,19 @@ typedef struct op_memory {
     uint64_t bytes;          /* retained now */
 } op_memory;
 
-/* Records that `op` now retains `bytes`. The future runtime hook (reserve
- * from the operator's memory context, possibly BLOCKED(memory)) goes here. */
+/* Where retained-byte changes go: the pipeline that runs the operator sets
+ * op->memory_hook (actors/engine/query_limits.c charges the query's memory
+ * context and fails the query over its limit), so operators depend on
+ * nothing above them. `changed` must be cheap and never block. */
+struct op_memory_hook {
+    void (*changed)(op_memory_hook *hook, const operator *op, int64_t delta_bytes);
+};
+
+/* Records that `op` now retains `bytes` and tells the hook the change. */
 static inline void op_memory_set(operator *op, op_memory *m, uint64_t bytes)
 {
+    if (op->memory_hook && bytes != m->bytes)
+        op->memory_hook->changed(op->memory_hook, op, (int64_t)bytes - (int64_t)m->bytes);
     m->bytes = bytes;
     if (bytes > op->stats.peak_memory_bytes)
         op->stats.peak_memory_bytes = bytes;

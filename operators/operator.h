@@ -29,6 +29,7 @@
 #include "operators/operator_event.h"
 
 typedef struct operator operator;
+typedef struct op_memory_hook op_memory_hook; /* op_memory.h */
 
 /* What a blocked operator waits for: a connector's fd/timer, or an event
  * that another pipeline completes (e.g. a join build). */
@@ -63,6 +64,7 @@ struct operator {
     const operator_ops *ops;
     operator_stats stats;
     int plan_node_id;                                   /* for EXPLAIN ANALYZE */
+    op_memory_hook *memory_hook;                        /* set by the pipeline; NULL: untracked */
 };
 
 void operator_init_header(operator *op, const operator_ops *ops, int plan_node_id);

@@ -18,6 +18,8 @@ struct engine {
     runtime *rt;
     catalog_registry *catalogs;
     int threads;
+    bool has_limits;
+    query_limits_config limits;
 };
 
 static bool add_default_catalogs(engine *e, shoal_error *error)
@@ -73,6 +75,10 @@ engine *engine_create(const engine_config *config, shoal_error *error)
         goto fail;
     }
     e->threads = runtime_thread_count(e->rt);
+    if (config->limits) {
+        e->has_limits = true;
+        e->limits = *config->limits;
+    }
     if (config->etc_dir) {
         char path[4096];
         snprintf(path, sizeof path, "%s/catalog", config->etc_dir);
@@ -105,3 +111,4 @@ void engine_destroy(engine *e)
 catalog_registry *engine_catalogs(engine *e) { return e->catalogs; }
 runtime *engine_runtime(engine *e) { return e->rt; }
 int engine_threads(const engine *e) { return e->threads; }
+const query_limits_config *engine_query_limits(const engine *e) { return e->has_limits ? &e->limits : NULL; }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "connectors/spi/catalog.h"
+#include "actors/engine/query_limits.h"
 #include "connectors/spi/error.h"
 #include "runtime/runtime.h"
 
@@ -17,6 +18,7 @@ typedef struct engine engine;
 typedef struct engine_config {
     int threads;                 /* 0: one per core */
     const char *etc_dir;         /* NULL: a default `tpch` catalog only */
+    const query_limits_config *limits; /* per-query memory/time limits; NULL: none */
 } engine_config;
 
 engine *engine_create(const engine_config *config, shoal_error *error);
@@ -25,6 +27,8 @@ void engine_destroy(engine *e);
 catalog_registry *engine_catalogs(engine *e);
 runtime *engine_runtime(engine *e);
 int engine_threads(const engine *e);
+/* The per-query limits every statement runs with (NULL: none). */
+const query_limits_config *engine_query_limits(const engine *e);
 
 /* Loads every etc/catalog/NAME.properties as catalog NAME. */
 bool engine_load_catalogs(engine *e, const char *catalog_dir, shoal_error *error);

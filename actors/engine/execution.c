@@ -15,6 +15,7 @@
 #include "actors/engine/local_planner.h"
 #include "actors/engine/output_buffer.h"
 #include "actors/engine/pipeline_actor.h"
+#include "actors/engine/query_limits.h"
 
 enum { OUTPUT_BUFFER_BYTES = 32 * 1024 * 1024 };
 
@@ -35,6 +36,7 @@ struct execution {
     actor **actors;
     int actor_count;
     bool all_spawned;          /* actors[] is complete: failures may cancel the rest */
+    query_limits *limits;      /* memory contexts and deadline (query_limits.h) */
 };
 
 static void driver_done(void *context, const shoal_error *error)
@@ -60,7 +62,13 @@ static void driver_done(void *context, const shoal_error *error)
     }
 }
 
-static driver *make_driver(pipeline_spec *spec, shoal_error *error)
+/* A memory or time limit was exceeded: the query fails with its error. */
+static void limits_exceeded(void *context, const shoal_error *error)
+{
+    execution_cancel(context, error->code, error->message);
+}
+
+static driver *make_driver(execution *x, pipeline_spec *spec, shoal_error *error)
 {
     operator **operators = calloc((size_t)spec->factory_count, sizeof *operators);
     if (!operators) {
@@ -75,6 +83,13 @@ static driver *make_driver(pipeline_spec *spec, shoal_error *error)
             free(operators);
             return NULL;
         }
+    }
+    if (!query_limits_attach(x->limits, operators, spec->factory_count)) {
+        for (int j = 0; j < spec->factory_count; j++)
+            operators[j]->ops->close(operators[j]);
+        free(operators);
+        error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+        return NULL;
     }
     driver *d = driver_create(operators, spec->factory_count);
     if (!d) {
@@ -101,7 +116,7 @@ static bool start_drivers(execution *x, shoal_error *error)
     for (int i = 0; ok && i < local_plan_pipeline_count(x->local); i++) {
         pipeline_spec *spec = local_plan_pipeline(x->local, i);
         for (int d = 0; ok && d < spec->driver_count; d++) {
-            drivers[made] = make_driver(spec, error);
+            drivers[made] = make_driver(x, spec, error);
             ok = drivers[made] != NULL;
             made += ok;
         }
@@ -155,6 +170,12 @@ execution *execution_start(engine *e, plan_node *plan, const execution_options *
     pthread_mutex_init(&x->lock, NULL);
     pthread_cond_init(&x->drivers_done, NULL);
     error_clear(&x->error);
+    x->limits = query_limits_create(engine_runtime(e), engine_query_limits(e), options->created_ns, limits_exceeded, x);
+    if (!x->limits) {
+        error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+        execution_free(x);
+        return NULL;
+    }
     local_planner_context context = {
         .catalogs = engine_catalogs(e),
         .threads = engine_threads(e),
@@ -275,6 +296,7 @@ void execution_free(execution *x)
         if (x->actors[i])
             actor_unref(x->actors[i]);
     free(x->actors);
+    query_limits_free(x->limits); /* every driver has closed: all memory goes back */
     if (x->sink)
         x->sink->ops->abort(x->sink);
     local_plan_free(x->local); /* frees the output buffer too */

@@ -19,6 +19,7 @@ typedef struct execution execution;
 
 typedef struct execution_options {
     page_sink *sink;          /* non-NULL: write the result rows here (taken over) */
+    uint64_t created_ns;      /* when the query was created (max-run-time); 0: now */
 } execution_options;
 
 /* Starts executing `plan` (taken over). NULL with *error on failure. */

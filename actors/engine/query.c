@@ -11,6 +11,7 @@
 
 #include "actors/engine/catalog_store.h"
 #include "actors/engine/execution.h"
+#include "actors/engine/query_limits.h"
 #include "actors/engine/result_builder.h"
 #include "connectors/information_schema/information_schema.h"
 #include "connectors/spi/function.h"
@@ -20,6 +21,7 @@
 #include "sql/fragmenter.h"
 #include "sql/optimizer.h"
 #include "sql/parser.h"
+#include "runtime/clock.h"
 
 struct query {
     engine *engine;
@@ -38,6 +40,7 @@ struct query {
     const char *update_type;
     bool has_update_count;
     int64_t update_count;
+    uint64_t created_ns;       /* for query.max-run-time / max-planning-time */
 };
 
 static const char *const state_names[] = {
@@ -540,8 +543,13 @@ static bool run_query(query *q, const ast_node *node)
         q->columns[i].name = strdup(plan->columns[i].name);
         q->columns[i].type = plan->columns[i].type;
     }
+    if (!query_limits_check_planning(engine_query_limits(q->engine), q->created_ns, &q->error)) {
+        plan_free(plan);
+        lookup_release(&lookup);
+        return false;
+    }
     q->state = QUERY_STARTING;
-    execution_options options = {0};
+    execution_options options = {.created_ns = q->created_ns};
     q->execution = execution_start(q->engine, plan, &options, &q->error);
     lookup_release(&lookup);
     if (!q->execution)
@@ -703,7 +711,7 @@ static bool run_write(query *q, const ast_node *node, bool create)
     sql_type types[1] = {type_make(TYPE_BIGINT)};
     set_columns(q, 1, cols, types);
     q->update_type = create ? "CREATE TABLE" : "INSERT";
-    execution_options options = {.sink = sink};
+    execution_options options = {.sink = sink, .created_ns = q->created_ns};
     q->state = QUERY_RUNNING;
     q->execution = execution_start(q->engine, plan, &options, &q->error);
     return q->execution != NULL;
@@ -873,6 +881,7 @@ query *query_submit(engine *e, session *s, const char *sql)
     q->engine = e;
     q->session = s;
     q->state = QUERY_QUEUED;
+    q->created_ns = clock_now_ns();
     error_clear(&q->error);
     sql_arena *arena = sql_arena_create();
     const ast_node *statement = NULL;

@@ -1,0 +1,116 @@
+/*
+ * test_query_limits.c — per-query limits through the real engine: a query
+ * over a tiny query.max-memory-per-node fails with
+ * EXCEEDED_LOCAL_MEMORY_LIMIT and gives every byte back; a long cross join
+ * fails with EXCEEDED_TIME_LIMIT at query.max-run-time.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "actors/engine/engine.h"
+#include "actors/engine/query.h"
+#include "actors/engine/query_limits.h"
+#include "actors/engine/session.h"
+#include "runtime/clock.h"
+
+static engine *limited_engine(const query_limits_config *limits)
+{
+    shoal_error e;
+    error_clear(&e);
+    engine *eng = engine_create(&(engine_config){.threads = 4, .limits = limits}, &e);
+    cr_assert(eng, "%s", e.message);
+    return eng;
+}
+
+/* Runs to the end; returns the fetch status and fills *error on failure. */
+static query_fetch_status run_all(engine *eng, const char *sql, shoal_error *error)
+{
+    session *s = session_new("test", "tpch", "tiny");
+    query *q = query_submit(eng, s, sql);
+    cr_assert(q);
+    query_fetch_status st;
+    for (;;) {
+        page *p = NULL;
+        st = query_fetch(q, &p, 100, error);
+        if (p)
+            page_unref(p);
+        if (st == QUERY_FETCH_DONE || st == QUERY_FETCH_FAILED)
+            break;
+    }
+    query_free(q);
+    session_free(s);
+    return st;
+}
+
+Test(query_limits, per_node_memory_limit_fails_the_query_and_frees_everything, .timeout = 120)
+{
+    query_limits_config limits = {.max_memory_per_node = 1 << 20};
+    engine *eng = limited_engine(&limits);
+    shoal_error e;
+    error_clear(&e);
+    query_fetch_status st = run_all(eng, "SELECT * FROM lineitem ORDER BY comment", &e);
+    cr_assert_eq(st, QUERY_FETCH_FAILED);
+    cr_assert_eq(e.code, ERR_EXCEEDED_LOCAL_MEMORY_LIMIT, "%s", e.message);
+    cr_assert(strncmp(e.message, "Query exceeded per-node memory limit of 1MB [Allocated: ", 56) == 0, "%s", e.message);
+    cr_assert(strstr(e.message, ", Delta: ") && strstr(e.message, ", Top Consumers: {"), "%s", e.message);
+    cr_assert_eq(memory_context_reserved(query_limits_node_pool()), 0);
+    /* a small query still runs on the same engine */
+    error_clear(&e);
+    cr_assert_eq(run_all(eng, "SELECT count(*) FROM nation", &e), QUERY_FETCH_DONE, "%s", e.message);
+    cr_assert_eq(memory_context_reserved(query_limits_node_pool()), 0);
+    engine_destroy(eng);
+}
+
+Test(query_limits, distributed_memory_limit_is_global, .timeout = 120)
+{
+    query_limits_config limits = {.max_memory = 1 << 20, .max_total_memory = 2 << 20};
+    engine *eng = limited_engine(&limits);
+    shoal_error e;
+    error_clear(&e);
+    cr_assert_eq(run_all(eng, "SELECT * FROM lineitem ORDER BY comment", &e), QUERY_FETCH_FAILED);
+    cr_assert_eq(e.code, ERR_EXCEEDED_GLOBAL_MEMORY_LIMIT, "%s", e.message);
+    cr_assert_str_eq(e.message, "Query exceeded distributed user memory limit of 1MB");
+    cr_assert_eq(memory_context_reserved(query_limits_node_pool()), 0);
+    engine_destroy(eng);
+}
+
+Test(query_limits, run_time_limit_fails_a_long_query, .timeout = 120)
+{
+    query_limits_config limits = {.max_run_time_ns = 1000000000LL};
+    engine *eng = limited_engine(&limits);
+    shoal_error e;
+    error_clear(&e);
+    uint64_t start = clock_now_ns();
+    query_fetch_status st = run_all(eng, "SELECT count(*) FROM lineitem a CROSS JOIN lineitem b", &e);
+    uint64_t took_ms = (clock_now_ns() - start) / 1000000;
+    cr_assert_eq(st, QUERY_FETCH_FAILED);
+    cr_assert_eq(e.code, ERR_EXCEEDED_TIME_LIMIT, "%s", e.message);
+    cr_assert_str_eq(e.message, "Query exceeded maximum time limit of 1.00s");
+    cr_assert_geq(took_ms, 900);
+    cr_assert_lt(took_ms, 30000);
+    engine_destroy(eng);
+}
+
+Test(query_limits, execution_time_limit_names_itself, .timeout = 120)
+{
+    query_limits_config limits = {.max_execution_time_ns = 500000000LL, .max_run_time_ns = 60000000000LL};
+    engine *eng = limited_engine(&limits);
+    shoal_error e;
+    error_clear(&e);
+    cr_assert_eq(run_all(eng, "SELECT count(*) FROM lineitem a CROSS JOIN lineitem b", &e), QUERY_FETCH_FAILED);
+    cr_assert_eq(e.code, ERR_EXCEEDED_TIME_LIMIT, "%s", e.message);
+    cr_assert_str_eq(e.message, "Query exceeded the maximum execution time limit of 500.00ms");
+    engine_destroy(eng);
+}
+
+Test(query_limits, planning_time_is_checked)
+{
+    query_limits_config limits = {.max_planning_time_ns = 1};
+    shoal_error e;
+    error_clear(&e);
+    uint64_t long_ago = clock_now_ns() - 1000000000ULL;
+    cr_assert_not(query_limits_check_planning(&limits, long_ago, &e));
+    cr_assert_eq(e.code, ERR_EXCEEDED_TIME_LIMIT);
+    cr_assert(strstr(e.message, "Query exceeded the maximum planning time limit of "), "%s", e.message);
+    cr_assert(query_limits_check_planning(NULL, long_ago, &e));
+}
