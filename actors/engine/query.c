@@ -13,6 +13,7 @@
 #include "actors/engine/execution.h"
 #include "actors/engine/query_limits.h"
 #include "actors/engine/result_builder.h"
+#include "actors/engine/session_properties.h"
 #include "connectors/information_schema/information_schema.h"
 #include "connectors/spi/function.h"
 #include "connectors/system/system_connector.h"
@@ -297,19 +298,12 @@ static bool show_functions(query *q, const ast_node *node)
     return answer_with(q, &b, columns);
 }
 
+/* SHOW SESSION: every property with its value and default (session_properties.c) */
 static bool show_session(query *q, const ast_node *node)
 {
-    sql_type types[3] = {type_varchar(VARCHAR_UNBOUNDED), type_varchar(VARCHAR_UNBOUNDED),
-                         type_varchar(VARCHAR_UNBOUNDED)};
     result_builder b;
-    result_builder_init(&b, 3, types);
-    for (int i = 0; i < q->session->property_count; i++) {
-        const session_entry *e = &q->session->properties[i];
-        const char *row[3] = {e->name, e->value, ""};
-        if (like_matches(like_pattern(node), e->name))
-            result_builder_add_strings(&b, row);
-    }
-    const char *columns[3] = {"Name", "Value", "Description"};
+    const char *columns[5];
+    session_properties_show(engine_catalogs(q->engine), q->session, like_pattern(node), &b, columns);
     return answer_with(q, &b, columns);
 }
 
@@ -336,28 +330,18 @@ static bool use_statement(query *q, const ast_node *node)
     return answer_update(q, "USE");
 }
 
+/* SET SESSION / RESET SESSION: typed and validated (session_properties.c) */
 static bool set_session(query *q, const ast_node *node)
 {
-    char name[256] = "";
-    const ast_node *n = node->u.binary.left;
-    for (uint32_t i = 0; i < n->u.list.items.count; i++) {
-        if (i)
-            strncat(name, ".", sizeof name - strlen(name) - 1);
-        strncat(name, n->u.list.items.items[i]->u.identifier.value.ptr, sizeof name - strlen(name) - 1);
-    }
-    const ast_node *v = node->u.binary.right;
-    char text[256];
-    if (v->kind == AST_STRING_LITERAL)
-        snprintf(text, sizeof text, "%s", v->u.literal.text.ptr);
-    else if (v->kind == AST_LONG_LITERAL)
-        snprintf(text, sizeof text, "%lld", (long long)v->u.literal.int_value);
-    else if (v->kind == AST_BOOLEAN_LITERAL)
-        snprintf(text, sizeof text, "%s", v->u.literal.flag ? "true" : "false");
-    else
-        return error_set_at(&q->error, ERR_INVALID_SESSION_PROPERTY, (int)v->pos.line, (int)v->pos.column,
-                            "Session property value must be a literal");
-    session_set_property(q->session, name, text);
-    return answer_update(q, "SET SESSION");
+    return session_properties_set(engine_catalogs(q->engine), q->session, node->u.binary.left,
+                                  node->u.binary.right, &q->error) &&
+           answer_update(q, "SET SESSION");
+}
+
+static bool reset_session(query *q, const ast_node *node)
+{
+    return session_properties_reset(engine_catalogs(q->engine), q->session, node->u.unary.operand, &q->error) &&
+           answer_update(q, "RESET SESSION");
 }
 
 /* ---- DDL --------------------------------------------------------------------- */
@@ -525,6 +509,7 @@ static plan_node *plan_statement_query(query *q, const ast_node *query_node, cat
         return NULL;
     optimizer_context optimizer;
     optimizer_context_init(&optimizer);
+    session_properties_apply_optimizer(q->session, &optimizer);   /* join_* / dynamic filtering */
     optimizer.node_count = 1;
     return optimizer_run(plan, &optimizer, &q->error);
 }
@@ -848,6 +833,7 @@ static bool run_statement(query *q, const ast_node *node)
     case AST_SHOW_SESSION: return show_session(q, node);
     case AST_USE: return use_statement(q, node);
     case AST_SET_SESSION: return set_session(q, node);
+    case AST_RESET_SESSION: return reset_session(q, node);
     case AST_CREATE_SCHEMA:
     case AST_DROP_SCHEMA: return schema_statement(q, node);
     case AST_CREATE_TABLE: return create_table(q, node);
@@ -892,7 +878,8 @@ query *query_submit(engine *e, session *s, const char *sql)
         error_code_from_name(parse_error.name ? parse_error.name : "SYNTAX_ERROR", &code);
         error_set_at(&q->error, code, parse_error.line, parse_error.column, "%s", parse_error.message);
         fail_query(q);
-    } else if (!run_statement(q, statement)) {
+    } else if (!session_properties_validate(engine_catalogs(e), s, &q->error) ||   /* X-Trino-Session values */
+               !run_statement(q, statement)) {
         fail_query(q);
     }
     sql_arena_destroy(arena);
