@@ -26,6 +26,7 @@
 #include <nng/supplemental/http/http.h>
 
 #include "actors/coordinator/http_body.h"
+#include "actors/coordinator/ui/ui_assets.h"
 #include "actors/coordinator/work_pool.h"
 
 enum { HTTP_ROUTE_MAX = 16, BASE_URI_MAX = 300 };
@@ -314,8 +315,26 @@ void http_request_defer(http_request *r, http_handler_fn fn, void *context)
     }
 }
 
+/* The web UI: GET/HEAD of a file embedded from actors/coordinator/ui/
+ * (exact names only) is answered here, before the route's handler, so other
+ * /ui paths (e.g. the fallback /ui/query.html in info_resource.c) still work
+ * when no such file is embedded. */
+static bool serve_ui_asset(http_request *r)
+{
+    const char *method = http_request_method(r);
+    if (strncmp(r->path, "/ui", 3) != 0 || (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0))
+        return false;
+    const ui_asset *asset = ui_asset_find(r->path);
+    if (!asset)
+        return false;
+    http_request_respond(r, 200, asset->content_type, (const char *)asset->data, asset->size, NULL);
+    return true;
+}
+
 static void dispatch(http_request *r)
 {
+    if (serve_ui_asset(r))
+        return;
     if (r->route->mode == HTTP_ROUTE_INLINE)
         r->route->fn(r->route->context, r);
     else
