@@ -26,7 +26,23 @@ typedef struct analyzer_context {
     /* The connector behind a catalog name, or NULL when there is no such catalog. */
     connector *(*find_catalog)(void *lookup_context, const char *catalog_name);
     void *lookup_context;
+    /* EXECUTE ... USING: the values of the `?` parameters by index (0-based,
+     * the parser's AST_PARAMETER order); NULL when the statement has none.
+     * Translated by sql/analyzer_parameters.c. */
+    const value *parameters;
+    int parameter_count;
 } analyzer_context;
+
+/* ---- parameters (sql/analyzer_parameters.c) ---- */
+struct expr_scope;
+/* translate_node's hook for AST_PARAMETER: the context's value as a constant,
+ * or INVALID_PARAMETER_USAGE when there is none for its index. */
+expr *analyzer_translate_parameter(const struct expr_scope *es, const ast_node *node);
+/* An EXECUTE ... USING argument (a literal, optionally negated) as a value;
+ * strings point into the AST. False with NOT_SUPPORTED for anything else. */
+bool analyzer_parameter_value(const ast_node *node, value *out, shoal_error *error);
+/* How many `?` parameters the statement text has (-1 when it cannot be lexed). */
+int analyzer_count_parameters(const char *sql, size_t length);
 
 /* Plans a QUERY node. The root is a PLAN_OUTPUT whose columns carry the
  * names the client sees. NULL with *error set on failure. */

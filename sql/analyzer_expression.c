@@ -885,6 +885,8 @@ expr *translate_node(const expr_scope *es, const ast_node *node)
     case AST_ARRAY_CONSTRUCTOR:
     case AST_ROW_CONSTRUCTOR:
         return translate_row_or_array(es, node);
+    case AST_PARAMETER:   /* EXECUTE ... USING values: sql/analyzer_parameters.c */
+        return analyzer_translate_parameter(es, node);
     default:
         analyzer_fail(a, node, ERR_NOT_SUPPORTED, "Unsupported expression: %s", ast_kind_name(node->kind));
         return NULL;

@@ -12,6 +12,7 @@
 #include "actors/engine/catalog_store.h"
 #include "actors/engine/execution.h"
 #include "actors/engine/query_limits.h"
+#include "actors/engine/prepared_statements.h"
 #include "actors/engine/result_builder.h"
 #include "actors/engine/session_properties.h"
 #include "connectors/information_schema/information_schema.h"
@@ -41,6 +42,8 @@ struct query {
     const char *update_type;
     bool has_update_count;
     int64_t update_count;
+    const value *parameters;   /* EXECUTE ... USING values (prepared_statements.c) */
+    int parameter_count;
     uint64_t created_ns;       /* for query.max-run-time / max-planning-time */
 };
 
@@ -502,6 +505,8 @@ static plan_node *plan_statement_query(query *q, const ast_node *query_node, cat
         .user = q->session->user,
         .find_catalog = lookup_catalog,
         .lookup_context = lookup,
+        .parameters = q->parameters,           /* `?` values (sql/analyzer_parameters.c) */
+        .parameter_count = q->parameter_count,
     };
     q->state = QUERY_PLANNING;
     plan_node *plan = analyze_query(query_node, &context, &q->error);
@@ -818,6 +823,83 @@ static bool call_statement(query *q, const ast_node *node)
     return ok && answer_update(q, "CALL");
 }
 
+/* ---- prepared statements (actors/engine/prepared_statements.c) ----------------- */
+
+static bool run_statement(query *q, const ast_node *node);
+
+static bool execute_statement(query *q, const ast_node *node)
+{
+    prepared_bound bound;
+    if (!prepared_bind(q->session, node->u.execute.name, &node->u.execute.args, &bound, &q->error))
+        return false;
+    q->parameters = bound.values;
+    q->parameter_count = bound.parameter_count;
+    bool ok = run_statement(q, bound.statement);
+    q->parameters = NULL;
+    q->parameter_count = 0;
+    prepared_bound_free(&bound);
+    return ok;
+}
+
+static bool describe_input(query *q, const ast_node *node)
+{
+    result_builder b;
+    const char *columns[2];
+    return prepared_describe_input(q->session, node, &b, columns, &q->error) && answer_with(q, &b, columns);
+}
+
+static int64_t type_size(sql_type type)
+{
+    switch (type.kind) {
+    case TYPE_BOOLEAN: case TYPE_TINYINT: return 1;
+    case TYPE_SMALLINT: return 2;
+    case TYPE_INTEGER: case TYPE_REAL: case TYPE_DATE: return 4;
+    case TYPE_BIGINT: case TYPE_DOUBLE: return 8;
+    default: return 0;
+    }
+}
+
+/* DESCRIBE OUTPUT name: the result columns of the prepared query (planned with NULL parameters). */
+static bool describe_output(query *q, const ast_node *node)
+{
+    prepared_bound bound;
+    if (!prepared_bind(q->session, node->u.unary.operand, NULL, &bound, &q->error))
+        return false;
+    sql_type types[7] = {type_varchar(VARCHAR_UNBOUNDED), type_varchar(VARCHAR_UNBOUNDED),
+                         type_varchar(VARCHAR_UNBOUNDED), type_varchar(VARCHAR_UNBOUNDED),
+                         type_varchar(VARCHAR_UNBOUNDED), type_make(TYPE_BIGINT), type_make(TYPE_BOOLEAN)};
+    result_builder b;
+    result_builder_init(&b, 7, types);
+    plan_node *plan = NULL;
+    if (bound.statement->kind == AST_QUERY) {
+        q->parameters = bound.values;
+        q->parameter_count = bound.parameter_count;
+        catalog_lookup lookup = {.q = q};
+        plan = plan_statement_query(q, bound.statement, &lookup);
+        lookup_release(&lookup);
+        q->parameters = NULL;
+        q->parameter_count = 0;
+        if (!plan) {
+            prepared_bound_free(&bound);
+            result_builder_free(&b);
+            return false;
+        }
+    }
+    for (int i = 0; plan && i < plan->column_count; i++) {
+        char type_name[256];
+        type_format(plan->columns[i].type, false, type_name, sizeof type_name);
+        value row[7] = {value_varchar(plan->columns[i].name, (uint32_t)strlen(plan->columns[i].name)),
+                        value_null(types[1]), value_null(types[2]), value_null(types[3]),
+                        value_varchar(type_name, (uint32_t)strlen(type_name)),
+                        value_bigint(type_size(plan->columns[i].type)), value_boolean(false)};
+        result_builder_add_row(&b, row);
+    }
+    plan_free(plan);
+    prepared_bound_free(&bound);
+    const char *columns[7] = {"Column Name", "Catalog", "Schema", "Table", "Type", "Type Size", "Aliased"};
+    return answer_with(q, &b, columns);
+}
+
 /* ---- dispatch --------------------------------------------------------------------- */
 
 static bool run_statement(query *q, const ast_node *node)
@@ -846,6 +928,11 @@ static bool run_statement(query *q, const ast_node *node)
     case AST_COMMIT: return answer_update(q, "COMMIT");
     case AST_ROLLBACK: return answer_update(q, "ROLLBACK");
     case AST_CALL: return call_statement(q, node);
+    case AST_PREPARE: return prepared_prepare(q->session, node, &q->error) && answer_update(q, "PREPARE");
+    case AST_EXECUTE: return execute_statement(q, node);
+    case AST_DEALLOCATE: return prepared_deallocate(q->session, node, &q->error) && answer_update(q, "DEALLOCATE");
+    case AST_DESCRIBE_INPUT: return describe_input(q, node);
+    case AST_DESCRIBE_OUTPUT: return describe_output(q, node);
     default:
         return error_set_at(&q->error, ERR_NOT_SUPPORTED, (int)node->pos.line, (int)node->pos.column,
                             "%s is not supported yet", ast_kind_name(node->kind));
