@@ -214,11 +214,16 @@ static bool plan_where(analyzer *a, relation *r, const ast_node *where, correlat
 
 /* ---- aggregation ----------------------------------------------------------- */
 
+enum { MAX_GROUPING_SETS = 4096 };
+
 typedef struct aggregation_plan {
     int key_count;
     const ast_node *key_nodes[256];
     int aggregate_count;
     const ast_node *aggregate_nodes[MAX_AGGREGATES];
+    /* GROUPING SETS / ROLLUP / CUBE: bit k of a mask = the set groups by key k */
+    int set_count;
+    uint64_t sets[MAX_GROUPING_SETS];
 } aggregation_plan;
 
 static bool collect_aggregate_visit(const ast_node *node, int depth, void *context)
@@ -256,34 +261,141 @@ static const ast_node *select_alias_expression(const ast_node *spec, const char 
     return NULL;
 }
 
+/* The index of `key` among the keys so far, adding it when new. */
+static int key_index(analyzer *a, aggregation_plan *p, const ast_node *key)
+{
+    for (int i = 0; i < p->key_count; i++)
+        if (ast_equal(p->key_nodes[i], key))
+            return i;
+    if (p->key_count >= 64) {
+        analyzer_fail(a, key, ERR_TOO_MANY_GROUPING_SETS, "Too many grouping columns");
+        return -1;
+    }
+    p->key_nodes[p->key_count] = key;
+    return p->key_count++;
+}
+
+/* A GROUP BY item as written: an ordinal names a select item; a name that is
+ * no input column may name a select item's alias (beyond Trino, as
+ * PostgreSQL and DuckDB do). */
+static const ast_node *group_key_expression(analyzer *a, const ast_node *spec, const scope *source,
+                                            const ast_node *key)
+{
+    if (key->kind == AST_LONG_LITERAL) {
+        const ast_node *target = select_item_expression(spec, key->u.literal.int_value);
+        if (!target)
+            analyzer_fail(a, key, ERR_INVALID_COLUMN_REFERENCE, "GROUP BY position %lld is not in select list",
+                          (long long)key->u.literal.int_value);
+        return target;
+    }
+    if (key->kind == AST_IDENTIFIER && scope_resolve(source, &key->u.identifier.value.ptr, 1) == -1) {
+        const ast_node *target = select_alias_expression(spec, key->u.identifier.value.ptr);
+        if (target)
+            return target;
+    }
+    return key;
+}
+
+/* The mask of one GROUPING_SET's expressions. */
+static bool set_mask(analyzer *a, const ast_node *spec, const scope *source, aggregation_plan *p,
+                     const ast_node *set, uint64_t *mask)
+{
+    *mask = 0;
+    for (uint32_t j = 0; j < set->u.list.items.count; j++) {
+        const ast_node *key = group_key_expression(a, spec, source, set->u.list.items.items[j]);
+        int k = key ? key_index(a, p, key) : -1;
+        if (k < 0)
+            return false;
+        *mask |= UINT64_C(1) << k;
+    }
+    return true;
+}
+
+/* The sets one GROUP BY element stands for: a plain list is one set; ROLLUP
+ * (a, b) is {a,b}, {a}, {}; CUBE every subset; GROUPING SETS as listed. */
+static int element_sets(analyzer *a, const ast_node *spec, const scope *source, aggregation_plan *p,
+                        const ast_node *element, uint64_t *out, int max)
+{
+    const ast_list *sets = &element->u.grouping_element.sets;
+    uint64_t masks[64];
+    int n = (int)sets->count;
+    if (n > 64) {
+        analyzer_fail(a, element, ERR_TOO_MANY_GROUPING_SETS, "Too many grouping sets");
+        return -1;
+    }
+    for (int i = 0; i < n; i++)
+        if (!set_mask(a, spec, source, p, sets->items[i], &masks[i]))
+            return -1;
+    int count = 0;
+    switch (element->u.grouping_element.type) {
+    case AST_GROUPING_SIMPLE:
+    case AST_GROUPING_SETS:
+        for (int i = 0; i < n && count < max; i++)
+            out[count++] = masks[i];
+        return count;
+    case AST_GROUPING_ROLLUP:
+        for (int i = n; i >= 0 && count < max; i--) {
+            uint64_t m = 0;
+            for (int j = 0; j < i; j++)
+                m |= masks[j];
+            out[count++] = m;
+        }
+        return count;
+    case AST_GROUPING_CUBE:
+        if (n > 12) {
+            analyzer_fail(a, element, ERR_TOO_MANY_GROUPING_SETS, "GROUP BY CUBE has too many columns");
+            return -1;
+        }
+        for (int bits = (1 << n) - 1; bits >= 0 && count < max; bits--) {
+            uint64_t m = 0;
+            for (int j = 0; j < n; j++)
+                if (bits >> j & 1)
+                    m |= masks[j];
+            out[count++] = m;
+        }
+        return count;
+    }
+    return -1;
+}
+
+/* GROUP BY: the keys, and when the clause has ROLLUP, CUBE or GROUPING SETS,
+ * the cross product of every element's sets. */
 static bool collect_group_keys(analyzer *a, const ast_node *spec, const scope *source,
                                aggregation_plan *p)
 {
     const ast_node *group_by = spec->u.query_spec.group_by;
     if (!group_by)
         return true;
+    bool has_sets = false;
+    uint64_t product[MAX_GROUPING_SETS] = {0};
+    int product_count = 1;
     for (uint32_t i = 0; i < group_by->u.group_by.elements.count; i++) {
         const ast_node *element = group_by->u.group_by.elements.items[i];
-        if (element->u.grouping_element.type != AST_GROUPING_SIMPLE)
-            return analyzer_fail(a, element, ERR_NOT_SUPPORTED, "GROUPING SETS, ROLLUP and CUBE are not supported yet");
-        const ast_node *set = element->u.grouping_element.sets.items[0];
-        for (uint32_t j = 0; j < set->u.list.items.count; j++) {
-            const ast_node *key = set->u.list.items.items[j];
-            if (key->kind == AST_LONG_LITERAL) {
-                const ast_node *target = select_item_expression(spec, key->u.literal.int_value);
-                if (!target)
-                    return analyzer_fail(a, key, ERR_INVALID_COLUMN_REFERENCE, "GROUP BY position %lld is not in select list", (long long)key->u.literal.int_value);
-                key = target;
-            } else if (key->kind == AST_IDENTIFIER && scope_resolve(source, &key->u.identifier.value.ptr, 1) == -1) {
-                /* Beyond Trino, as PostgreSQL and DuckDB: a name that is no
-                 * input column may name a select item's alias. */
-                const ast_node *target = select_alias_expression(spec, key->u.identifier.value.ptr);
-                if (target)
-                    key = target;
-            }
-            if (p->key_count >= 256)
-                return analyzer_fail(a, key, ERR_NOT_SUPPORTED, "Too many GROUP BY keys");
-            p->key_nodes[p->key_count++] = key;
+        has_sets |= element->u.grouping_element.type != AST_GROUPING_SIMPLE;
+        uint64_t sets[MAX_GROUPING_SETS];
+        int n = element_sets(a, spec, source, p, element, sets, MAX_GROUPING_SETS);
+        if (n < 0)
+            return false;
+        if ((long)product_count * n > MAX_GROUPING_SETS)
+            return analyzer_fail(a, element, ERR_TOO_MANY_GROUPING_SETS, "GROUP BY has more than %d grouping sets",
+                                 MAX_GROUPING_SETS);
+        uint64_t next[MAX_GROUPING_SETS];
+        int count = 0;
+        for (int x = 0; x < product_count; x++)
+            for (int y = 0; y < n; y++)
+                next[count++] = product[x] | sets[y];
+        memcpy(product, next, sizeof(uint64_t) * (size_t)count);
+        product_count = count;
+    }
+    if (has_sets) {
+        /* GROUP BY DISTINCT drops repeated sets */
+        p->set_count = 0;
+        for (int i = 0; i < product_count; i++) {
+            bool seen = false;
+            for (int j = 0; group_by->u.group_by.distinct && j < p->set_count; j++)
+                seen |= p->sets[j] == product[i];
+            if (!seen)
+                p->sets[p->set_count++] = product[i];
         }
     }
     return true;
@@ -380,11 +492,32 @@ static bool plan_aggregation(analyzer *a, relation *r, const aggregation_plan *p
     if (!projected)
         return false;
 
-    int out_count = p->key_count + p->aggregate_count;
+    /* GROUPING SETS: every row once per set; the group id becomes a key */
+    int group_id_channel = -1;
+    if (p->set_count > 0) {
+        plan_node *group_id = plan_node_new(PLAN_GROUP_ID, r->plan->column_count + 1);
+        plan_copy_columns(group_id, r->plan);
+        group_id_channel = r->plan->column_count;
+        plan_set_column(group_id, group_id_channel, "groupid", type_make(TYPE_BIGINT));
+        group_id->u.group_id.key_count = p->key_count;
+        group_id->u.group_id.key_channels = malloc(sizeof(int) * (size_t)(p->key_count + 1));
+        for (int i = 0; i < p->key_count; i++)
+            group_id->u.group_id.key_channels[i] = i;
+        group_id->u.group_id.set_count = p->set_count;
+        group_id->u.group_id.set_masks = malloc(sizeof(uint64_t) * (size_t)p->set_count);
+        memcpy(group_id->u.group_id.set_masks, p->sets, sizeof(uint64_t) * (size_t)p->set_count);
+        group_id->inputs[0] = r->plan;
+        group_id->estimate = r->plan->estimate;
+        r->plan = group_id;
+    }
+    int agg_keys = p->key_count + (group_id_channel >= 0);
+    int out_count = agg_keys + p->aggregate_count;
     plan_node *agg = plan_node_new(PLAN_AGGREGATE, out_count);
     agg->u.aggregate.step = AGGREGATION_SINGLE;
-    agg->u.aggregate.key_count = p->key_count;
-    agg->u.aggregate.keys = malloc(sizeof(int) * (size_t)(p->key_count ? p->key_count : 1));
+    agg->u.aggregate.key_count = agg_keys;
+    agg->u.aggregate.grouping_set_count = p->set_count;
+    agg->u.aggregate.group_id_channel = group_id_channel >= 0 ? p->key_count : -1;
+    agg->u.aggregate.keys = malloc(sizeof(int) * (size_t)(agg_keys ? agg_keys : 1));
     agg->u.aggregate.aggregate_count = p->aggregate_count;
     agg->u.aggregate.aggregates = malloc(sizeof(plan_aggregate) * (size_t)(p->aggregate_count ? p->aggregate_count : 1));
     memcpy(agg->u.aggregate.aggregates, aggregates, sizeof(plan_aggregate) * (size_t)p->aggregate_count);
@@ -394,10 +527,15 @@ static bool plan_aggregation(analyzer *a, relation *r, const aggregation_plan *p
         plan_set_column(agg, i, r->plan->columns[i].name, r->plan->columns[i].type);
         scope_add(&aggregated, NULL, NULL, NULL, NULL, r->plan->columns[i].type, true);
     }
+    if (group_id_channel >= 0) {
+        agg->u.aggregate.keys[p->key_count] = group_id_channel;
+        plan_set_column(agg, p->key_count, "groupid", type_make(TYPE_BIGINT));
+        scope_add(&aggregated, NULL, NULL, NULL, NULL, type_make(TYPE_BIGINT), true);
+    }
     for (int i = 0; i < p->aggregate_count; i++) {
         char name[32];
         snprintf(name, sizeof name, "agg%d", i);
-        plan_set_column(agg, p->key_count + i, name, aggregates[i].function.return_type);
+        plan_set_column(agg, agg_keys + i, name, aggregates[i].function.return_type);
         scope_add(&aggregated, NULL, NULL, NULL, NULL, aggregates[i].function.return_type, true);
     }
     agg->inputs[0] = r->plan;
@@ -408,7 +546,12 @@ static bool plan_aggregation(analyzer *a, relation *r, const aggregation_plan *p
     binding->aggregate_count = p->aggregate_count;
     binding->aggregate_nodes = malloc(sizeof(ast_node *) * (size_t)(p->aggregate_count ? p->aggregate_count : 1));
     memcpy(binding->aggregate_nodes, p->aggregate_nodes, sizeof(ast_node *) * (size_t)p->aggregate_count);
-    binding->first_aggregate_channel = p->key_count;
+    binding->first_aggregate_channel = agg_keys;
+    binding->group_id_channel = group_id_channel >= 0 ? p->key_count : -1;
+    binding->set_count = p->set_count;
+    binding->sets = p->set_count ? malloc(sizeof(uint64_t) * (size_t)p->set_count) : NULL;
+    if (binding->sets)
+        memcpy(binding->sets, p->sets, sizeof(uint64_t) * (size_t)p->set_count);
     return true;
 fail:
     for (int i = 0; i < pre_count; i++) {
@@ -424,6 +567,7 @@ static void aggregation_binding_free(aggregation_binding *b)
         expr_free(b->keys[i]);
     free(b->keys);
     free(b->aggregate_nodes);
+    free(b->sets);
     memset(b, 0, sizeof *b);
 }
 

@@ -104,7 +104,10 @@ struct aggregation_binding {
     expr **keys;                      /* group key expressions over the source */
     int aggregate_count;
     const ast_node **aggregate_nodes; /* the FUNCTION_CALL nodes */
-    int first_aggregate_channel;      /* = key_count */
+    int first_aggregate_channel;      /* after the keys (and the group id) */
+    int group_id_channel;             /* GROUPING SETS: the group id's channel, else -1 */
+    int set_count;
+    uint64_t *sets;                   /* bit k: the set groups by key k */
 };
 expr *translate_aggregated(const expr_scope *es, const ast_node *node);
 

@@ -97,6 +97,7 @@ static bool trace(const plan_node *node, int channel, column_estimate *out)
     case PLAN_EXCHANGE:
     case PLAN_OUTPUT:
     case PLAN_WINDOW:
+    case PLAN_GROUP_ID:
         return node->inputs[0] && trace(node->inputs[0], channel, out);
     case PLAN_PROJECT: {
         const expr *e = node->u.project.exprs[channel];

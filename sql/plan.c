@@ -93,6 +93,10 @@ static void plan_free_payload(plan_node *node)
     case PLAN_EXCHANGE:
         free(node->u.exchange.keys);
         break;
+    case PLAN_GROUP_ID:
+        free(node->u.group_id.key_channels);
+        free(node->u.group_id.set_masks);
+        break;
     case PLAN_WINDOW:
         free(node->u.window.partition_channels);
         free(node->u.window.order_keys);
@@ -131,8 +135,9 @@ const char *plan_kind_name(plan_kind kind)
         [PLAN_UNION] = "Union",                [PLAN_INTERSECT] = "Intersect",
         [PLAN_EXCEPT] = "Except",              [PLAN_WINDOW] = "Window",
         [PLAN_EXCHANGE] = "Exchange",          [PLAN_OUTPUT] = "Output",
+        [PLAN_GROUP_ID] = "GroupId",
     };
-    if ((int)kind < 0 || kind > PLAN_OUTPUT)
+    if ((int)kind < 0 || kind > PLAN_GROUP_ID)
         return "Unknown";
     return names[kind];
 }

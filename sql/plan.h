@@ -40,7 +40,8 @@ typedef enum plan_kind {
     PLAN_EXCEPT,
     PLAN_WINDOW,
     PLAN_EXCHANGE,
-    PLAN_OUTPUT
+    PLAN_OUTPUT,
+    PLAN_GROUP_ID            /* GROUPING SETS: each row once per set, keys outside it NULL, + group id */
 } plan_kind;
 
 typedef enum join_type {
@@ -192,6 +193,12 @@ struct plan_node {
             int function_count;
             plan_window_function *functions;
         } window;
+        struct {              /* GROUP_ID: output = input columns then the bigint group id */
+            int key_count;
+            int *key_channels;
+            int set_count;
+            uint64_t *set_masks;              /* bit k: the set groups by key_channels[k] */
+        } group_id;
         struct {              /* EXCHANGE */
             exchange_kind kind;
             exchange_scope scope;

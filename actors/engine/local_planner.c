@@ -16,6 +16,7 @@
 #include "operators/expression_program.h"
 #include "operators/op_enforce_single_row.h"
 #include "operators/op_filter_project.h"
+#include "operators/op_group_id.h"
 #include "operators/op_hash_aggregation.h"
 #include "operators/op_hash_build.h"
 #include "operators/op_limit.h"
@@ -161,6 +162,8 @@ typedef struct aggregation_factory {
     int *key_channels;
     sql_type *key_types;
     aggregate_spec *aggregates;
+    int global_group_id_count;
+    int64_t global_group_ids[64];
 } aggregation_factory;
 
 static operator *create_aggregation(operator_factory *f, shoal_error *error)
@@ -617,7 +620,18 @@ static pipeline_spec *visit_aggregate(planner *p, const plan_node *node)
     f->config.key_types = f->key_types;
     f->config.aggregate_count = aggregates;
     f->config.aggregates = f->aggregates;
-    f->config.group_id_key = -1;
+    f->config.group_id_key = node->u.aggregate.group_id_channel;
+    if (node->u.aggregate.group_id_channel >= 0 && node->u.aggregate.step != AGGREGATION_PARTIAL) {
+        /* global grouping sets (no columns) give their row even on empty input */
+        const plan_node *below = node->inputs[0];
+        while (below && below->kind != PLAN_GROUP_ID)
+            below = below->inputs[0];
+        for (int s = 0; below && s < below->u.group_id.set_count; s++)
+            if (below->u.group_id.set_masks[s] == 0)
+                f->global_group_ids[f->global_group_id_count++] = s;
+        f->config.global_group_id_count = f->global_group_id_count;
+        f->config.global_group_ids = f->global_group_ids;
+    }
     return append_factory(p, spec, &f->base) ? spec : NULL;
 }
 
@@ -980,6 +994,33 @@ static pipeline_spec *visit_window(planner *p, const plan_node *node)
     return append_factory(p, spec, &f->base) ? spec : NULL;
 }
 
+typedef struct group_id_factory {
+    operator_factory base;
+    const plan_node *node;
+} group_id_factory;
+
+static operator *create_group_id(operator_factory *f, shoal_error *error)
+{
+    const plan_node *node = ((group_id_factory *)f)->node;
+    return group_id_create(f->plan_node_id, node->inputs[0]->column_count, node->u.group_id.key_count,
+                           node->u.group_id.key_channels, node->u.group_id.set_count,
+                           node->u.group_id.set_masks, error);
+}
+
+/* GROUPING SETS: rows are replicated per set on whatever drivers feed it. */
+static pipeline_spec *visit_group_id(planner *p, const plan_node *node)
+{
+    pipeline_spec *spec = visit(p, node->inputs[0]);
+    group_id_factory *f = spec ? calloc(1, sizeof *f) : NULL;
+    if (!f)
+        return NULL;
+    f->base.plan_node_id = node->id;
+    f->base.create = create_group_id;
+    f->base.destroy = free_factory;
+    f->node = node;
+    return append_factory(p, spec, &f->base) ? spec : NULL;
+}
+
 /* UNION ALL: every input pipeline feeds one exchange, read round-robin. */
 static pipeline_spec *visit_union(planner *p, const plan_node *node)
 {
@@ -1014,6 +1055,7 @@ static pipeline_spec *visit(planner *p, const plan_node *node)
     case PLAN_OUTPUT: return visit_output(p, node);
     case PLAN_UNION: return visit_union(p, node);
     case PLAN_WINDOW: return visit_window(p, node);
+    case PLAN_GROUP_ID: return visit_group_id(p, node);
     case PLAN_INTERSECT:
     case PLAN_EXCEPT: return visit_set_operation(p, node);
     case PLAN_EXCHANGE: return visit(p, node->inputs[0]);

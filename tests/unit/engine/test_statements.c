@@ -199,3 +199,29 @@ Test(statements, set_operations_and_insert_columns)
     cr_assert_eq(r.row_count, 2);
     test_result_free(&r);
 }
+
+Test(statements, grouping_sets_rollup_cube)
+{
+    test_result r = run_ok("SELECT regionkey, name, count(*) AS n, grouping(regionkey, name) AS g FROM nation "
+                           "WHERE regionkey < 2 AND nationkey < 4 GROUP BY ROLLUP (regionkey, name) "
+                           "ORDER BY g, regionkey, name");
+    cr_assert_eq(r.row_count, 7);
+    cr_assert_str_eq(r.rows[4][0], "0");
+    cr_assert_null(r.rows[4][1]);
+    cr_assert_str_eq(r.rows[4][3], "1");
+    cr_assert_null(r.rows[6][0]);
+    cr_assert_str_eq(r.rows[6][2], "4", "the grand total");
+    cr_assert_str_eq(r.rows[6][3], "3");
+    test_result_free(&r);
+
+    r = run_ok("SELECT regionkey, count(*) FROM nation GROUP BY CUBE (regionkey) ORDER BY 1");
+    cr_assert_eq(r.row_count, 6);
+    cr_assert_null(r.rows[5][0]);
+    cr_assert_str_eq(r.rows[5][1], "25");
+    test_result_free(&r);
+
+    r = run_ok("SELECT regionkey, count(*) FROM nation WHERE nationkey < 0 GROUP BY GROUPING SETS ((regionkey), ())");
+    cr_assert_eq(r.row_count, 1, "an empty input still has the global set's row");
+    cr_assert_str_eq(r.rows[0][1], "0");
+    test_result_free(&r);
+}
