@@ -683,6 +683,7 @@ static expr *translate_cast(const expr_scope *es, const ast_node *node)
 static const char *extract_function(const char *field)
 {
     static const char *const fields[][2] = {
+        {"millisecond", "millisecond"},
         {"year", "year"}, {"quarter", "quarter"}, {"month", "month"}, {"week", "week"},
         {"day", "day"}, {"day_of_month", "day"}, {"day_of_week", "day_of_week"}, {"dow", "day_of_week"},
         {"day_of_year", "day_of_year"}, {"doy", "day_of_year"}, {"year_of_week", "year_of_week"},
@@ -708,6 +709,24 @@ static expr *translate_extract(const expr_scope *es, const ast_node *node)
     if (!args[0])
         return NULL;
     return make_call(es->a, function, 1, args, node);
+}
+
+/* x AT TIME ZONE zone: a timestamp without a zone is first read in the
+ * session's zone (UTC), then shown in `zone`, as Trino does. */
+static expr *translate_at_time_zone(const expr_scope *es, const ast_node *node)
+{
+    expr *args[2];
+    args[0] = translate_expression(es, node->u.binary.left);
+    if (!args[0])
+        return NULL;
+    args[1] = translate_expression(es, node->u.binary.right);
+    if (!args[1]) {
+        expr_free(args[0]);
+        return NULL;
+    }
+    if (args[0]->type.kind == TYPE_TIMESTAMP)
+        args[0] = coerce_expression(es->a, args[0], type_timestamp_tz(args[0]->type.precision), node);
+    return make_call(es->a, "at_timezone", 2, args, node);
 }
 
 static expr *translate_function_call(const expr_scope *es, const ast_node *node)
@@ -878,6 +897,8 @@ expr *translate_node(const expr_scope *es, const ast_node *node)
         return translate_cast(es, node);
     case AST_EXTRACT:
         return translate_extract(es, node);
+    case AST_AT_TIME_ZONE:
+        return translate_at_time_zone(es, node);
     case AST_FUNCTION_CALL:
         return translate_function_call(es, node);
     case AST_CURRENT:

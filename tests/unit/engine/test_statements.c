@@ -225,3 +225,12 @@ Test(statements, grouping_sets_rollup_cube)
     cr_assert_str_eq(r.rows[0][1], "0");
     test_result_free(&r);
 }
+
+Test(statements, at_time_zone)
+{
+    test_result r = run_ok("SELECT TIMESTAMP '2020-05-11 11:15:05' AT TIME ZONE 'America/New_York', "
+                           "extract(millisecond FROM TIMESTAMP '2020-01-01 00:00:00.123')");
+    cr_assert_str_eq(r.rows[0][0], "2020-05-11 07:15:05.000 America/New_York");
+    cr_assert_str_eq(r.rows[0][1], "123");
+    test_result_free(&r);
+}
