@@ -30,6 +30,7 @@ def main():
     p.add_argument('--source', choices=('memory', 'tpch'), default='memory')
     p.add_argument('--call-graph', default='dwarf', choices=('dwarf', 'fp', 'none'))
     p.add_argument('--top', type=int, default=25)
+    p.add_argument('--stat', action='store_true', help='perf stat (task-clock, CPUs utilized) instead of a profile')
     p.add_argument('--max-seconds', type=float, default=60.0, help='stop recording after this long')
     p.add_argument('--out', default=None)
     p.add_argument('--server', default=os.environ.get('SHOAL_SERVER', os.path.join(bench.ROOT, 'build/tools/server/shoal-server')))
@@ -72,8 +73,10 @@ def main():
             times.append(float(line.split()[1]))
         if done == len(setup):
             graph = [] if args.call_graph == 'none' else ['--call-graph', args.call_graph] if args.call_graph == 'dwarf' else ['-g']
-            perf = subprocess.Popen(['perf', 'record', '-F', '499'] + graph + ['-o', data, '-p', str(proc.pid),
-                                    '--', 'sleep', str(args.max_seconds)],
+            record = ['perf', 'stat', '-o', data + '.stat'] if args.stat else \
+                ['perf', 'record', '-F', '499'] + graph + ['-o', data]
+            until = [] if args.stat else ['--', 'sleep', str(args.max_seconds)]  # perf stat waits for its workload
+            perf = subprocess.Popen(record + ['-p', str(proc.pid)] + until,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             started = time.monotonic()
     proc.wait()
@@ -85,6 +88,10 @@ def main():
     print('%s (%s, %s): %d runs, seconds %s; recorded %.1f s -> %s'
           % (args.query, args.source, schema, len(times), ' '.join('%.3f' % t for t in times),
              time.monotonic() - started, data))
+    if args.stat:
+        with open(data + '.stat') as f:
+            print(''.join(l for l in f if 'task-clock' in l or 'seconds time' in l or 'context-switches' in l))
+        return 0
     report = subprocess.run(['perf', 'report', '--stdio', '--no-children', '-i', data, '--percent-limit', '0.5',
                              '--sort', 'symbol', '-g', 'none'], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                             text=True).stdout
