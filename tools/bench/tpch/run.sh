@@ -10,6 +10,6 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 if [ ! -d "$here/node_modules/@duckdb/node-api" ]; then
   echo "installing @duckdb/node-api into $here/node_modules" >&2
-  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  (cd "$here" && npm install --no-audit --no-fund --loglevel=error >&2)
 fi
 exec python3 "$here/bench.py" "$@"
