@@ -224,6 +224,10 @@ typedef struct aggregation_plan {
     /* GROUPING SETS / ROLLUP / CUBE: bit k of a mask = the set groups by key k */
     int set_count;
     uint64_t sets[MAX_GROUPING_SETS];
+    /* decorrelation: the first channel_key_count keys are the input's first
+     * channels (no AST); count(*) counts channel count_star_channel */
+    int channel_key_count;
+    int count_star_channel;
 } aggregation_plan;
 
 static bool collect_aggregate_visit(const ast_node *node, int depth, void *context)
@@ -401,11 +405,28 @@ static bool collect_group_keys(analyzer *a, const ast_node *spec, const scope *s
     return true;
 }
 
+/* count_star_channel >= 0: count(*) counts that (non-null marker) column,
+ * so rows an outer join added without a match are not counted. */
 static bool resolve_aggregate(analyzer *a, const expr_scope *source, const ast_node *call,
-                              plan_aggregate *out, expr **arg_exprs, int *arg_count)
+                              int count_star_channel, plan_aggregate *out, expr **arg_exprs, int *arg_count)
 {
     char *name = ast_name_text(call->u.call.name);
     int n = call->u.call.star ? 0 : (int)call->u.call.args.count;
+    if (call->u.call.star && count_star_channel >= 0) {
+        sql_type marker = type_make(TYPE_BOOLEAN);
+        shoal_error error;
+        error_clear(&error);
+        bool ok = function_resolve(name, 1, &marker, &out->function, &error);
+        free(name);
+        if (!ok)
+            return analyzer_fail(a, call, error.code, "%s", error.message);
+        arg_exprs[0] = expr_column(count_star_channel, marker);
+        out->arg_count = 1;
+        out->distinct = false;
+        out->filter_channel = -1;
+        *arg_count = 1;
+        return true;
+    }
     if (n > 4) {
         free(name);
         return analyzer_fail(a, call, ERR_NOT_SUPPORTED, "Too many arguments for aggregate");
@@ -454,17 +475,20 @@ static bool plan_aggregation(analyzer *a, relation *r, const aggregation_plan *p
     memset(binding, 0, sizeof *binding);
     binding->keys = calloc((size_t)p->key_count + 1, sizeof(expr *));
     for (int i = 0; i < p->key_count; i++) {
-        expr *key = translate_expression(source, p->key_nodes[i]);
+        expr *key = i < p->channel_key_count
+                        ? expr_column(i, r->scope.fields[i].type)
+                        : translate_expression(source, p->key_nodes[i]);
         if (!key)
             goto fail;
         binding->keys[binding->key_count++] = key;
         pre[pre_count] = expr_copy(key);
-        names[pre_count++] = column_name_for(p->key_nodes[i], NULL, i);
+        names[pre_count++] = i < p->channel_key_count ? strdup(r->plan->columns[i].name)
+                                                       : column_name_for(p->key_nodes[i], NULL, i);
     }
     for (int i = 0; i < p->aggregate_count; i++) {
         expr *args[4];
         int n = 0;
-        if (!resolve_aggregate(a, source, p->aggregate_nodes[i], &aggregates[i], args, &n))
+        if (!resolve_aggregate(a, source, p->aggregate_nodes[i], p->count_star_channel, &aggregates[i], args, &n))
             goto fail;
         if (pre_count + n >= 1024) {
             analyzer_fail(a, p->aggregate_nodes[i], ERR_NOT_SUPPORTED, "Too many aggregate arguments");
@@ -569,6 +593,63 @@ static void aggregation_binding_free(aggregation_binding *b)
     free(b->aggregate_nodes);
     free(b->sets);
     memset(b, 0, sizeof *b);
+}
+
+/* Aggregates `value` (an expression with aggregate calls over `source`)
+ * over r grouped by r's first key_channels channels; r becomes those
+ * channels plus the value, which lands in channel key_channels. */
+bool plan_grouped_value(analyzer *a, relation *r, int key_channels, const expr_scope *source,
+                        const ast_node *value, int count_star_channel)
+{
+    aggregation_plan *p = calloc(1, sizeof *p);
+    if (!p || key_channels > 256) {
+        free(p);
+        return analyzer_fail(a, value, ERR_NOT_SUPPORTED, "Correlated subquery over too many columns");
+    }
+    p->channel_key_count = p->key_count = key_channels;
+    p->count_star_channel = count_star_channel;
+    ast_walk(value, collect_aggregate_visit, p);
+    if (p->aggregate_count == 0) {
+        free(p);
+        return analyzer_fail(a, value, ERR_NOT_SUPPORTED, "Given correlated subquery is not supported");
+    }
+    /* the key channels keep their names (they are the outer query's columns) */
+    scope outer = {0};
+    for (int i = 0; i < key_channels; i++) {
+        const scope_field *f = &r->scope.fields[i];
+        scope_add(&outer, f->catalog, f->schema, f->table, f->name, f->type, f->hidden);
+    }
+    aggregation_binding binding;
+    bool ok = plan_aggregation(a, r, p, source, &binding);
+    free(p);
+    if (!ok) {
+        scope_free(&outer);
+        return false;
+    }
+    expr_scope es = {.a = a, .fields = &r->scope, .aggregation = &binding};
+    expr *e = translate_expression(&es, value);
+    if (e) {
+        expr **exprs = malloc(sizeof(expr *) * (size_t)(key_channels + 1));
+        char **names = malloc(sizeof(char *) * (size_t)(key_channels + 1));
+        for (int i = 0; i < key_channels; i++) {
+            exprs[i] = expr_column(i, r->scope.fields[i].type);
+            names[i] = r->plan->columns[i].name;
+        }
+        exprs[key_channels] = e;
+        names[key_channels] = "value";
+        sql_type value_type = e->type;
+        ok = project_relation(a, r, exprs, names, key_channels + 1);
+        free(names);
+        scope_free(&r->scope);
+        r->scope = outer;
+        memset(&outer, 0, sizeof outer);
+        ok = ok && scope_add(&r->scope, NULL, NULL, NULL, NULL, value_type, true);
+    } else {
+        ok = false;
+    }
+    scope_free(&outer);
+    aggregation_binding_free(&binding);
+    return ok;
 }
 
 /* ---- the query specification ------------------------------------------------ */
@@ -808,6 +889,7 @@ static bool plan_query_specification(analyzer *a, const ast_node *spec, const as
 
     /* aggregates and keys */
     aggregation_plan *p = calloc(1, sizeof *p);
+    p->count_star_channel = -1;
     if (!collect_group_keys(a, spec, &r->scope, p)) {
         free(p);
         return false;
@@ -816,7 +898,9 @@ static bool plan_query_specification(analyzer *a, const ast_node *spec, const as
     if (correlated) {
         for (int i = 0; i < correlated->count; i++) {
             if (!correlated->inner_side[i]) {
+                /* not an equality: the caller decorrelates by grouping instead */
                 free(p);
+                correlated->needs_grouping = true;
                 return analyzer_fail(a, correlated->conjuncts[i], ERR_NOT_SUPPORTED,
                                      "Given correlated subquery is not supported");
             }

@@ -136,6 +136,7 @@ typedef struct correlation {
     const ast_node *inner_side[MAX_CORRELATED];
     const ast_node *outer_side[MAX_CORRELATED];
     int extra_key_count;      /* trailing output channels holding the inner keys */
+    bool needs_grouping;      /* SCALAR: a correlated predicate is no equality */
 } correlation;
 
 bool plan_query(analyzer *a, const ast_node *query, correlation *correlated, relation *out);
@@ -147,6 +148,11 @@ bool plan_relation(analyzer *a, const ast_node *node, relation *out);
 int append_projection(analyzer *a, relation *r, expr *e, const char *name, bool hidden);
 /* Adds a filter on top of the relation (takes the predicate). */
 bool add_filter(relation *r, expr *predicate);
+
+/* Decorrelation support (analyzer.c): aggregates `value` over r grouped by
+ * r's first key_channels channels; r becomes those channels + the value. */
+bool plan_grouped_value(analyzer *a, relation *r, int key_channels, const expr_scope *source,
+                        const ast_node *value, int count_star_channel);
 
 /* ---- window functions (analyzer_window.c) ---- */
 /* Plans every window call of the select list and ORDER BY into r (after

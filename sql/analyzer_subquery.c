@@ -184,6 +184,104 @@ static bool correlated_keys(analyzer *a, relation *r, relation *inner, const cor
     return true;
 }
 
+/* ---- decorrelation by grouping ------------------------------------------------
+ * For correlated predicates that are not equalities: number the outer rows,
+ * left-join the subquery's rows on every correlated predicate, and aggregate
+ * per outer row (count(*) counts a marker the join leaves NULL when nothing
+ * matched). */
+
+static bool add_row_id(analyzer *a, relation *r)
+{
+    resolved_function row_number;
+    shoal_error error;
+    error_clear(&error);
+    if (!function_resolve("row_number", 0, NULL, &row_number, &error))
+        return analyzer_fail(a, NULL, error.code, "%s", error.message);
+    plan_node *node = plan_node_new(PLAN_WINDOW, r->plan->column_count + 1);
+    if (!node)
+        return analyzer_fail(a, NULL, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+    plan_copy_columns(node, r->plan);
+    plan_set_column(node, r->plan->column_count, "row_id", row_number.return_type);
+    node->u.window.function_count = 1;
+    node->u.window.functions = calloc(1, sizeof(plan_window_function));
+    node->u.window.functions[0].function = row_number;
+    node->u.window.functions[0].argument_channel = -1;
+    node->u.window.functions[0].default_channel = -1;
+    node->inputs[0] = r->plan;
+    node->estimate = r->plan->estimate;
+    r->plan = node;
+    return scope_add(&r->scope, NULL, NULL, NULL, NULL, row_number.return_type, true);
+}
+
+/* `value` is the subquery's select expression (scalar) or NULL (EXISTS:
+ * count(*) > 0). The result lands in *channel. */
+static bool plan_by_grouping(analyzer *a, relation *r, const ast_node *query, const ast_node *value,
+                             const ast_node *where, int *channel)
+{
+    const ast_node *spec = subquery_specification(query);
+    if (!spec || spec->u.query_spec.group_by || spec->u.query_spec.having || query->u.query.limit ||
+        query->u.query.with)
+        return analyzer_fail(a, where, ERR_NOT_SUPPORTED, "Given correlated subquery is not supported");
+    if (!add_row_id(a, r))
+        return false;
+    correlation c = {.mode = SUBQUERY_EXISTS, .outer = &r->scope};
+    relation inner;
+    if (!plan_query(a, query, &c, &inner))
+        return false;
+    int marker = append_projection(a, &inner, expr_constant(value_boolean(true)), NULL, true);
+    int source_keys[MAX_CORRELATED], filtering_keys[MAX_CORRELATED], key_count;
+    expr *residual = NULL;
+    if (marker < 0 || !correlated_keys(a, r, &inner, &c, -1, source_keys, filtering_keys, &key_count, &residual)) {
+        relation_free(&inner);
+        return false;
+    }
+    int outer_count = r->plan->column_count;
+    plan_node *join = join_node(PLAN_JOIN, r->plan, inner.plan, 0);
+    join->u.join.type = JOIN_LEFT;
+    join->u.join.key_count = key_count;
+    join->u.join.left_keys = malloc(sizeof(int) * (size_t)(key_count + 1));
+    join->u.join.right_keys = malloc(sizeof(int) * (size_t)(key_count + 1));
+    memcpy(join->u.join.left_keys, source_keys, sizeof(int) * (size_t)key_count);
+    memcpy(join->u.join.right_keys, filtering_keys, sizeof(int) * (size_t)key_count);
+    join->u.join.filter = residual;
+    /* the joined relation: outer columns first, then the subquery's */
+    scope outer_scope;
+    scope_copy(&outer_scope, &r->scope);
+    r->plan = join;
+    scope_append(&r->scope, &inner.scope);
+    expr_scope source = {.a = a, .fields = &inner.scope, .outer_fields = &outer_scope};
+    ast_node count_call, count_name, count_identifier;
+    ast_node *name_items[1] = {&count_identifier};
+    if (!value) {
+        /* EXISTS: count(*) over the matches, then > 0 */
+        memset(&count_call, 0, sizeof count_call);
+        memset(&count_name, 0, sizeof count_name);
+        memset(&count_identifier, 0, sizeof count_identifier);
+        count_identifier.kind = AST_IDENTIFIER;
+        count_identifier.u.identifier.value = (sql_str){"count", 5};
+        count_identifier.u.identifier.text = count_identifier.u.identifier.value;
+        count_name.kind = AST_QUALIFIED_NAME;
+        count_name.u.list.items = (ast_list){name_items, 1};
+        count_call.kind = AST_FUNCTION_CALL;
+        count_call.pos = where->pos;
+        count_call.u.call.name = &count_name;
+        count_call.u.call.star = true;
+        value = &count_call;
+    }
+    bool ok = plan_grouped_value(a, r, outer_count, &source, value, outer_count + marker);
+    scope_free(&outer_scope);
+    scope_free(&inner.scope);
+    if (!ok)
+        return false;
+    *channel = outer_count;
+    if (value == &count_call) {
+        expr *args[2] = {expr_column(outer_count, r->scope.fields[outer_count].type), expr_constant(value_bigint(0))};
+        expr *positive = make_call(a, "$greater_than", 2, args, where);
+        *channel = positive ? append_projection(a, r, positive, NULL, true) : -1;
+    }
+    return *channel >= 0;
+}
+
 static bool plan_exists(analyzer *a, relation *r, const ast_node *node, int *channel)
 {
     const ast_node *query = node->u.unary.operand;
@@ -193,9 +291,13 @@ static bool plan_exists(analyzer *a, relation *r, const ast_node *node, int *cha
         return analyzer_fail(a, node, ERR_NOT_SUPPORTED, "This form of EXISTS subquery is not supported yet");
     if (!plan_query(a, query, &c, &inner))
         return false;
-    if (c.count == 0) {
+    bool has_equality = false;
+    for (int i = 0; i < c.count; i++)
+        has_equality |= c.inner_side[i] != NULL;
+    if (!has_equality) {
+        /* no equality to join on (or no correlation at all): group per outer row */
         relation_free(&inner);
-        return analyzer_fail(a, node, ERR_NOT_SUPPORTED, "Uncorrelated EXISTS is not supported yet");
+        return plan_by_grouping(a, r, query, NULL, node, channel);
     }
     int source_keys[MAX_CORRELATED], filtering_keys[MAX_CORRELATED], key_count;
     expr *residual = NULL;
@@ -222,8 +324,15 @@ static bool plan_scalar_subquery(analyzer *a, relation *r, const ast_node *node,
     correlation c = {.mode = SUBQUERY_SCALAR, .outer = &r->scope};
     relation inner;
     bool specification = subquery_specification(query) != NULL;
-    if (!plan_query(a, query, specification ? &c : NULL, &inner))
-        return false;
+    if (!plan_query(a, query, specification ? &c : NULL, &inner)) {
+        if (!c.needs_grouping)
+            return false;
+        error_clear(a->error);
+        const ast_node *spec = subquery_specification(query);
+        if (spec->u.query_spec.select.count != 1 || spec->u.query_spec.select.items[0]->kind != AST_SELECT_ITEM)
+            return analyzer_fail(a, node, ERR_NOT_SUPPORTED, "Given correlated subquery is not supported");
+        return plan_by_grouping(a, r, query, spec->u.query_spec.select.items[0]->u.binary.left, node, channel);
+    }
     int value_columns = inner.plan->column_count - c.extra_key_count;
     if (value_columns != 1) {
         relation_free(&inner);

@@ -234,3 +234,32 @@ Test(statements, at_time_zone)
     cr_assert_str_eq(r.rows[0][1], "123");
     test_result_free(&r);
 }
+
+Test(statements, correlated_subqueries_without_equalities)
+{
+    test_result r = run_ok("CREATE TABLE memory.default.c1 (a integer, b integer, c integer, d integer)");
+    test_result_free(&r);
+    r = run_ok("INSERT INTO memory.default.c1 VALUES (104,100,102,101), (107,105,106,108), (111,112,113,114), "
+               "(115,118,119,116)");
+    test_result_free(&r);
+    r = run_ok("SELECT a, (SELECT max(x.b) FROM memory.default.c1 AS x WHERE x.a < t.a) FROM memory.default.c1 t "
+               "ORDER BY 1");
+    cr_assert_null(r.rows[0][1], "no row before the first");
+    cr_assert_str_eq(r.rows[1][1], "100");
+    cr_assert_str_eq(r.rows[3][1], "112");
+    test_result_free(&r);
+    r = run_ok("SELECT a, (SELECT count(*) FROM memory.default.c1 AS x WHERE x.a < t.a AND x.d > 101) "
+               "FROM memory.default.c1 t ORDER BY 1");
+    cr_assert_str_eq(r.rows[0][1], "0", "count(*) of no match is 0, not NULL");
+    cr_assert_str_eq(r.rows[3][1], "2");
+    test_result_free(&r);
+    r = run_ok("SELECT a FROM memory.default.c1 t WHERE EXISTS (SELECT 1 FROM memory.default.c1 x WHERE x.a > t.a + 5) "
+               "ORDER BY 1");
+    cr_assert_eq(r.row_count, 2);
+    cr_assert_str_eq(r.rows[1][0], "107");
+    test_result_free(&r);
+    r = run_ok("SELECT a FROM memory.default.c1 t WHERE NOT EXISTS (SELECT 1 FROM memory.default.c1 x WHERE x.a > t.a)");
+    cr_assert_eq(r.row_count, 1);
+    cr_assert_str_eq(r.rows[0][0], "115");
+    test_result_free(&r);
+}
