@@ -126,6 +126,78 @@ oom:
     return e;
 }
 
+static bool conjunct_in(const expr *needle, expr *haystack)
+{
+    if (haystack->kind != EXPR_AND)
+        return expr_equal(needle, haystack);
+    for (int i = 0; i < haystack->arg_count; i++)
+        if (expr_equal(needle, haystack->args[i]))
+            return true;
+    return false;
+}
+
+/* (A AND B) OR (A AND C)  ->  A AND (B OR C): conditions every branch of an
+ * OR repeats are pulled out (the distributive law holds in SQL's
+ * three-valued logic), so a join key or a scan filter written in each
+ * branch (TPC-H Q19) becomes a plain conjunct that pushdown can use. */
+static expr *factor_or(expr *e)
+{
+    if (e->kind != EXPR_OR || e->arg_count < 2 || !optimizer_is_deterministic(e))
+        return e;
+    expr *first = e->args[0];
+    bool first_is_and = first->kind == EXPR_AND;
+    expr **candidates = first_is_and ? first->args : &e->args[0];
+    int candidate_count = first_is_and ? first->arg_count : 1;
+    expr_list common = {0};
+    for (int c = 0; c < candidate_count; c++) {
+        bool everywhere = true;
+        for (int d = 1; d < e->arg_count && everywhere; d++)
+            everywhere = conjunct_in(candidates[c], e->args[d]);
+        if (everywhere && !expr_list_add(&common, expr_copy(candidates[c]))) {
+            expr_list_free(&common);
+            return e;
+        }
+    }
+    if (common.count == 0)
+        return e;
+    /* each branch without the common conjuncts; an emptied branch makes the OR true */
+    expr_list branches = {0};
+    bool always = false;
+    for (int d = 0; d < e->arg_count && !always; d++) {
+        expr *branch = e->args[d];
+        expr_list rest = {0};
+        int n = branch->kind == EXPR_AND ? branch->arg_count : 1;
+        for (int i = 0; i < n; i++) {
+            expr *item = branch->kind == EXPR_AND ? branch->args[i] : branch;
+            bool shared = false;
+            for (int k = 0; k < common.count && !shared; k++)
+                shared = expr_equal(item, common.items[k]);
+            if (!shared)
+                expr_list_add(&rest, expr_copy(item));
+        }
+        if (rest.count == 0) {
+            always = true;
+        } else if (rest.count == 1) {
+            expr_list_add(&branches, rest.items[0]);
+            free(rest.items);
+        } else {
+            expr *and = expr_special(EXPR_AND, e->type, rest.count, rest.items);
+            free(rest.items);
+            expr_list_add(&branches, and);
+        }
+    }
+    if (always) {
+        for (int i = 0; i < branches.count; i++)
+            expr_free(branches.items[i]);
+    } else {
+        expr_list_add(&common, expr_special(EXPR_OR, e->type, branches.count, branches.items));
+    }
+    free(branches.items); /* expr_special copies its argument array */
+    expr *result = common.count == 1 ? common.items[0] : expr_special(EXPR_AND, e->type, common.count, common.items);
+    free(common.items);
+    return replace(e, result);
+}
+
 static expr *fold_constant(expr *e, const optimizer_context *context)
 {
     if (!context || !context->evaluate || e->kind == EXPR_CONSTANT || !is_foldable_type(e->type) ||
@@ -159,6 +231,8 @@ static expr *simplify_expr(expr *e, const optimizer_context *context)
     case EXPR_AND:
     case EXPR_OR:
         e = simplify_logical(e);
+        if (e->kind == EXPR_OR)
+            e = factor_or(e);
         break;
     case EXPR_NOT: {
         expr *arg = e->args[0];

@@ -17,6 +17,7 @@
 #include "actors/engine/session_properties.h"
 #include "connectors/information_schema/information_schema.h"
 #include "connectors/spi/function.h"
+#include "operators/expression_program.h"
 #include "connectors/system/system_connector.h"
 #include "sql/analyzer.h"
 #include "sql/explain.h"
@@ -497,6 +498,31 @@ static void lookup_release(catalog_lookup *lookup)
     lookup->held_count = 0;
 }
 
+/* The optimiser's constant folding: a constant expression evaluated once
+ * by the expression compiler over a one-row page. */
+static bool evaluate_constant(void *context, const expr *e, value *out, shoal_error *error)
+{
+    (void)context;
+    expr_program *program = expr_program_compile(e, error);
+    if (!program)
+        return false;
+    page *one_row = page_new_empty(0);
+    one_row->row_count = 1;
+    vector result;
+    bool ok = expr_program_evaluate(program, one_row, NULL, 1, &result, error);
+    if (ok) {
+        value v = value_load(&result, 0);
+        /* strings must outlive the vector: only fixed-width values fold */
+        ok = type_physical(v.type) != PHYSICAL_STRING;
+        if (ok)
+            *out = v;
+        vector_destroy(&result);
+    }
+    page_unref(one_row);
+    expr_program_free(program);
+    return ok;
+}
+
 static plan_node *plan_statement_query(query *q, const ast_node *query_node, catalog_lookup *lookup)
 {
     analyzer_context context = {
@@ -516,6 +542,7 @@ static plan_node *plan_statement_query(query *q, const ast_node *query_node, cat
     optimizer_context_init(&optimizer);
     session_properties_apply_optimizer(q->session, &optimizer);   /* join_* / dynamic filtering */
     optimizer.node_count = 1;
+    optimizer.evaluate = evaluate_constant;
     return optimizer_run(plan, &optimizer, &q->error);
 }
 

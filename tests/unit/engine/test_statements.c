@@ -263,3 +263,18 @@ Test(statements, correlated_subqueries_without_equalities)
     cr_assert_str_eq(r.rows[0][0], "115");
     test_result_free(&r);
 }
+
+Test(statements, or_branches_share_their_join_key)
+{
+    /* TPC-H Q19's shape: the join key repeated in every OR branch is pulled out,
+     * so the plan is a hash join and not a cross join */
+    test_result r = run_ok("EXPLAIN SELECT count(*) FROM nation n, region r WHERE "
+                           "(n.regionkey = r.regionkey AND n.name = 'CHINA') OR "
+                           "(n.regionkey = r.regionkey AND r.name = 'EUROPE')");
+    cr_assert(strstr(r.rows[0][0], "criteria = (regionkey = regionkey)") != NULL, "%s", r.rows[0][0]);
+    test_result_free(&r);
+    r = run_ok("SELECT count(*) FROM nation n, region r WHERE "
+               "(n.regionkey = r.regionkey AND n.name = 'CHINA') OR (n.regionkey = r.regionkey AND r.name = 'EUROPE')");
+    cr_assert_str_eq(r.rows[0][0], "6");
+    test_result_free(&r);
+}
