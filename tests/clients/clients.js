@@ -111,12 +111,12 @@ async function trinoTests() {
 
     await check('trino-client: SET SESSION sticks to later statements', async () => {
         const t = newTrino();
-        let r = await trinoRun(t, "SET SESSION shoal_test_property = 'on'");
+        let r = await trinoRun(t, "SET SESSION query_max_run_time = '7m'");
         assert.strictEqual(r.last.updateType, 'SET SESSION');
         r = await trinoRun(t, 'SHOW SESSION');
-        const entry = r.rows.find(row => row[0] === 'shoal_test_property');
+        const entry = r.rows.find(row => row[0] === 'query_max_run_time');
         assert.ok(entry, 'property not carried over');
-        assert.strictEqual(entry[1], 'on');
+        assert.strictEqual(entry[1], '7m');
     });
 
     await check('trino-client: INSERT reports updateType/updateCount', async () => {

@@ -351,7 +351,7 @@ Test(rest, use_and_set_session_headers)
 
     /* the client sends them back: catalog/schema and session properties apply */
     const char *headers[] = {"X-Trino-Catalog: tpch", "X-Trino-Schema: tiny",
-                             "X-Trino-Session: query_max_run_time=2h,other=a%2Cb", NULL};
+                             "X-Trino-Session: query_max_run_time=2h,query_max_memory=2%20GB", NULL};
     r = run_ok("SELECT count(*) FROM nation", headers);
     cr_assert_eq(json_integer_value(json_array_get(json_array_get(r.rows, 0), 0)), 25);
     cr_assert_null(r.set_headers);
@@ -360,12 +360,17 @@ Test(rest, use_and_set_session_headers)
     bool found = false;
     for (size_t i = 0; i < json_array_size(r.rows); i++) {
         json_t *row = json_array_get(r.rows, i);
-        if (strcmp(json_string_value(json_array_get(row, 0)), "other") == 0) {
-            cr_assert_str_eq(json_string_value(json_array_get(row, 1)), "a,b");
+        if (strcmp(json_string_value(json_array_get(row, 0)), "query_max_memory") == 0) {
+            cr_assert_str_eq(json_string_value(json_array_get(row, 1)), "2 GB");
             found = true;
         }
     }
     cr_assert(found);
+    rest_result_free(&r);
+    /* values are URL-decoded after the split on ',' and validated as SET SESSION values are */
+    const char *bad[] = {"X-Trino-Session: join_distribution_type=a%2Cb", NULL};
+    cr_assert(rest_run(&server, "SELECT 1", bad, &r));
+    cr_assert_str_eq(json_string_value(json_object_get(r.error, "message")), "join_distribution_type is invalid: a,b");
     rest_result_free(&r);
 }
 
