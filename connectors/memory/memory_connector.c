@@ -159,7 +159,8 @@ static bool memory_list_tables(connector *c, const char *schema, string_list *ou
     pthread_mutex_unlock(&m->lock);
     if (!ok)
         return oom(error);
-    qsort(out->items, (size_t)out->count, sizeof *out->items, compare_strings);
+    if (out->count > 1) /* items is NULL while the list is empty */
+        qsort(out->items, (size_t)out->count, sizeof *out->items, compare_strings);
     return true;
 }
 
