@@ -19,14 +19,30 @@ PACKAGES=(
   tmux                # tests/cli drives the interactive console in a real terminal (send-keys, capture-pane)
 )
 
-missing=()
-for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+# Installs the listed packages that are missing (apt-get, as root or with sudo).
+install_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    local SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+# Optional and large (chromium is ~300 MB), so not in the default set:
+# headless Chromium for the web UI tests (tests/ui/run.sh runs
+# `scripts/install-deps.sh ui-tests` itself when chromium is missing).
+install_ui_test_deps() {
+  install_packages chromium
+}
+
+case "${1:-}" in
+  "") install_packages "${PACKAGES[@]}" ;;
+  ui-tests) install_ui_test_deps ;;
+  *) echo "usage: $0 [ui-tests]" >&2; exit 2 ;;
+esac

@@ -23,7 +23,9 @@ PROPS
         url=$(sed -n 's/.*SERVER STARTED.* \(http:[^ ]*\).*/\1/p' "$work/server.log" | head -n 1)
         [ -n "$url" ] && break
         if ! kill -0 "$server_pid" 2>/dev/null; then
-            echo "$name: shoal-server exited early:" >&2
+            status=0
+            wait "$server_pid" || status=$?
+            echo "$name: shoal-server exited early (status $status):" >&2
             cat "$work/server.log" >&2
             exit 1
         fi
