@@ -620,6 +620,11 @@ static pipeline_spec *visit_aggregate(planner *p, const plan_node *node)
     f->config.key_types = f->key_types;
     f->config.aggregate_count = aggregates;
     f->config.aggregates = f->aggregates;
+    /* sized from the optimiser's estimate, so the table does not grow by
+     * rehashing (capped: an overestimate must not reserve gigabytes) */
+    double groups = node->estimate.rows;
+    if (keys > 0 && groups == groups && groups > 0)
+        f->config.expected_groups = groups < (double)(1 << 22) ? (uint64_t)groups : (uint64_t)1 << 22;
     f->config.group_id_key = node->u.aggregate.group_id_channel;
     if (node->u.aggregate.group_id_channel >= 0 && node->u.aggregate.step != AGGREGATION_PARTIAL) {
         /* global grouping sets (no columns) give their row even on empty input */
