@@ -26,4 +26,18 @@ static inline uint64_t clock_deadline_after_ms(uint64_t ms)
     return clock_now_ns() + ms * CLOCK_NS_PER_MS;
 }
 
+/* An absolute CLOCK_REALTIME time `ms` from now, for pthread_cond_timedwait. */
+static inline struct timespec clock_realtime_after_ms(int ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return ts;
+}
+
 #endif

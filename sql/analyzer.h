@@ -49,4 +49,7 @@ int analyzer_count_parameters(const char *sql, size_t length);
 plan_node *analyze_query(const ast_node *query, const analyzer_context *context,
                          shoal_error *error);
 
+/* A type as written in SQL (varchar(25), decimal(12,2), array(bigint), ...). */
+bool sql_type_from_ast(const ast_node *node, sql_type *out);
+
 #endif

@@ -621,49 +621,63 @@ fail:
     return NULL;
 }
 
-static bool ast_type_to_sql(analyzer *a, const ast_node *node, sql_type *out)
+/* Types print back to text as Trino spells them, which the spi's type
+ * parser reads. */
+static bool type_text(const ast_node *node, char *text, size_t size)
 {
-    /* Types print back to text with the formatter's rules; parse that with
-     * the spi's type parser, which knows every spelling. */
-    char text[512];
     if (node->kind == AST_GENERIC_TYPE) {
-        int n = snprintf(text, sizeof text, "%s", node->u.generic_type.name->u.identifier.value.ptr);
+        int n = snprintf(text, size, "%s", node->u.generic_type.name->u.identifier.value.ptr);
         if (node->u.generic_type.params.count > 0) {
-            n += snprintf(text + n, sizeof text - (size_t)n, "(");
-            for (uint32_t i = 0; i < node->u.generic_type.params.count; i++) {
+            n += snprintf(text + n, size - (size_t)n, "(");
+            for (uint32_t i = 0; i < node->u.generic_type.params.count && (size_t)n < size; i++) {
                 const ast_node *p = node->u.generic_type.params.items[i];
                 if (i)
-                    n += snprintf(text + n, sizeof text - (size_t)n, ",");
+                    n += snprintf(text + n, size - (size_t)n, ",");
                 if (p->kind == AST_LONG_LITERAL) {
-                    n += snprintf(text + n, sizeof text - (size_t)n, "%lld", (long long)p->u.literal.int_value);
+                    n += snprintf(text + n, size - (size_t)n, "%lld", (long long)p->u.literal.int_value);
                 } else {
-                    sql_type inner;
-                    if (!ast_type_to_sql(a, p, &inner))
+                    char inner[256];
+                    if (!type_text(p, inner, sizeof inner))
                         return false;
-                    char inner_text[256];
-                    type_format(inner, false, inner_text, sizeof inner_text);
-                    n += snprintf(text + n, sizeof text - (size_t)n, "%s", inner_text);
+                    n += snprintf(text + n, size - (size_t)n, "%s", inner);
                 }
             }
-            snprintf(text + n, sizeof text - (size_t)n, ")");
+            if ((size_t)n < size)
+                snprintf(text + n, size - (size_t)n, ")");
         }
-    } else if (node->kind == AST_DATETIME_TYPE) {
-        int precision = node->u.datetime_type.timestamp ? 3 : 3;
-        if (node->u.datetime_type.precision)
-            precision = (int)node->u.datetime_type.precision->u.literal.int_value;
-        snprintf(text, sizeof text, "%s(%d)%s", node->u.datetime_type.timestamp ? "timestamp" : "time",
-                 precision, node->u.datetime_type.with_time_zone ? " with time zone" : "");
-    } else if (node->kind == AST_INTERVAL_TYPE) {
-        snprintf(text, sizeof text, "%s", node->u.interval.start <= AST_FIELD_MONTH
-                                               ? "interval year to month" : "interval day to second");
-    } else if (node->kind == AST_IDENTIFIER) {
-        snprintf(text, sizeof text, "%s", node->u.identifier.value.ptr);
-    } else {
-        return analyzer_fail(a, node, ERR_NOT_SUPPORTED, "Unsupported type");
+        return (size_t)n < size;
     }
-    if (!type_parse(text, out))
-        return analyzer_fail(a, node, ERR_TYPE_NOT_FOUND, "Unknown type: %s", text);
-    return true;
+    if (node->kind == AST_DATETIME_TYPE) {
+        int precision = node->u.datetime_type.precision ? (int)node->u.datetime_type.precision->u.literal.int_value : 3;
+        snprintf(text, size, "%s(%d)%s", node->u.datetime_type.timestamp ? "timestamp" : "time",
+                 precision, node->u.datetime_type.with_time_zone ? " with time zone" : "");
+        return true;
+    }
+    if (node->kind == AST_INTERVAL_TYPE) {
+        snprintf(text, size, "%s", node->u.interval.start <= AST_FIELD_MONTH ? "interval year to month"
+                                                                             : "interval day to second");
+        return true;
+    }
+    if (node->kind == AST_IDENTIFIER) {
+        snprintf(text, size, "%s", node->u.identifier.value.ptr);
+        return true;
+    }
+    return false;
+}
+
+bool sql_type_from_ast(const ast_node *node, sql_type *out)
+{
+    char text[512];
+    return type_text(node, text, sizeof text) && type_parse(text, out);
+}
+
+static bool ast_type_to_sql(analyzer *a, const ast_node *node, sql_type *out)
+{
+    if (sql_type_from_ast(node, out))
+        return true;
+    char text[512] = "";
+    type_text(node, text, sizeof text);
+    return analyzer_fail(a, node, ERR_TYPE_NOT_FOUND, "Unknown type: %s", text);
 }
 
 static expr *translate_cast(const expr_scope *es, const ast_node *node)

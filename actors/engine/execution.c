@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "runtime/clock.h"
+
 #include "actors/engine/local_planner.h"
 #include "actors/engine/output_buffer.h"
 #include "actors/engine/pipeline_actor.h"
@@ -195,14 +197,7 @@ execution *execution_start(engine *e, plan_node *plan, const execution_options *
 /* Waits (bounded) until every driver has reported; true when they all have. */
 static bool wait_drivers(execution *x, int timeout_ms)
 {
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += timeout_ms / 1000;
-    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    struct timespec deadline = clock_realtime_after_ms(timeout_ms);
     pthread_mutex_lock(&x->lock);
     while (x->drivers_running > 0) {
         if (timeout_ms >= 0 && pthread_cond_timedwait(&x->drivers_done, &x->lock, &deadline) == ETIMEDOUT)

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "runtime/clock.h"
+
 typedef struct queued_page {
     struct queued_page *next;
     page *page;
@@ -96,14 +98,7 @@ static void release_space_event(operator_event *e)
 
 output_poll_status output_buffer_poll(output_buffer *b, page **out, int timeout_ms)
 {
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += timeout_ms / 1000;
-    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    struct timespec deadline = clock_realtime_after_ms(timeout_ms);
     pthread_mutex_lock(&b->lock);
     for (;;) {
         if (b->aborted) {

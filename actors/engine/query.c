@@ -86,27 +86,6 @@ static bool answer_update(query *q, const char *update_type)
     return true;
 }
 
-static bool like_matches(const char *pattern, const char *text)
-{
-    /* SHOW ... LIKE: % and _ wildcards */
-    if (!pattern)
-        return true;
-    if (*pattern == '\0')
-        return *text == '\0';
-    if (*pattern == '%') {
-        for (const char *t = text;; t++) {
-            if (like_matches(pattern + 1, t))
-                return true;
-            if (*t == '\0')
-                return false;
-        }
-    }
-    if (*text == '\0')
-        return false;
-    if (*pattern == '_' || *pattern == *text)
-        return like_matches(pattern + 1, text + 1);
-    return false;
-}
 
 static const char *like_pattern(const ast_node *node)
 {
@@ -170,7 +149,7 @@ static bool show_catalogs(query *q, const ast_node *node)
     result_builder_init(&b, 1, types);
     for (int i = 0; i < names.count; i++) {
         const char *row[1] = {names.items[i]};
-        if (like_matches(like_pattern(node), names.items[i]))
+        if (show_like_matches(like_pattern(node), names.items[i]))
             result_builder_add_strings(&b, row);
     }
     string_list_free(&names);
@@ -194,11 +173,11 @@ static bool show_schemas(query *q, const ast_node *node)
     result_builder b;
     result_builder_init(&b, 1, types);
     const char *info[1] = {"information_schema"};
-    if (ok && like_matches(like_pattern(node), info[0]))
+    if (ok && show_like_matches(like_pattern(node), info[0]))
         result_builder_add_strings(&b, info);
     for (int i = 0; ok && i < names.count; i++) {
         const char *row[1] = {names.items[i]};
-        if (like_matches(like_pattern(node), names.items[i]))
+        if (show_like_matches(like_pattern(node), names.items[i]))
             result_builder_add_strings(&b, row);
     }
     string_list_free(&names);
@@ -237,7 +216,7 @@ static bool show_tables(query *q, const ast_node *node)
     result_builder_init(&b, 1, types);
     for (int i = 0; ok && i < names.count; i++) {
         const char *row[1] = {names.items[i]};
-        if (like_matches(like_pattern(node), names.items[i]))
+        if (show_like_matches(like_pattern(node), names.items[i]))
             result_builder_add_strings(&b, row);
     }
     string_list_free(&names);
@@ -292,7 +271,7 @@ static bool show_functions(query *q, const ast_node *node)
     static const char *const kinds[] = {"scalar", "aggregate", "window"};
     for (int i = 0; i < function_count(); i++) {
         const function_entry *f = function_at(i);
-        if (f->name[0] == '$' || !like_matches(like_pattern(node), f->name))
+        if (f->name[0] == '$' || !show_like_matches(like_pattern(node), f->name))
             continue;
         const char *row[4] = {f->name, f->signature ? f->signature : "", kinds[f->kind],
                               f->description ? f->description : ""};
@@ -376,7 +355,6 @@ static bool schema_statement(query *q, const ast_node *node)
     return ok && answer_update(q, create ? "CREATE SCHEMA" : "DROP SCHEMA");
 }
 
-static bool type_of_ast(const ast_node *node, sql_type *out);
 
 static bool create_table(query *q, const ast_node *node)
 {
@@ -394,7 +372,7 @@ static bool create_table(query *q, const ast_node *node)
             break;
         }
         names[i] = column->u.ddl.name->u.identifier.value.ptr;
-        if (!type_of_ast(column->u.ddl.type, &types[i]))
+        if (!sql_type_from_ast(column->u.ddl.type, &types[i]))
             ok = error_set_at(&q->error, ERR_TYPE_NOT_FOUND, (int)column->pos.line, (int)column->pos.column,
                               "Unknown type for column '%s'", names[i]);
     }
@@ -734,39 +712,6 @@ static bool run_write(query *q, const ast_node *node, bool create)
     return q->execution != NULL;
 }
 
-static bool type_of_ast(const ast_node *node, sql_type *out)
-{
-    char text[512];
-    if (node->kind == AST_GENERIC_TYPE) {
-        int n = snprintf(text, sizeof text, "%s", node->u.generic_type.name->u.identifier.value.ptr);
-        if (node->u.generic_type.params.count > 0) {
-            n += snprintf(text + n, sizeof text - (size_t)n, "(");
-            for (uint32_t i = 0; i < node->u.generic_type.params.count; i++) {
-                const ast_node *p = node->u.generic_type.params.items[i];
-                if (i)
-                    n += snprintf(text + n, sizeof text - (size_t)n, ",");
-                if (p->kind == AST_LONG_LITERAL) {
-                    n += snprintf(text + n, sizeof text - (size_t)n, "%lld", (long long)p->u.literal.int_value);
-                } else {
-                    sql_type inner;
-                    if (!type_of_ast(p, &inner))
-                        return false;
-                    char inner_text[256];
-                    type_format(inner, false, inner_text, sizeof inner_text);
-                    n += snprintf(text + n, sizeof text - (size_t)n, "%s", inner_text);
-                }
-            }
-            snprintf(text + n, sizeof text - (size_t)n, ")");
-        }
-    } else if (node->kind == AST_DATETIME_TYPE) {
-        int precision = node->u.datetime_type.precision ? (int)node->u.datetime_type.precision->u.literal.int_value : 3;
-        snprintf(text, sizeof text, "%s(%d)%s", node->u.datetime_type.timestamp ? "timestamp" : "time",
-                 precision, node->u.datetime_type.with_time_zone ? " with time zone" : "");
-    } else {
-        return false;
-    }
-    return type_parse(text, out);
-}
 
 /* EXPLAIN [(TYPE LOGICAL|DISTRIBUTED, FORMAT TEXT|JSON|GRAPHVIZ)] query */
 static bool explain_statement(query *q, const ast_node *node)

@@ -70,3 +70,24 @@ void result_builder_free(result_builder *b)
     free(b->pages);
     memset(b, 0, sizeof *b);
 }
+
+bool show_like_matches(const char *pattern, const char *text)
+{
+    if (!pattern)
+        return true;
+    if (*pattern == '\0')
+        return *text == '\0';
+    if (*pattern == '%') {
+        for (const char *t = text;; t++) {
+            if (show_like_matches(pattern + 1, t))
+                return true;
+            if (*t == '\0')
+                return false;
+        }
+    }
+    if (*text == '\0')
+        return false;
+    if (*pattern == '_' || *pattern == *text)
+        return show_like_matches(pattern + 1, text + 1);
+    return false;
+}

@@ -27,4 +27,7 @@ bool result_builder_add_strings(result_builder *b, const char *const *row);
 page **result_builder_take(result_builder *b, int *count);
 void result_builder_free(result_builder *b);
 
+/* SHOW ... LIKE 'pattern': % and _ wildcards; a NULL pattern matches all. */
+bool show_like_matches(const char *pattern, const char *text);
+
 #endif

@@ -374,31 +374,11 @@ bool session_properties_validate(catalog_registry *catalogs, const session *s, s
 
 /* ---- SHOW SESSION --------------------------------------------------------------- */
 
-static bool like_matches(const char *pattern, const char *text)
-{
-    if (!pattern)
-        return true;
-    if (*pattern == '\0')
-        return *text == '\0';
-    if (*pattern == '%') {
-        for (const char *t = text;; t++) {
-            if (like_matches(pattern + 1, t))
-                return true;
-            if (*t == '\0')
-                return false;
-        }
-    }
-    if (*text == '\0')
-        return false;
-    if (*pattern == '_' || *pattern == *text)
-        return like_matches(pattern + 1, text + 1);
-    return false;
-}
 
 static void show_row(result_builder *b, const session *s, const char *full_name,
                      const session_property_definition *p, const char *like)
 {
-    if (!like_matches(like, full_name))
+    if (!show_like_matches(like, full_name))
         return;
     const char *set = session_property(s, full_name);
     const char *def = p->default_value ? p->default_value : "";

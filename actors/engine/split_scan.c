@@ -6,6 +6,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "operators/op_table_scan.h"
+
 struct split_queue {
     pthread_mutex_t lock;
     connector *connector;
@@ -48,13 +50,13 @@ static const split *split_queue_take(split_queue *q)
     return s;
 }
 
+/* Drains the queue one split at a time: each split is read by the
+ * operators' table scan over that split's page source. */
 typedef struct split_scan {
     operator header;
     split_queue *queue;
-    page_source *source;
+    operator *current;         /* the table scan of the split being read */
     bool finished;
-    source_wait wait;
-    bool blocked;
 } split_scan;
 
 static bool scan_needs_input(operator *op)
@@ -70,46 +72,42 @@ static bool scan_add_input(operator *op, page *p, shoal_error *error)
     return error_set(error, ERR_GENERIC_INTERNAL_ERROR, "A table scan takes no input");
 }
 
-static void close_source(split_scan *s)
+static void close_current(split_scan *s)
 {
-    if (s->source) {
-        s->header.stats.input_bytes += s->source->ops->completed_bytes
-                                           ? s->source->ops->completed_bytes(s->source) : 0;
-        s->source->ops->close(s->source);
-        s->source = NULL;
-    }
+    if (!s->current)
+        return;
+    s->header.stats.input_rows += s->current->stats.input_rows;
+    s->header.stats.input_bytes += s->current->stats.input_bytes;
+    s->current->ops->close(s->current);
+    s->current = NULL;
 }
 
 static bool scan_get_output(operator *op, page **out, shoal_error *error)
 {
     split_scan *s = (split_scan *)op;
     *out = NULL;
-    s->blocked = false;
     while (!s->finished) {
-        if (!s->source) {
+        if (!s->current) {
             const split *next = split_queue_take(s->queue);
             if (!next) {
                 s->finished = true;
                 return true;
             }
             split_queue *q = s->queue;
-            s->source = q->connector->ops->open_page_source(q->connector, q->table, next, q->request, error);
-            if (!s->source)
+            page_source *source = q->connector->ops->open_page_source(q->connector, q->table, next, q->request, error);
+            if (!source)
                 return false;
+            s->current = table_scan_create(op->plan_node_id, source);
+            if (!s->current) {
+                source->ops->close(source);
+                return error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+            }
         }
-        switch (s->source->ops->next(s->source, out, &s->wait, error)) {
-        case SOURCE_PAGE:
-            s->header.stats.input_rows += (*out)->row_count;
-            return true;
-        case SOURCE_BLOCKED:
-            s->blocked = true;
-            return true;
-        case SOURCE_FINISHED:
-            close_source(s);
-            break;
-        case SOURCE_FAILED:
+        if (!s->current->ops->get_output(s->current, out, error))
             return false;
-        }
+        if (*out || !s->current->ops->is_finished(s->current))
+            return true; /* a page, or the source is blocked */
+        close_current(s);
     }
     return true;
 }
@@ -127,18 +125,13 @@ static bool scan_is_finished(operator *op)
 static bool scan_is_blocked(operator *op, operator_wait *wait)
 {
     split_scan *s = (split_scan *)op;
-    if (!s->blocked)
-        return false;
-    /* reported once: after the wake-up, get_output asks the source again */
-    s->blocked = false;
-    wait->source = s->wait;
-    return true;
+    return s->current && s->current->ops->is_blocked(s->current, wait);
 }
 
 static void scan_close(operator *op)
 {
     split_scan *s = (split_scan *)op;
-    close_source(s);
+    close_current(s);
     free(s);
 }
 
