@@ -288,9 +288,9 @@ async function prestoTests() {
 
     await check('presto-client: session properties and catalog per statement', async () => {
         const client = newPresto();
-        const r = await prestoRun(client, 'SHOW SESSION', { session: 'shoal_p=1' });
-        const entry = r.rows.find(row => row[0] === 'shoal_p');
-        assert.ok(entry && entry[1] === '1');
+        const r = await prestoRun(client, 'SHOW SESSION', { session: 'query_priority=3' });
+        const entry = r.rows.find(row => row[0] === 'query_priority');
+        assert.ok(entry && entry[1] === '3');
         const s = await prestoRun(client, 'SELECT count(*) FROM region', { catalog: 'tpch', schema: 'tiny' });
         assert.deepStrictEqual(s.rows, [[5]]);
     });
