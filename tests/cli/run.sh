@@ -185,17 +185,18 @@ if ! command -v tmux >/dev/null 2>&1; then
     failures=$((failures + 1))
 else
     mkdir -p "$work/home"
+    session=cli
     tmux -L "$tmux_socket" -f /dev/null new-session -d -s cli -x 220 -y 60 \
         "env HOME='$work/home' TERM=xterm '$cli' --server '$url' --catalog tpch --schema tiny; echo SHELL-EXITED \$?; sleep 60"
-    pane() { tmux -L "$tmux_socket" capture-pane -p -J -S -500 -t cli; }
+    pane() { tmux -L "$tmux_socket" capture-pane -p -J -S -500 -t "$session"; }
     # type TEXT: literal keys then Enter (tmux would read a trailing ';' as its own separator)
     type_line() {
         text=$1
         case "$text" in
-            *\;) tmux -L "$tmux_socket" send-keys -t cli -l "${text%;}"; tmux -L "$tmux_socket" send-keys -t cli -H 3b ;;
-            *) tmux -L "$tmux_socket" send-keys -t cli -l "$text" ;;
+            *\;) tmux -L "$tmux_socket" send-keys -t "$session" -l "${text%;}"; tmux -L "$tmux_socket" send-keys -t "$session" -H 3b ;;
+            *) tmux -L "$tmux_socket" send-keys -t "$session" -l "$text" ;;
         esac
-        tmux -L "$tmux_socket" send-keys -t cli Enter
+        tmux -L "$tmux_socket" send-keys -t "$session" Enter
     }
     # wait_for REGEX [seconds]: until the screen has a matching line
     wait_for() {
@@ -235,9 +236,9 @@ else
     expect_screen "console: error message" "failed: line 1:8: mismatched input 'FROM'"
     expect_screen "console: caret under the error" '^               \^$'
 
-    tmux -L "$tmux_socket" send-keys -t cli -l "SELECT typed_then_abandoned"
+    tmux -L "$tmux_socket" send-keys -t "$session" -l "SELECT typed_then_abandoned"
     sleep 0.3
-    tmux -L "$tmux_socket" send-keys -t cli C-c
+    tmux -L "$tmux_socket" send-keys -t "$session" C-c
     sleep 0.3
     type_line "SELECT 42 AS answer;"
     expect_screen "console: Ctrl-C at the prompt drops the typed line" '^     42 $'
@@ -248,7 +249,7 @@ else
     type_line "SELECT count(*) FROM tpch.sf100.lineitem;"
     expect_screen "console: live progress line while the query runs" '\[Query [0-9_a-z]+ RUNNING\]' 30
     long_id=$(pane | sed -n 's/.*\[Query \([0-9_a-z]*\) RUNNING\].*/\1/p' | tail -n 1)
-    tmux -L "$tmux_socket" send-keys -t cli C-c
+    tmux -L "$tmux_socket" send-keys -t "$session" C-c
     expect_screen "console: Ctrl-C cancels the running query" '^Query aborted by user$' 20
     expect_screen "console: the shell stays (prompt back)" '^shoal:default> $'
     if [ -n "$long_id" ]; then
@@ -267,9 +268,9 @@ else
     type_line "SELECT 'after-cancel' AS marker;"
     expect_screen "console: queries run after a cancel" '^ after-cancel $'
 
-    tmux -L "$tmux_socket" send-keys -t cli Up
+    tmux -L "$tmux_socket" send-keys -t "$session" Up
     expect_screen "console: Up recalls the last statement" "^shoal:default> SELECT 'after-cancel' AS marker;\$"
-    tmux -L "$tmux_socket" send-keys -t cli Enter
+    tmux -L "$tmux_socket" send-keys -t "$session" Enter
     sleep 1
     check "console: the recalled statement runs again" "2" "$(pane | grep -c '^ after-cancel $')"
 
@@ -280,14 +281,16 @@ else
     check_match "history saved in ~/.shoal_history (USE)" 'USE memory\.default;' "$history_text"
     check_match "history saved in ~/.shoal_history (multi-line joined)" 'SELECT name FROM region ORDER BY 1;' "$history_text"
 
-    # a new console finds the history of the last one
-    tmux -L "$tmux_socket" kill-session -t cli
-    tmux -L "$tmux_socket" -f /dev/null new-session -d -s cli -x 220 -y 60 \
+    # a new console finds the history of the last one (the new tmux session
+    # starts before the old one ends, so the tmux server stays up)
+    session=cli2
+    tmux -L "$tmux_socket" -f /dev/null new-session -d -s "$session" -x 220 -y 60 \
         "env HOME='$work/home' TERM=xterm '$cli' --server '$url'; echo SHELL-EXITED \$?; sleep 60"
+    tmux -L "$tmux_socket" kill-session -t cli
     expect_screen "console (second run): prompt without a schema" '^shoal> $'
-    tmux -L "$tmux_socket" send-keys -t cli Up
+    tmux -L "$tmux_socket" send-keys -t "$session" Up
     expect_screen "console (second run): Up recalls the previous session's statement" "^shoal> SELECT 'after-cancel' AS marker;\$"
-    tmux -L "$tmux_socket" send-keys -t cli C-u C-d
+    tmux -L "$tmux_socket" send-keys -t "$session" C-u C-d
     expect_screen "console (second run): Ctrl-D on an empty line exits with 0" '^SHELL-EXITED 0$'
 fi
 
