@@ -20,7 +20,7 @@
 #include "actors/engine/engine.h"
 #include "actors/engine/query.h"
 #include "actors/engine/session.h"
-#include "output_format.h"
+#include "tools/common/output_format.h"
 #include "server_mode.h"
 #include "sql/parser.h"
 
