@@ -68,13 +68,16 @@ Test(resource_groups, burst_of_1000_is_exact)
     /* every end frees one slot: the queue drains exactly, 10 at a time */
     int total = BURST_THREADS * BURST_PER_THREAD;
     for (int round = 0; round < 10; round++) {
-        int ended = 0;
-        for (int i = 0; i < total; i++) {
-            if (probes[i].admitted && probes[i].ticket) {
-                resource_manager_query_finished(rm, probes[i].ticket, 0, 0);
-                probes[i].ticket = NULL;
-                ended++;
-            }
+        /* the running set first: ending one admits another at once */
+        int running[16], ended = 0;
+        pthread_mutex_lock(&r.mu);
+        for (int i = 0; i < total && ended < 16; i++)
+            if (probes[i].admitted && probes[i].ticket)
+                running[ended++] = i;
+        pthread_mutex_unlock(&r.mu);
+        for (int k = 0; k < ended; k++) {
+            resource_manager_query_finished(rm, probes[running[k]].ticket, 0, 0);
+            probes[running[k]].ticket = NULL;
         }
         cr_assert_eq(ended, 10, "round %d ended %d", round, ended);
         cr_assert(recorder_wait(&r, 10 * (round + 2), 890), "round %d", round);
