@@ -27,6 +27,7 @@ plan_node *optimizer_run(plan_node *root, const optimizer_context *context, shoa
         optimizer_simplify,          /* 1 */
         optimizer_pushdown,          /* 2 */
         optimizer_simplify,          /*   pushdown can leave constant conjuncts together */
+        optimizer_sink_semi_joins,   /*   IN/EXISTS filters move to the join side they read */
         optimizer_reorder_joins,     /* 3 */
         optimizer_choose_joins,      /* 4 */
         optimizer_prune,             /* 5 */

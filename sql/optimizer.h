@@ -78,6 +78,7 @@ plan_node *optimizer_run(plan_node *root, const optimizer_context *context, shoa
  * returns the rewritten plan, or NULL with *error set (the input is freed). */
 plan_node *optimizer_simplify(plan_node *root, const optimizer_context *context, shoal_error *error);
 plan_node *optimizer_pushdown(plan_node *root, const optimizer_context *context, shoal_error *error);
+plan_node *optimizer_sink_semi_joins(plan_node *root, const optimizer_context *context, shoal_error *error);
 plan_node *optimizer_reorder_joins(plan_node *root, const optimizer_context *context, shoal_error *error);
 plan_node *optimizer_choose_joins(plan_node *root, const optimizer_context *context, shoal_error *error);
 plan_node *optimizer_prune(plan_node *root, const optimizer_context *context, shoal_error *error);
