@@ -205,7 +205,12 @@ static bool show_tables(query *q, const ast_node *node)
     catalog *c = acquire_catalog(q, catalog_name, node->u.show.target);
     if (!c)
         return false;
-    connector *conn = catalog_connector(c);
+    /* through the wrapper, so information_schema answers too */
+    connector *conn = information_schema_wrap(catalog_name, catalog_connector(c), &q->error);
+    if (!conn) {
+        catalog_release(c);
+        return false;
+    }
     bool ok = true;
     if (conn->ops->schema_exists && !conn->ops->schema_exists(conn, schema))
         ok = error_set(&q->error, ERR_SCHEMA_NOT_FOUND, "Schema '%s' does not exist", schema);
@@ -220,6 +225,7 @@ static bool show_tables(query *q, const ast_node *node)
             result_builder_add_strings(&b, row);
     }
     string_list_free(&names);
+    information_schema_wrap_free(conn);
     catalog_release(c);
     if (!ok) {
         result_builder_free(&b);
@@ -237,8 +243,9 @@ static bool show_columns(query *q, const ast_node *node)
     catalog *c = acquire_catalog(q, name.catalog, node->u.show.target);
     if (!c)
         return false;
-    connector *conn = catalog_connector(c);
-    table_metadata *t = conn->ops->get_table(conn, name.schema, name.name, &q->error);
+    connector *conn = information_schema_wrap(catalog_name(c), catalog_connector(c), &q->error);
+    table_metadata *t = conn ? conn->ops->get_table(conn, name.schema, name.name, &q->error) : NULL;
+    information_schema_wrap_free(conn);
     catalog_release(c);
     if (!t) {
         if (!error_is_set(&q->error))
@@ -490,8 +497,9 @@ static bool evaluate_constant(void *context, const expr *e, value *out, shoal_er
     bool ok = expr_program_evaluate(program, one_row, NULL, 1, &result, error);
     if (ok) {
         value v = value_load(&result, 0);
-        /* strings must outlive the vector: only fixed-width values fold */
-        ok = type_physical(v.type) != PHYSICAL_STRING;
+        /* a value must outlive the vector: fixed-width values and strings
+         * short enough to live inside their string_view fold */
+        ok = type_physical(v.type) != PHYSICAL_STRING || v.is_null || v.u.string.length <= STRING_INLINE_MAX;
         if (ok)
             *out = v;
         vector_destroy(&result);

@@ -278,3 +278,19 @@ Test(statements, or_branches_share_their_join_key)
     cr_assert_str_eq(r.rows[0][0], "6");
     test_result_free(&r);
 }
+
+Test(statements, information_schema_through_show_and_describe)
+{
+    test_result r = run_ok("SHOW TABLES FROM tpch.information_schema LIKE 'sch%'");
+    cr_assert_eq(r.row_count, 1);
+    cr_assert_str_eq(r.rows[0][0], "schemata");
+    test_result_free(&r);
+    r = run_ok("DESCRIBE tpch.information_schema.schemata");
+    cr_assert_eq(r.row_count, 2);
+    cr_assert_str_eq(r.rows[1][0], "schema_name");
+    test_result_free(&r);
+    r = run_ok("EXPLAIN SELECT table_name FROM tpch.information_schema.tables WHERE table_schema = 'tiny'");
+    cr_assert(strstr(r.rows[0][0], "constraints = [table_schema = 'tiny']") != NULL,
+              "a short string constant folds, so the name filter reaches the connector: %s", r.rows[0][0]);
+    test_result_free(&r);
+}
