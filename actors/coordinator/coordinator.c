@@ -78,7 +78,10 @@ coordinator *coordinator_start(engine *e, const coordinator_config *config, shoa
               http_server_route(c->http, "/v1/node", HTTP_ROUTE_INLINE, info_resource_handle, c) &&
               http_server_route(c->http, "/ui", HTTP_ROUTE_INLINE, info_resource_handle, c) &&
               /* Shoal's REST catalog API (catalog_resource.c) */
-              http_server_route(c->http, "/v1/catalog", HTTP_ROUTE_WORKER, catalog_resource_handle, c);
+              http_server_route(c->http, "/v1/catalog", HTTP_ROUTE_WORKER, catalog_resource_handle, c) &&
+              /* resource groups' live state (resource_group_resource.c) */
+              http_server_route(c->http, "/v1/resourceGroupState", HTTP_ROUTE_INLINE,
+                                resource_group_resource_handle, c);
     if (ok)
         ok = http_server_start(c->http, message, sizeof message);
     if (!ok) {

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "actors/engine/engine.h"
+#include "actors/resource/resource_manager.h"
 #include "connectors/spi/error.h"
 
 typedef struct coordinator coordinator;
@@ -29,6 +30,10 @@ typedef struct coordinator_config {
     int max_history;                   /* finished queries kept; <0: 100 */
     int64_t min_expire_age_ms;         /* 0: 15 minutes */
     int max_worker_threads;            /* helper threads for long polls; 0: 256 */
+    /* Resource groups: each POSTed query is submitted here and stays QUEUED
+     * until admitted (statement_resource.c). NULL: every query is admitted at
+     * once. Owned by the caller; destroy it after coordinator_stop. */
+    resource_manager *resource_manager;
 } coordinator_config;
 
 coordinator_config coordinator_config_default(void);

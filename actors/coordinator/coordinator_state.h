@@ -29,5 +29,6 @@ void statement_resource_handle(void *context, http_request *request);
 void info_resource_handle(void *context, http_request *request);
 void query_resource_handle(void *context, http_request *request);
 void catalog_resource_handle(void *context, http_request *request);   /* /v1/catalog */
+void resource_group_resource_handle(void *context, http_request *request);   /* /v1/resourceGroupState */
 
 #endif

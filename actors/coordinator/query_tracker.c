@@ -259,10 +259,25 @@ static void cancel_message(const tracked_query *tq, error_code code, char *out, 
     }
 }
 
+void tracked_query_end_ticket_locked(tracked_query *tq)
+{
+    if (!tq->ticket)
+        return;
+    resource_ticket *ticket = tq->ticket;
+    tq->ticket = NULL;
+    /* CPU time and peak memory are not exposed by the engine query API yet: 0. */
+    resource_manager_query_finished(tq->rm, ticket, 0, 0);
+    /* no callback runs any more: drop their reference (never the last one,
+     * every caller holds its own) */
+    atomic_fetch_sub(&tq->refs, 1);
+}
+
 void tracked_query_apply_cancel_locked(tracked_query *tq)
 {
     if (tq->phase == TRACKED_DONE)
         return;
+    /* a canceled query leaves its resource group at once (Trino: FAILED frees the slot) */
+    tracked_query_end_ticket_locked(tq);
     if (tq->q && !tq->busy && !tq->engine_canceled) {
         tq->engine_canceled = true;
         if (query_get_state(tq->q) != QUERY_FAILED && query_get_state(tq->q) != QUERY_FINISHED)
@@ -341,6 +356,7 @@ void tracked_query_finish_locked(query_tracker *t, tracked_query *tq, bool faile
         return;
     tq->phase = TRACKED_DONE;
     tq->final_state = failed ? "FAILED" : "FINISHED";
+    tracked_query_end_ticket_locked(tq);   /* resource groups: the query ended */
     tq->ended_ns = tracker_now_ns();
     if (tq->pending) {
         page_unref(tq->pending);

@@ -29,6 +29,7 @@
 #include "actors/coordinator/http_server.h"
 #include "actors/coordinator/session_headers.h"
 #include "actors/engine/query.h"
+#include "actors/resource/resource_manager.h"
 #include "connectors/spi/error.h"
 #include "connectors/spi/page.h"
 
@@ -37,6 +38,14 @@ typedef enum tracked_phase {
     TRACKED_STARTED,    /* query_submit ran */
     TRACKED_DONE        /* final document produced; engine query freed */
 } tracked_phase;
+
+/* Resource-group admission of a record (statement_resource.c). The default
+ * (calloc'd 0) is "admitted": without a resource manager nothing waits. */
+typedef enum tracked_admission {
+    TRACKED_ADMITTED = 0,
+    TRACKED_ADMISSION_PENDING,
+    TRACKED_ADMISSION_REJECTED
+} tracked_admission;
 
 typedef struct tracked_query {
     /* fixed once registered */
@@ -76,6 +85,14 @@ typedef struct tracked_query {
     _Atomic bool cancel_requested;
     _Atomic int cancel_code;        /* error_code */
     _Atomic int refs;
+    /* resource groups: the ticket (under `lock`; NULL when none or ended,
+     * the ticket's callbacks hold one reference until it ends). The
+     * callbacks run with the manager's lock held and so never take `lock`:
+     * they write admission_error, then publish `admission`. */
+    resource_manager *rm;
+    resource_ticket *ticket;
+    _Atomic int admission;          /* tracked_admission */
+    shoal_error admission_error;    /* the reject's error */
     /* owned by the tracker (its lock) */
     struct tracked_query *index_next;
     struct tracked_query *history_prev;
@@ -124,6 +141,11 @@ void tracked_query_release_locked(tracked_query *tq);
 /* With tq->lock held: the final document was produced. Frees the engine
  * query; the record moves to the history. */
 void tracked_query_finish_locked(query_tracker *t, tracked_query *tq, bool failed);
+
+/* With tq->lock held: ends the record's resource-group ticket, if any
+ * (resource_manager_query_finished, exactly once) and drops the callbacks'
+ * reference. Called on every end: finished, failed, canceled, abandoned. */
+void tracked_query_end_ticket_locked(tracked_query *tq);
 
 /* Cancels every query that is not done (shutdown). */
 void query_tracker_cancel_all(query_tracker *t, error_code code, const char *message);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "actors/coordinator/coordinator_state.h"
 #include "actors/coordinator/query_results_json.h"
@@ -196,6 +197,129 @@ static void write_queued_document(http_request *r, const tracked_query *tq, cons
     query_results_json_write(&doc, out);
 }
 
+/* ---- resource groups (actors/resource/resource_manager.h) ---------------------------------- */
+
+/* The callbacks run on the group actor's thread with the manager's lock
+ * held: they only publish the outcome on the record (no record lock). */
+static void on_admitted(resource_ticket *ticket, void *context)
+{
+    (void)ticket;
+    tracked_query *tq = context;
+    atomic_store(&tq->admission, TRACKED_ADMITTED);
+}
+
+static void on_rejected(resource_ticket *ticket, const shoal_error *error, void *context)
+{
+    (void)ticket;
+    tracked_query *tq = context;
+    tq->admission_error = *error;
+    atomic_store(&tq->admission, TRACKED_ADMISSION_REJECTED);
+}
+
+/* Trino's query type (what queryType selectors match) from the first
+ * keyword; NULL (unknown) when it takes more than a keyword to tell. */
+static const char *statement_query_type(const char *sql)
+{
+    const char *p = sql;
+    for (;;) {
+        while (isspace((unsigned char)*p) || *p == '(')
+            p++;
+        if (p[0] == '-' && p[1] == '-') {
+            while (*p && *p != '\n')
+                p++;
+        } else if (p[0] == '/' && p[1] == '*') {
+            const char *end = strstr(p + 2, "*/");
+            p = end ? end + 2 : p + strlen(p);
+        } else {
+            break;
+        }
+    }
+    char word[16];
+    size_t n = 0;
+    while (n + 1 < sizeof word && isalpha((unsigned char)p[n])) {
+        word[n] = (char)toupper((unsigned char)p[n]);
+        n++;
+    }
+    word[n] = '\0';
+    static const struct { const char *keyword; const char *type; } types[] = {
+        {"SELECT", "SELECT"}, {"WITH", "SELECT"}, {"VALUES", "SELECT"}, {"TABLE", "SELECT"},
+        {"SHOW", "DESCRIBE"}, {"DESCRIBE", "DESCRIBE"}, {"EXPLAIN", "EXPLAIN"}, {"INSERT", "INSERT"},
+        {"UPDATE", "UPDATE"}, {"DELETE", "DELETE"}, {"MERGE", "MERGE"}, {"ANALYZE", "ANALYZE"},
+        {"DROP", "DATA_DEFINITION"}, {"USE", "DATA_DEFINITION"}, {"SET", "DATA_DEFINITION"},
+        {"RESET", "DATA_DEFINITION"}, {"GRANT", "DATA_DEFINITION"}, {"REVOKE", "DATA_DEFINITION"},
+        {"COMMENT", "DATA_DEFINITION"}, {"START", "DATA_DEFINITION"}, {"COMMIT", "DATA_DEFINITION"},
+        {"ROLLBACK", "DATA_DEFINITION"}, {"PREPARE", "DATA_DEFINITION"}, {"DEALLOCATE", "DATA_DEFINITION"},
+    };
+    for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+        if (strcmp(word, types[i].keyword) == 0)
+            return types[i].type;
+    /* CREATE [TABLE ... AS] and ALTER [TABLE ... EXECUTE] need more than a keyword */
+    return NULL;
+}
+
+/* Submits a registered query (tq->lock held) with who runs it from the
+ * request's session; false with *error when no group takes it. */
+static bool submit_to_resource_group(coordinator *c, tracked_query *tq, shoal_error *error)
+{
+    const session *s = tq->client.session;
+    char *tags_copy = tq->client.client_tags ? strdup(tq->client.client_tags) : NULL;
+    const char *tags[64];
+    size_t tag_count = 0;
+    char *save = NULL;
+    for (char *tag = tags_copy ? strtok_r(tags_copy, ",", &save) : NULL; tag && tag_count < 64;
+         tag = strtok_r(NULL, ",", &save)) {
+        while (isspace((unsigned char)*tag))
+            tag++;
+        if (*tag)
+            tags[tag_count++] = tag;
+    }
+    const char *priority = session_property(s, "query_priority");
+    query_identity who = {
+        .user = s->user,
+        .source = s->source,
+        .client_tags = tags,
+        .client_tag_count = tag_count,
+        .query_type = statement_query_type(tq->sql),
+        .query_priority = priority ? strtoll(priority, NULL, 10) : 0,
+    };
+    atomic_store(&tq->admission, TRACKED_ADMISSION_PENDING);
+    atomic_fetch_add(&tq->refs, 1); /* the callbacks' reference, dropped when the ticket ends */
+    resource_ticket *ticket =
+        resource_manager_submit(c->config.resource_manager, &who, on_admitted, on_rejected, tq, error);
+    free(tags_copy);
+    if (!ticket) {
+        atomic_fetch_sub(&tq->refs, 1);
+        return false;
+    }
+    tq->rm = c->config.resource_manager;
+    tq->ticket = ticket;
+    return true;
+}
+
+/* A queued GET while the query waits for its group: wait up to maxWait (at
+ * most 1 s, as Trino's queued resource) for the admission (tq->lock held,
+ * the record busy). A reject fails the query with the group's error. */
+static void wait_for_admission_locked(const http_request *r, tracked_query *tq)
+{
+    int64_t wait_ms = MAX_WAIT_MS, value;
+    char text[64];
+    if (http_request_query_param(r, "maxWait", text, sizeof text) && parse_duration_ms(text, &value) &&
+        value < wait_ms)
+        wait_ms = value;
+    int64_t deadline = tracker_now_ns() + wait_ms * 1000000;
+    while (atomic_load(&tq->admission) == TRACKED_ADMISSION_PENDING && !tq->failed &&
+           !atomic_load(&tq->cancel_requested) && tracker_now_ns() < deadline) {
+        pthread_mutex_unlock(&tq->lock);
+        struct timespec slice = {0, 5 * 1000000};
+        nanosleep(&slice, NULL);
+        pthread_mutex_lock(&tq->lock);
+    }
+    if (atomic_load(&tq->admission) == TRACKED_ADMISSION_REJECTED && !tq->failed) {
+        tq->error = tq->admission_error;
+        tq->failed = true;
+    }
+}
+
 /* ---- POST ------------------------------------------------------------------------------------ */
 
 static size_t utf8_length(const char *s, size_t bytes)
@@ -251,6 +375,17 @@ static void post_statement(coordinator *c, http_request *r)
         tq->failed = true;
         pthread_mutex_unlock(&tq->lock);
     }
+    /* resource groups: the query stays QUEUED until its group admits it */
+    if (c->config.resource_manager) {
+        pthread_mutex_lock(&tq->lock);
+        shoal_error error;
+        error_clear(&error);
+        if (!tq->failed && !submit_to_resource_group(c, tq, &error)) {
+            tq->error = error;
+            tq->failed = true;
+        }
+        pthread_mutex_unlock(&tq->lock);
+    }
     char next[512];
     snprintf(next, sizeof next, "%s/v1/statement/queued/%s/%s/1", http_request_base_uri(r), tq->id, tq->slug);
     text_builder out;
@@ -298,7 +433,10 @@ static void get_queued(coordinator *c, http_request *r, tracked_query *tq, const
     }
     tq->queued_token = uri->token;
     tracked_query_acquire_locked(tq);
-    if (tq->phase == TRACKED_QUEUED && !tq->failed && !atomic_load(&c->shutting_down))
+    if (tq->phase == TRACKED_QUEUED && !tq->failed)
+        wait_for_admission_locked(r, tq); /* resource groups; returns at once when admitted */
+    if (tq->phase == TRACKED_QUEUED && !tq->failed && !atomic_load(&c->shutting_down) &&
+        atomic_load(&tq->admission) == TRACKED_ADMITTED)
         start_query_locked(c, tq);
     text_builder out;
     text_builder_init(&out);

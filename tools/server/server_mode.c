@@ -16,11 +16,14 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "actors/coordinator/coordinator.h"
 #include "actors/engine/catalog_store.h"
 #include "actors/engine/engine.h"
 #include "config/node_config.h"
+#include "config/resource_groups.h"
+#include "config/resource_groups_config.h"
 #include "config/server_config.h"
 #include "worker_mode.h"
 
@@ -29,13 +32,71 @@ static bool is_loopback(const char *address)
     return address && (strcmp(address, "127.0.0.1") == 0 || strcmp(address, "localhost") == 0);
 }
 
+/* Resource groups: etc/resource-groups.properties (the `file` manager and its
+ * resource-groups.config-file, a relative path tried as given, then under
+ * etc/) when present, else Trino's legacy `global` group from
+ * query.max-concurrent-queries / query.max-queued-queries. */
+static resource_manager *create_resource_manager(const server_mode_options *o, const server_config *sc, engine *e)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/resource-groups.properties", o->etc);
+    resource_manager_options options = {
+        .max_concurrent_queries = sc->query_max_concurrent_queries,
+        .max_queued_queries = sc->query_max_queued_queries,
+    };
+    resource_groups_spec spec;
+    bool have_spec = false;
+    config_error config_err;
+    if (access(path, F_OK) == 0) {
+        resource_groups_config rgc;
+        if (!resource_groups_config_load(path, &rgc, &config_err)) {
+            fprintf(stderr, "shoal-server: %s\n", config_err.message);
+            return NULL;
+        }
+        if (rgc.manager != RESOURCE_GROUPS_MANAGER_FILE || !rgc.config_file) {
+            fprintf(stderr, "shoal-server: %s: only resource-groups.configuration-manager=file is supported\n", path);
+            resource_groups_config_free(&rgc);
+            return NULL;
+        }
+        char file[4096];
+        snprintf(file, sizeof file, "%s", rgc.config_file);
+        if (file[0] != '/' && access(file, F_OK) != 0)
+            snprintf(file, sizeof file, "%s/%s", o->etc, rgc.config_file);
+        resource_groups_config_free(&rgc);
+        if (!resource_groups_load(file, &spec, &config_err)) {
+            fprintf(stderr, "shoal-server: %s\n", config_err.message);
+            return NULL;
+        }
+        have_spec = true;
+        options.spec = &spec;
+    }
+    shoal_error error;
+    error_clear(&error);
+    resource_manager *rm = resource_manager_create(engine_runtime(e), &options, &error);
+    if (have_spec)
+        resource_groups_free(&spec);
+    if (!rm)
+        fprintf(stderr, "shoal-server: resource groups: %s (%s)\n", error.message, error_name(error.code));
+    return rm;
+}
+
 static int serve(const server_mode_options *o, const server_config *sc, const node_config *nc)
 {
     shoal_error error;
     error_clear(&error);
+    /* per-query memory and time limits from config.properties (0: none) */
+    query_limits_config limits = {
+        .max_memory_per_node = sc->query_max_memory_per_node,
+        .max_memory = sc->query_max_memory,
+        .max_total_memory = sc->query_max_total_memory,
+        .max_execution_time_ns = sc->query_max_execution_time,
+        .max_run_time_ns = sc->query_max_run_time,
+        .max_planning_time_ns = sc->query_max_planning_time,
+    };
     engine_config ec = {
         .threads = o->threads ? o->threads : (int)sc->worker_threads,
         .etc_dir = o->etc,
+        .limits = &limits,
     };
     engine *e = engine_create(&ec, &error);
     if (!e) {
@@ -50,7 +111,14 @@ static int serve(const server_mode_options *o, const server_config *sc, const no
         engine_destroy(e);
         return 1;
     }
+    resource_manager *rm = create_resource_manager(o, sc, e);
+    if (!rm) {
+        catalog_store_detach(e);
+        engine_destroy(e);
+        return 1;
+    }
     coordinator_config cc = coordinator_config_default();
+    cc.resource_manager = rm;
     cc.bind_host = is_loopback(nc->internal_address) ? "127.0.0.1" : "0.0.0.0";
     cc.port = (int)sc->http_port;
     cc.environment = nc->environment;
@@ -61,6 +129,7 @@ static int serve(const server_mode_options *o, const server_config *sc, const no
     coordinator *c = coordinator_start(e, &cc, &error);
     if (!c) {
         fprintf(stderr, "shoal-server: %s (%s)\n", error.message, error_name(error.code));
+        resource_manager_destroy(rm);
         catalog_store_detach(e);
         engine_destroy(e);
         return 1;
@@ -82,6 +151,7 @@ static int serve(const server_mode_options *o, const server_config *sc, const no
     fprintf(stderr, "shoal-server: %s received, shutting down\n", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
     cluster_services_stop(cluster);
     coordinator_stop(c);
+    resource_manager_destroy(rm); /* after the coordinator ended every ticket */
     catalog_store_detach(e);
     engine_destroy(e);
     fprintf(stderr, "shoal-server: stopped\n");

@@ -1,0 +1,322 @@
+/*
+ * test_rest_resource.c — resource groups through the REST protocol, against
+ * a live `shoal-server --etc DIR` (scratch etc/ in a mktemp dir, port 0 on
+ * 127.0.0.1): the legacy `global` group from query.max-concurrent-queries /
+ * query.max-queued-queries (run, queue, QUERY_QUEUE_FULL, a cancel admits
+ * the queued one), a resource-groups.json whose selectors match nobody
+ * (QUERY_REJECTED) and /v1/resourceGroupState/{id}.
+ */
+#include <criterion/criterion.h>
+#include <curl/curl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../rest/rest_test_support.h"
+
+typedef struct live_server {
+    pid_t pid;
+    char dir[256];
+    rest_server rest;       /* only base/port are used (rest_post) */
+} live_server;
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Writes etc/ (config.properties gets `extra_config`; files: NULL-terminated
+ * name/text pairs) and starts the server; waits for its STARTED line. */
+static void live_start(live_server *s, const char *extra_config, const char *const *files)
+{
+    memset(s, 0, sizeof *s);
+    snprintf(s->dir, sizeof s->dir, "/tmp/shoal-rest-resource-XXXXXX");
+    cr_assert_not_null(mkdtemp(s->dir));
+    char etc[300], path[400];
+    snprintf(etc, sizeof etc, "%s/etc", s->dir);
+    mkdir(etc, 0700);
+    snprintf(path, sizeof path, "%s/catalog", etc);
+    mkdir(path, 0700);
+    char config[2048];
+    snprintf(config, sizeof config,
+             "coordinator=true\nhttp-server.http.port=0\nshoal.control.port=0\nshoal.exchange.port=0\n%s",
+             extra_config ? extra_config : "");
+    write_file(etc, "config.properties", config);
+    write_file(etc, "node.properties", "node.environment=test\nnode.internal-address=127.0.0.1\n");
+    write_file(etc, "catalog/tpch.properties", "connector.name=tpch\n");
+    for (int i = 0; files && files[i]; i += 2)
+        write_file(etc, files[i], files[i + 1]);
+    char log[400];
+    snprintf(log, sizeof log, "%s/server.log", s->dir);
+    s->pid = fork();
+    cr_assert(s->pid >= 0);
+    if (s->pid == 0) {
+        FILE *out = freopen(log, "w", stdout);
+        (void)out;
+        dup2(STDOUT_FILENO, STDERR_FILENO);
+        execl(SHOAL_SERVER_PATH, SHOAL_SERVER_PATH, "--etc", etc, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 600; i++) {
+        FILE *f = fopen(log, "r");
+        char line[512];
+        while (f && fgets(line, sizeof line, f)) {
+            const char *url = strstr(line, "SERVER STARTED");
+            url = url ? strstr(url, "http://") : NULL;
+            if (url) {
+                snprintf(s->rest.base, sizeof s->rest.base, "%.*s", (int)strcspn(url, " \r\n"), url);
+                s->rest.port = atoi(strrchr(s->rest.base, ':') + 1);
+            }
+        }
+        if (f)
+            fclose(f);
+        if (s->rest.base[0])
+            break;
+        int status;
+        cr_assert_eq(waitpid(s->pid, &status, WNOHANG), 0, "shoal-server exited early (log %s)", log);
+        sleep_ms(50);
+    }
+    cr_assert(s->rest.base[0], "shoal-server did not start (log %s)", log);
+    curl_global_init(CURL_GLOBAL_ALL);
+}
+
+static void live_stop(live_server *s)
+{
+    kill(s->pid, SIGTERM);
+    int status = 0;
+    waitpid(s->pid, &status, 0);
+    cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "shoal-server did not exit cleanly (%s)", s->dir);
+    char command[600];
+    snprintf(command, sizeof command, "rm -rf '%s'", s->dir);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        cr_expect_eq(system(command), 0);
+}
+
+/* POSTs, checks QUEUED, returns the first queued nextUri (malloc'd). */
+static char *post_queued(live_server *s, const char *sql, const char *user)
+{
+    char header[128];
+    snprintf(header, sizeof header, "X-Trino-User: %s", user);
+    const char *headers[] = {header, NULL};
+    rest_response r;
+    cr_assert(rest_post(&s->rest, sql, headers, &r));
+    cr_assert_eq(r.status, 200);
+    cr_assert_str_eq(rest_state(r.json), "QUEUED");
+    char *next = strdup(rest_next_uri(r.json));
+    rest_response_free(&r);
+    return next;
+}
+
+static json_t *get_json(const char *url, long *status)
+{
+    rest_response r;
+    cr_assert(rest_call("GET", url, NULL, 0, NULL, &r));
+    *status = r.status;
+    json_t *doc = r.json ? json_incref(r.json) : NULL;
+    rest_response_free(&r);
+    return doc;
+}
+
+static json_t *group_state(live_server *s, const char *path, long *status)
+{
+    char url[256];
+    snprintf(url, sizeof url, "%s/v1/resourceGroupState/%s", s->rest.base, path);
+    return get_json(url, status);
+}
+
+static int64_t member_int(const json_t *doc, const char *key)
+{
+    const json_t *v = json_object_get(doc, key);
+    cr_assert(json_is_integer(v), "%s missing", key);
+    return json_integer_value(v);
+}
+
+static void expect_error(const json_t *doc, const char *name, const char *type, const char *message)
+{
+    cr_assert_str_eq(rest_state(doc), "FAILED");
+    cr_expect_null(rest_next_uri(doc));
+    const json_t *error = json_object_get(doc, "error");
+    cr_assert_not_null(error);
+    cr_expect_str_eq(json_string_value(json_object_get(error, "errorName")), name);
+    cr_expect_str_eq(json_string_value(json_object_get(error, "errorType")), type);
+    cr_expect_str_eq(json_string_value(json_object_get(error, "message")), message);
+}
+
+static const char long_query[] = "SELECT count(*) FROM tpch.sf100.lineitem";
+
+Test(rest_resource, global_group_runs_queues_and_rejects)
+{
+    live_server s;
+    live_start(&s, "query.max-concurrent-queries=1\nquery.max-queued-queries=1\n", NULL);
+
+    /* A: admitted; its first queued GET starts it */
+    char *a = post_queued(&s, long_query, "test");
+    long status;
+    json_t *doc = get_json(a, &status);
+    cr_assert_eq(status, 200);
+    cr_assert_not_null(strstr(rest_next_uri(doc), "/executing/"), "A is not running: %s", rest_next_uri(doc));
+    char *a_exec = strdup(rest_next_uri(doc));
+    json_decref(doc);
+
+    /* B: queued behind A; its queued GETs stay QUEUED on the queued URI */
+    char *b = post_queued(&s, long_query, "test");
+    doc = get_json(b, &status);
+    cr_assert_eq(status, 200);
+    cr_assert_str_eq(rest_state(doc), "QUEUED");
+    cr_assert_not_null(strstr(rest_next_uri(doc), "/queued/"));
+    cr_expect(json_is_true(json_object_get(json_object_get(doc, "stats"), "queued")));
+    char *b_next = strdup(rest_next_uri(doc));
+    json_decref(doc);
+
+    /* C: the queue is full */
+    char *c = post_queued(&s, long_query, "test");
+    doc = get_json(c, &status);
+    cr_assert_eq(status, 200);
+    expect_error(doc, "QUERY_QUEUE_FULL", "INSUFFICIENT_RESOURCES", "Too many queued queries for \"global\"");
+    json_decref(doc);
+
+    /* the group's state */
+    doc = group_state(&s, "global", &status);
+    cr_assert_eq(status, 200);
+    cr_assert_not_null(doc);
+    const json_t *id = json_object_get(doc, "id");
+    cr_assert(json_is_array(id) && json_array_size(id) == 1);
+    cr_expect_str_eq(json_string_value(json_array_get(id, 0)), "global");
+    cr_expect_eq(member_int(doc, "numRunningQueries"), 1);
+    cr_expect_eq(member_int(doc, "numQueuedQueries"), 1);
+    cr_expect_eq(member_int(doc, "hardConcurrencyLimit"), 1);
+    cr_expect_eq(member_int(doc, "maxQueuedQueries"), 1);
+    cr_expect_str_eq(json_string_value(json_object_get(doc, "state")), "FULL");
+    cr_expect_not_null(json_object_get(doc, "schedulingPolicy"));
+    cr_expect_not_null(json_object_get(doc, "softMemoryLimit"));
+    cr_expect(json_is_array(json_object_get(doc, "subGroups")));
+    json_decref(doc);
+    doc = group_state(&s, "nope", &status);
+    cr_expect_eq(status, 404);
+    json_decref(doc);
+    doc = group_state(&s, "global/nope", &status);
+    cr_expect_eq(status, 404);
+    json_decref(doc);
+
+    /* cancel A → B is admitted and starts at its next queued GET */
+    rest_response r;
+    cr_assert(rest_call("DELETE", a_exec, NULL, 0, NULL, &r));
+    cr_expect_eq(r.status, 204);
+    rest_response_free(&r);
+    bool running = false;
+    for (int i = 0; i < 20 && !running; i++) {
+        doc = get_json(b_next, &status);
+        cr_assert_eq(status, 200);
+        cr_assert_neq(strcmp(rest_state(doc), "FAILED"), 0);
+        free(b_next);
+        b_next = strdup(rest_next_uri(doc));
+        running = strstr(b_next, "/executing/") != NULL;
+        json_decref(doc);
+    }
+    cr_assert(running, "B was not admitted after A was canceled");
+    doc = group_state(&s, "global", &status);
+    cr_expect_eq(member_int(doc, "numRunningQueries"), 1);
+    cr_expect_eq(member_int(doc, "numQueuedQueries"), 0);
+    cr_expect_str_eq(json_string_value(json_object_get(doc, "state")), "CAN_QUEUE");
+    json_decref(doc);
+
+    /* cancel B → the group is empty */
+    cr_assert(rest_call("DELETE", b_next, NULL, 0, NULL, &r));
+    cr_expect_eq(r.status, 204);
+    rest_response_free(&r);
+    doc = group_state(&s, "global", &status);
+    cr_expect_eq(member_int(doc, "numRunningQueries"), 0);
+    cr_expect_eq(member_int(doc, "numQueuedQueries"), 0);
+    cr_expect_str_eq(json_string_value(json_object_get(doc, "state")), "CAN_RUN");
+    json_decref(doc);
+
+    /* a short query runs to the end and leaves the group */
+    rest_result result;
+    cr_assert(rest_run(&s.rest, "SELECT 1", NULL, &result));
+    cr_expect_str_eq(rest_state(result.last), "FINISHED");
+    rest_result_free(&result);
+    doc = group_state(&s, "global", &status);
+    cr_expect_eq(member_int(doc, "numRunningQueries"), 0);
+    json_decref(doc);
+
+    free(a);
+    free(a_exec);
+    free(b);
+    free(b_next);
+    free(c);
+    live_stop(&s);
+}
+
+static const char groups_json[] =
+    "{\"rootGroups\": [{\"name\": \"admin\", \"softMemoryLimit\": \"100%\", \"hardConcurrencyLimit\": 10,"
+    " \"maxQueued\": 10, \"schedulingPolicy\": \"weighted\","
+    " \"subGroups\": [{\"name\": \"adhoc\", \"softMemoryLimit\": \"50%\", \"hardConcurrencyLimit\": 2,"
+    " \"maxQueued\": 5, \"schedulingWeight\": 3}]}],"
+    " \"selectors\": [{\"user\": \"alice\", \"group\": \"admin.adhoc\"}]}\n";
+
+Test(rest_resource, file_groups_reject_unmatched_and_show_state)
+{
+    live_server s;
+    const char *files[] = {
+        "resource-groups.properties",
+        "resource-groups.configuration-manager=file\nresource-groups.config-file=resource-groups.json\n",
+        "resource-groups.json", groups_json, NULL};
+    live_start(&s, NULL, files);
+
+    /* no selector matches user `test` */
+    char *next = post_queued(&s, "SELECT 1", "test");
+    long status;
+    json_t *doc = get_json(next, &status);
+    cr_assert_eq(status, 200);
+    expect_error(doc, "QUERY_REJECTED", "USER_ERROR", "Query did not match any selection rule");
+    json_decref(doc);
+    free(next);
+
+    /* alice's queries run in admin.adhoc */
+    const char *alice[] = {"X-Trino-User: alice", NULL};
+    rest_result result;
+    cr_assert(rest_run(&s.rest, "SELECT 1", alice, &result));
+    cr_expect_str_eq(rest_state(result.last), "FINISHED");
+    rest_result_free(&result);
+
+    doc = group_state(&s, "admin/adhoc", &status);
+    cr_assert_eq(status, 200);
+    const json_t *id = json_object_get(doc, "id");
+    cr_assert(json_is_array(id) && json_array_size(id) == 2);
+    cr_expect_str_eq(json_string_value(json_array_get(id, 0)), "admin");
+    cr_expect_str_eq(json_string_value(json_array_get(id, 1)), "adhoc");
+    cr_expect_eq(member_int(doc, "hardConcurrencyLimit"), 2);
+    cr_expect_eq(member_int(doc, "maxQueuedQueries"), 5);
+    cr_expect_eq(member_int(doc, "schedulingWeight"), 3);
+    cr_expect_eq(member_int(doc, "numRunningQueries"), 0);
+    cr_expect_str_eq(json_string_value(json_object_get(doc, "state")), "CAN_RUN");
+    json_decref(doc);
+
+    doc = group_state(&s, "admin", &status);
+    cr_assert_eq(status, 200);
+    cr_expect_str_eq(json_string_value(json_object_get(doc, "schedulingPolicy")), "WEIGHTED");
+    const json_t *subs = json_object_get(doc, "subGroups");
+    cr_assert(json_is_array(subs) && json_array_size(subs) == 1);
+    json_decref(doc);
+
+    doc = group_state(&s, "global", &status);
+    cr_expect_eq(status, 404);
+    json_decref(doc);
+    live_stop(&s);
+}
