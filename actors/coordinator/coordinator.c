@@ -84,6 +84,12 @@ coordinator *coordinator_start(engine *e, const coordinator_config *config, shoa
                                 resource_group_resource_handle, c);
     if (ok)
         ok = http_server_start(c->http, message, sizeof message);
+    shoal_error system_error;
+    error_clear(&system_error);
+    if (ok && !coordinator_system_tables_attach(c, &system_error)) {
+        snprintf(message, sizeof message, "%.480s", system_error.message);
+        ok = false;
+    }
     if (!ok) {
         error_set(error, ERR_GENERIC_INTERNAL_ERROR, "Cannot start the REST API: %s",
                   message[0] ? message : "out of memory");
@@ -108,6 +114,7 @@ void coordinator_stop(coordinator *c)
     if (!c)
         return;
     atomic_store(&c->shutting_down, true);
+    coordinator_system_tables_detach(c);
     query_tracker_cancel_all(c->tracker, ERR_SERVER_SHUTTING_DOWN, "Server is shutting down");
     http_server_stop(c->http);
     http_server_destroy(c->http);

@@ -24,6 +24,11 @@ struct coordinator {
     _Atomic bool shutting_down;
 };
 
+/* system.runtime.queries and kill_query over this coordinator's queries
+ * (system_tables.c); attached once the server listens, detached at stop. */
+bool coordinator_system_tables_attach(coordinator *c, shoal_error *error);
+void coordinator_system_tables_detach(coordinator *c);
+
 /* Route handlers. */
 void statement_resource_handle(void *context, http_request *request);
 void info_resource_handle(void *context, http_request *request);

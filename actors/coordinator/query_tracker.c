@@ -287,7 +287,10 @@ void tracked_query_apply_cancel_locked(tracked_query *tq)
         return;
     error_code code = (error_code)atomic_load(&tq->cancel_code);
     char message[256];
-    cancel_message(tq, code, message, sizeof message);
+    if (tq->cancel_reason[0])
+        snprintf(message, sizeof message, "%s", tq->cancel_reason);
+    else
+        cancel_message(tq, code, message, sizeof message);
     error_clear(&tq->error);
     error_set(&tq->error, code, "%s", message);
     tq->failed = true;
@@ -312,11 +315,12 @@ void tracked_query_release_locked(tracked_query *tq)
 
 void tracked_query_cancel(tracked_query *tq, error_code code, const char *message)
 {
-    (void)message;
     int expected = ERR_NONE;
-    atomic_compare_exchange_strong(&tq->cancel_code, &expected, (int)code);
+    bool first = atomic_compare_exchange_strong(&tq->cancel_code, &expected, (int)code);
     atomic_store(&tq->cancel_requested, true);
     pthread_mutex_lock(&tq->lock);
+    if (first && message && code == ERR_ADMINISTRATIVELY_KILLED)
+        snprintf(tq->cancel_reason, sizeof tq->cancel_reason, "%s", message);
     tracked_query_apply_cancel_locked(tq);
     pthread_mutex_unlock(&tq->lock);
 }

@@ -76,6 +76,7 @@ typedef struct tracked_query {
     bool failed;
     shoal_error error;
     const char *final_state;        /* "FINISHED" / "FAILED" once done */
+    char cancel_reason[256];        /* the canceller's own message (kill_query), or "" */
     int64_t started_ns;
     int64_t ended_ns;
     int64_t rows_sent;
