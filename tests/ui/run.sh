@@ -93,7 +93,7 @@ expect_field "overview: environment" environment test
 expect_field_match "overview: the finished query's row (id, state, SQL)" "row:$ok_id" \
     "^$ok_id \\| FINISHED \\| .* \\| $ok_sql\$"
 expect_field_match "overview: the failed query's row" "row:$bad_id" "^$bad_id \\| FAILED \\| "
-expect_field "overview: no resource groups section (the coordinator has none)" resource-groups hidden
+expect_field_match "overview: the resource groups section shows the global group" resource-groups "global CAN_RUN"
 
 # ---- query pages -----------------------------------------------------------------------------
 page=$(see "$url/ui/query.html?$ok_id")
