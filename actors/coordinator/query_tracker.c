@@ -265,8 +265,9 @@ void tracked_query_end_ticket_locked(tracked_query *tq)
         return;
     resource_ticket *ticket = tq->ticket;
     tq->ticket = NULL;
-    /* CPU time and peak memory are not exposed by the engine query API yet: 0. */
-    resource_manager_query_finished(tq->rm, ticket, 0, 0);
+    /* the CPU its operators used counts against the group's CPU quota; peak
+     * memory is not tracked per query yet */
+    resource_manager_query_finished(tq->rm, ticket, tq->q ? query_cpu_ns(tq->q) : 0, 0);
     /* no callback runs any more: drop their reference (never the last one,
      * every caller holds its own) */
     atomic_fetch_sub(&tq->refs, 1);

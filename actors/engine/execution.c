@@ -39,7 +39,50 @@ struct execution {
     int actor_count;
     bool all_spawned;          /* actors[] is complete: failures may cancel the rest */
     query_limits *limits;      /* memory contexts and deadline (query_limits.h) */
+    /* per plan node, summed over its operators in every driver (under lock) */
+    execution_node_stats *node_stats;
+    int node_count;
+    uint64_t cpu_ns;
 };
+
+static int plan_node_count(const plan_node *node)
+{
+    if (!node)
+        return 0;
+    int max = node->id + 1;
+    for (int i = 0; i < 2; i++) {
+        int n = plan_node_count(node->inputs[i]);
+        max = n > max ? n : max;
+    }
+    for (int i = 0; i < node->source_count; i++) {
+        int n = plan_node_count(node->sources[i]);
+        max = n > max ? n : max;
+    }
+    return max;
+}
+
+static void driver_stats(void *context, const driver *d)
+{
+    execution *x = context;
+    pthread_mutex_lock(&x->lock);
+    for (int i = 0; i < d->operator_count; i++) {
+        const operator *op = d->operators[i];
+        x->cpu_ns += op->stats.cpu_ns;
+        int id = op->plan_node_id;
+        if (id < 0 || id >= x->node_count)
+            continue;
+        execution_node_stats *s = &x->node_stats[id];
+        s->present = true;
+        s->cpu_ns += op->stats.cpu_ns;
+        s->input_rows += op->stats.input_rows;
+        /* the root's sink passes its rows on to the client: they are its output */
+        s->output_rows += id == 0 && i == d->operator_count - 1 ? op->stats.input_rows : op->stats.output_rows;
+        s->input_bytes += op->stats.input_bytes;
+        if (op->stats.peak_memory_bytes > s->peak_memory_bytes)
+            s->peak_memory_bytes = op->stats.peak_memory_bytes;
+    }
+    pthread_mutex_unlock(&x->lock);
+}
 
 static void driver_done(void *context, const shoal_error *error)
 {
@@ -133,7 +176,7 @@ static bool start_drivers(execution *x, shoal_error *error)
     x->drivers_running = made;
     x->actor_count = made;
     for (int i = 0; i < made; i++) {
-        x->actors[i] = pipeline_actor_spawn(engine_runtime(x->engine), drivers[i], driver_done, x);
+        x->actors[i] = pipeline_actor_spawn(engine_runtime(x->engine), drivers[i], driver_done, driver_stats, x);
         if (!x->actors[i]) {
             /* the driver was closed; count it as failed */
             x->drivers_running--;
@@ -168,6 +211,8 @@ execution *execution_start(engine *e, plan_node *plan, const execution_options *
     }
     x->engine = e;
     x->plan = plan;
+    x->node_count = plan_node_count(plan);
+    x->node_stats = calloc((size_t)x->node_count + 1, sizeof *x->node_stats);
     x->sink = options->sink;
     pthread_mutex_init(&x->lock, NULL);
     pthread_cond_init(&x->drivers_done, NULL);
@@ -296,7 +341,27 @@ void execution_free(execution *x)
         x->sink->ops->abort(x->sink);
     local_plan_free(x->local); /* frees the output buffer too */
     plan_free(x->plan);
+    free(x->node_stats);
     pthread_cond_destroy(&x->drivers_done);
     pthread_mutex_destroy(&x->lock);
     free(x);
+}
+
+const plan_node *execution_plan(const execution *x)
+{
+    return x->plan;
+}
+
+int execution_node_stats_get(execution *x, const execution_node_stats **out)
+{
+    *out = x->node_stats;
+    return x->node_count;
+}
+
+uint64_t execution_cpu_ns(execution *x)
+{
+    pthread_mutex_lock(&x->lock);
+    uint64_t cpu = x->cpu_ns;
+    pthread_mutex_unlock(&x->lock);
+    return cpu;
 }

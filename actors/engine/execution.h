@@ -29,6 +29,23 @@ query_fetch_status execution_fetch(execution *x, page **out, int timeout_ms, sho
 /* Rows written into the sink (valid once fetch returned DONE). */
 uint64_t execution_rows_written(const execution *x);
 void execution_cancel(execution *x, error_code code, const char *message);
+
+/* What each plan node's operators did, summed over every driver; complete
+ * once every driver has finished (after fetch returned DONE or FAILED). */
+typedef struct execution_node_stats {
+    bool present;
+    uint64_t cpu_ns;
+    uint64_t input_rows;
+    uint64_t output_rows;
+    uint64_t input_bytes;
+    uint64_t peak_memory_bytes;
+} execution_node_stats;
+
+const plan_node *execution_plan(const execution *x);
+/* The per-node array, indexed by plan node id; returns its length. */
+int execution_node_stats_get(execution *x, const execution_node_stats **out);
+/* CPU time of every operator so far. */
+uint64_t execution_cpu_ns(execution *x);
 void execution_free(execution *x);
 
 #endif

@@ -18,6 +18,7 @@ typedef struct pipeline_state {
     actor *self;
     driver *driver;
     pipeline_done_fn done;
+    pipeline_stats_fn stats;
     void *context;
     bool reported;
     bool failed;               /* the driver failed with `error` */
@@ -118,6 +119,8 @@ static void close_driver(pipeline_state *s)
         s->watch_open = false;
     }
     timer_cancel(&s->timer);
+    if (s->stats)
+        s->stats(s->context, s->driver);
     driver_close(s->driver);
     s->driver = NULL;
 }
@@ -153,12 +156,14 @@ static const actor_behaviour pipeline_behaviour = {
     .on_stop = pipeline_on_stop,
 };
 
-actor *pipeline_actor_spawn(runtime *rt, driver *d, pipeline_done_fn done, void *context)
+actor *pipeline_actor_spawn(runtime *rt, driver *d, pipeline_done_fn done, pipeline_stats_fn stats,
+                            void *context)
 {
     pipeline_state init;
     memset(&init, 0, sizeof init);
     init.driver = d;
     init.done = done;
+    init.stats = stats;
     init.context = context;
     actor_options options = {.name = "pipeline", .state_size = sizeof init, .init_state = &init};
     actor *a = actor_spawn(rt, &pipeline_behaviour, &options);

@@ -16,8 +16,13 @@
  * on success. */
 typedef void (*pipeline_done_fn)(void *context, const shoal_error *error);
 
+/* Called once on the actor's thread just before the driver is closed, with
+ * its operators' statistics (EXPLAIN ANALYZE, query CPU); may be NULL. */
+typedef void (*pipeline_stats_fn)(void *context, const driver *d);
+
 /* Spawns the actor; it takes over the driver. NULL on failure (the driver is
  * then closed). The returned reference is the caller's. */
-actor *pipeline_actor_spawn(runtime *rt, driver *d, pipeline_done_fn done, void *context);
+actor *pipeline_actor_spawn(runtime *rt, driver *d, pipeline_done_fn done, pipeline_stats_fn stats,
+                            void *context);
 
 #endif

@@ -60,6 +60,7 @@ const char *query_update_type(const query *q) { return q->update_type; }
 bool query_has_update_count(const query *q) { return q->has_update_count; }
 int64_t query_update_count(const query *q) { return q->update_count; }
 const shoal_error *query_error(const query *q) { return &q->error; }
+uint64_t query_cpu_ns(query *q) { return q->execution ? execution_cpu_ns(q->execution) : 0; }
 
 static void set_columns(query *q, int count, const char *const *names, const sql_type *types)
 {
@@ -721,13 +722,46 @@ static bool run_write(query *q, const ast_node *node, bool create)
 }
 
 
-/* EXPLAIN [(TYPE LOGICAL|DISTRIBUTED, FORMAT TEXT|JSON|GRAPHVIZ)] query */
+/* EXPLAIN ANALYZE: runs the plan (taken over), discarding its rows, then
+ * prints it with what each node's operators did. */
+static char *explain_analyze(query *q, plan_node *plan, explain_options *options)
+{
+    execution_options run = {0};
+    execution *x = execution_start(q->engine, plan, &run, &q->error);
+    if (!x)
+        return NULL;
+    query_fetch_status status;
+    do {
+        page *p = NULL;
+        status = execution_fetch(x, &p, 1000, &q->error);
+        page_unref(p);
+    } while (status == QUERY_FETCH_PAGE || status == QUERY_FETCH_WAITING);
+    char *text = NULL;
+    if (status == QUERY_FETCH_DONE) {
+        const execution_node_stats *stats;
+        int count = execution_node_stats_get(x, &stats);
+        explain_node_stats *shown = calloc((size_t)count + 1, sizeof *shown);
+        for (int i = 0; shown && i < count; i++) {
+            shown[i].present = stats[i].present;
+            shown[i].input_rows = (double)stats[i].input_rows;
+            shown[i].input_bytes = (double)stats[i].input_bytes;
+            shown[i].output_rows = (double)stats[i].output_rows;
+            shown[i].cpu_nanos = (double)stats[i].cpu_ns;
+        }
+        options->type = EXPLAIN_TYPE_LOGICAL;
+        options->stats = shown;
+        options->stats_count = count;
+        text = shown ? explain_plan(execution_plan(x), options, &q->error) : NULL;
+        free(shown);
+    }
+    execution_free(x);
+    return text;
+}
+
+/* EXPLAIN [ANALYZE] [(TYPE LOGICAL|DISTRIBUTED, FORMAT TEXT|JSON|GRAPHVIZ)] query */
 static bool explain_statement(query *q, const ast_node *node)
 {
     const ast_node *statement = node->u.explain.statement;
-    if (node->u.explain.analyze)
-        return error_set_at(&q->error, ERR_NOT_SUPPORTED, (int)node->pos.line, (int)node->pos.column,
-                            "EXPLAIN ANALYZE is not supported yet");
     if (statement->kind != AST_QUERY)
         return error_set_at(&q->error, ERR_NOT_SUPPORTED, (int)statement->pos.line, (int)statement->pos.column,
                             "EXPLAIN of %s is not supported yet", ast_kind_name(statement->kind));
@@ -749,7 +783,9 @@ static bool explain_statement(query *q, const ast_node *node)
     if (!plan)
         return false;
     char *text = NULL;
-    if (options.type == EXPLAIN_TYPE_DISTRIBUTED) {
+    if (node->u.explain.analyze) {
+        text = explain_analyze(q, plan, &options);
+    } else if (options.type == EXPLAIN_TYPE_DISTRIBUTED) {
         fragmenter_options fragmenting = {0};
         fragmented_plan *fragments = fragmenter_run(plan, &fragmenting, &q->error);
         if (fragments)

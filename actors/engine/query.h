@@ -54,6 +54,9 @@ bool query_has_update_count(const query *q);
 int64_t query_update_count(const query *q);
 const shoal_error *query_error(const query *q);
 
+/* CPU time its operators have used so far (0 for statements answered directly). */
+uint64_t query_cpu_ns(query *q);
+
 /* Waits up to timeout_ms for the next page. */
 query_fetch_status query_fetch(query *q, page **out, int timeout_ms, shoal_error *error);
 

@@ -294,3 +294,16 @@ Test(statements, information_schema_through_show_and_describe)
               "a short string constant folds, so the name filter reaches the connector: %s", r.rows[0][0]);
     test_result_free(&r);
 }
+
+Test(statements, explain_analyze_shows_what_ran)
+{
+    test_result r = run_ok("EXPLAIN ANALYZE SELECT regionkey, count(*) FROM nation WHERE nationkey > 3 GROUP BY regionkey");
+    cr_assert_eq(r.row_count, 1);
+    const char *text = r.rows[0][0];
+    cr_assert(strstr(text, "Aggregate[type = FINAL") != NULL, "%s", text);
+    cr_assert(strstr(text, "CPU: ") != NULL, "actual statistics are shown: %s", text);
+    cr_assert(strstr(text, "Output: 5 rows") != NULL, "the final aggregate produced 5 groups: %s", text);
+    cr_assert(strstr(text, "Output: 21 rows") != NULL, "the scan kept 21 nations: %s", text);
+    test_result_free(&r);
+    expect_error("EXPLAIN ANALYZE SELECT 1 / 0", ERR_DIVISION_BY_ZERO, 0, 0, "Division by zero");
+}
