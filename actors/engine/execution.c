@@ -84,6 +84,8 @@ static void driver_stats(void *context, const driver *d)
     pthread_mutex_unlock(&x->lock);
 }
 
+/* A driver ended. The count of running drivers drops last: until then the
+ * execution cannot be freed, so cancelling the others may still use it. */
 static void driver_done(void *context, const shoal_error *error)
 {
     execution *x = context;
@@ -92,11 +94,8 @@ static void driver_done(void *context, const shoal_error *error)
     if (error && !x->failed) {
         x->failed = true;
         x->error = *error;
-        cancel_others = true;
+        cancel_others = x->all_spawned;
     }
-    x->drivers_running--;
-    cancel_others = cancel_others && x->all_spawned;
-    pthread_cond_broadcast(&x->drivers_done);
     pthread_mutex_unlock(&x->lock);
     if (cancel_others) {
         if (x->output)
@@ -105,6 +104,10 @@ static void driver_done(void *context, const shoal_error *error)
             if (x->actors[i])
                 actor_stop(x->actors[i], SHOAL_ECANCELED);
     }
+    pthread_mutex_lock(&x->lock);
+    x->drivers_running--;
+    pthread_cond_broadcast(&x->drivers_done);
+    pthread_mutex_unlock(&x->lock); /* x may be freed from here on */
 }
 
 /* A memory or time limit was exceeded: the query fails with its error. */
