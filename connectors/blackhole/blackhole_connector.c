@@ -201,11 +201,6 @@ static blackhole_table *table_new(blackhole_connector *b, const table_definition
 
 /* ---- metadata ---------------------------------------------------------- */
 
-static int compare_strings(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool blackhole_list_schemas(connector *c, string_list *out, shoal_error *error)
 {
     blackhole_connector *b = (blackhole_connector *)c;
@@ -216,7 +211,7 @@ static bool blackhole_list_schemas(connector *c, string_list *out, shoal_error *
     pthread_mutex_unlock(&b->lock);
     if (!ok)
         return oom(error);
-    qsort(out->items, (size_t)out->count, sizeof *out->items, compare_strings);
+    string_list_sort(out);
     return true;
 }
 
@@ -231,7 +226,7 @@ static bool blackhole_list_tables(connector *c, const char *schema, string_list 
     pthread_mutex_unlock(&b->lock);
     if (!ok)
         return oom(error);
-    qsort(out->items, (size_t)out->count, sizeof *out->items, compare_strings);
+    string_list_sort(out);
     return true;
 }
 

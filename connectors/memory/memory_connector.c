@@ -124,11 +124,6 @@ static memory_table *remove_table_locked(memory_connector *m, int index)
 
 /* ---- metadata ---------------------------------------------------------- */
 
-static int compare_strings(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool oom(shoal_error *error)
 {
     return error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
@@ -144,7 +139,7 @@ static bool memory_list_schemas(connector *c, string_list *out, shoal_error *err
     pthread_mutex_unlock(&m->lock);
     if (!ok)
         return oom(error);
-    qsort(out->items, (size_t)out->count, sizeof *out->items, compare_strings);
+    string_list_sort(out);
     return true;
 }
 
@@ -159,8 +154,7 @@ static bool memory_list_tables(connector *c, const char *schema, string_list *ou
     pthread_mutex_unlock(&m->lock);
     if (!ok)
         return oom(error);
-    if (out->count > 1) /* items is NULL while the list is empty */
-        qsort(out->items, (size_t)out->count, sizeof *out->items, compare_strings);
+    string_list_sort(out);
     return true;
 }
 

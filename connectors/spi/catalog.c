@@ -81,11 +81,6 @@ const connector_factory *catalog_find_factory(const char *name)
     return f;
 }
 
-static int compare_strings(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 bool catalog_list_factories(string_list *out, shoal_error *error)
 {
     pthread_mutex_lock(&factory_lock);
@@ -96,7 +91,7 @@ bool catalog_list_factories(string_list *out, shoal_error *error)
         }
     }
     pthread_mutex_unlock(&factory_lock);
-    qsort(out->items, (size_t)out->count, sizeof *out->items, compare_strings);
+    string_list_sort(out);
     return true;
 }
 

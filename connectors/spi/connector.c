@@ -85,6 +85,17 @@ bool string_list_add(string_list *list, const char *item)
     return true;
 }
 
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void string_list_sort(string_list *list)
+{
+    if (list->count > 1) /* items is NULL while the list is empty */
+        qsort(list->items, (size_t)list->count, sizeof *list->items, compare_strings);
+}
+
 void string_list_free(string_list *list)
 {
     for (int i = 0; i < list->count; i++)

@@ -88,6 +88,8 @@ typedef struct string_list {
 } string_list;
 
 bool string_list_add(string_list *list, const char *item);
+/* Sorts the items byte-wise (an empty list is fine). */
+void string_list_sort(string_list *list);
 void string_list_free(string_list *list);
 
 /* ---- scans ---------------------------------------------------------------- */
