@@ -334,12 +334,16 @@ static void parse_call_suffix(parser *p, ast_node *call) {
     p_expect(p, TOK_RPAREN);
   }
   bool ignore = p_check(p, KW_IGNORE), respect = p_check(p, KW_RESPECT);
+  bool treated = false;
   if ((ignore || respect) && p_peek(p, 1) == KW_NULLS && p_peek(p, 2) == KW_OVER) {
     p_advance(p);
     p_advance(p);
     call->u.call.null_treatment = ignore ? AST_NULLS_IGNORE : AST_NULLS_RESPECT;
+    treated = true;
   }
-  if (p_check(p, KW_OVER) && (p_peek(p, 1) == TOK_LPAREN || p_is_identifier_token(p_peek(p, 1)))) {
+  /* after IGNORE/RESPECT NULLS, OVER must start a window (Trino's grammar:
+   * nullTreatment only before over), never be an alias */
+  if (treated || (p_check(p, KW_OVER) && (p_peek(p, 1) == TOK_LPAREN || p_is_identifier_token(p_peek(p, 1))))) {
     p_advance(p);
     const sql_token *open = p_tok(p);
     if (p_accept(p, TOK_LPAREN)) {

@@ -660,3 +660,18 @@ Test(sql_lexer, token_forms) {
   check_tokens("'open", (sql_token_type[]){TOK_UNRECOGNIZED, TOK_IDENT}, 2);
   check_tokens("\xc3\xa9 $ !", (sql_token_type[]){TOK_UNRECOGNIZED, TOK_UNRECOGNIZED, TOK_UNRECOGNIZED}, 3);
 }
+
+/* Found by the fuzzer: after IGNORE NULLS, OVER starts a window and is never
+ * an alias (the formatter printed `... IGNORE NULLS AS over`, which does not parse). */
+Test(sql_parser, null_treatment_requires_a_window) {
+  sql_arena *arena = sql_arena_create();
+  const ast_node *out = NULL;
+  sql_error error;
+  const char *bad = "SELECT lag(x, 1) IGNORE NULLS OVER";
+  cr_assert_neq(sql_parse_statement(arena, bad, strlen(bad), &out, &error), 0);
+  cr_assert_eq(error.line, 1);
+  cr_assert_eq(error.column, 35);
+  const char *good = "SELECT lag(x, 1) IGNORE NULLS OVER (ORDER BY y)";
+  cr_assert_eq(sql_parse_statement(arena, good, strlen(good), &out, &error), 0, "%s", error.message);
+  sql_arena_destroy(arena);
+}
