@@ -109,22 +109,10 @@ static bool ob_get_output(operator *op, page **out, shoal_error *error)
     }
     uint64_t left = o->record_count - o->cursor;
     uint32_t n = left < VECTOR_SIZE ? (uint32_t)left : VECTOR_SIZE;
-    for (uint32_t i = 0; i < n; i++)
-        o->ids[i] = sort_record_row(&o->layout,
-                                    o->records + (o->cursor + i) * o->layout.record_bytes);
-    sql_type types[256];
-    for (int c = 0; c < o->output_count; c++)
-        types[c] = o->types[o->output_channels[c]];
-    page *p = page_new(o->output_count, types, n);
+    page *p = sort_emit_page(&o->layout, o->records, o->cursor, n, o->columns, o->types, o->output_count,
+                             o->output_channels, o->ids);
     if (!p)
         return oom(error);
-    for (int c = 0; c < o->output_count; c++) {
-        if (!column_buffer_gather(&o->columns[o->output_channels[c]], o->ids, n, &p->columns[c], 0)) {
-            page_unref(p);
-            return oom(error);
-        }
-    }
-    p->row_count = n;
     o->cursor += n;
     if (o->cursor >= o->record_count)
         o->finished = true;

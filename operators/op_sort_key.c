@@ -441,3 +441,27 @@ bool sort_records(const sort_layout *l, unsigned char *records, unsigned char *s
         return fix_truncated_ties(l, records, count, columns);
     return true;
 }
+
+page *sort_emit_page(const sort_layout *l, const unsigned char *records, uint64_t first, uint32_t n,
+                     const column_buffer *columns, const sql_type *types, int output_count,
+                     const int *output_channels, uint32_t *ids)
+{
+    for (uint32_t i = 0; i < n; i++)
+        ids[i] = sort_record_row(l, records + (first + i) * l->record_bytes);
+    sql_type *output_types = calloc((size_t)output_count + 1, sizeof(sql_type));
+    if (!output_types)
+        return NULL;
+    for (int c = 0; c < output_count; c++)
+        output_types[c] = types[output_channels[c]];
+    page *p = page_new(output_count, output_types, n);
+    free(output_types);
+    for (int c = 0; p && c < output_count; c++) {
+        if (!column_buffer_gather(&columns[output_channels[c]], ids, n, &p->columns[c], 0)) {
+            page_unref(p);
+            p = NULL;
+        }
+    }
+    if (p)
+        p->row_count = n;
+    return p;
+}

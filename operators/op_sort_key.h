@@ -67,6 +67,14 @@ bool sort_key_truncated(const sort_layout *l, const unsigned char *record);
  * Two records equal on these bytes must be compared by full values. */
 uint32_t sort_truncated_prefix(const sort_layout *l, const unsigned char *record);
 
+/* A page of sorted output: the rows of records[first .. first + n)
+ * (n <= VECTOR_SIZE), output channel c gathered from
+ * columns[output_channels[c]]. `ids` is scratch for n row ids. NULL on out
+ * of memory. ORDER BY and TOP N both emit through it. */
+page *sort_emit_page(const sort_layout *l, const unsigned char *records, uint64_t first, uint32_t n,
+                     const column_buffer *columns, const sql_type *types, int output_count,
+                     const int *output_channels, uint32_t *ids);
+
 /* Full comparison of rows a and b whose key columns live in `columns`
  * (indexed by channel): <0, 0, >0 in sort order. */
 int sort_compare_full(const sort_layout *l, const column_buffer *columns, uint32_t a, uint32_t b);

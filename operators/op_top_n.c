@@ -257,22 +257,10 @@ static bool tn_get_output(operator *op, page **out, shoal_error *error)
     }
     uint64_t left = t->size - t->cursor;
     uint32_t n = left < VECTOR_SIZE ? (uint32_t)left : VECTOR_SIZE;
-    for (uint32_t i = 0; i < n; i++)
-        t->ids[i] = sort_record_row(&t->layout,
-                                    t->sorted_records + (t->cursor + i) * t->layout.record_bytes);
-    sql_type types[256];
-    for (int c = 0; c < t->output_count; c++)
-        types[c] = t->types[t->output_channels[c]];
-    page *p = page_new(t->output_count, types, n);
+    page *p = sort_emit_page(&t->layout, t->sorted_records, t->cursor, n, t->columns, t->types,
+                             t->output_count, t->output_channels, t->ids);
     if (!p)
         return oom(error);
-    for (int c = 0; c < t->output_count; c++) {
-        if (!column_buffer_gather(&t->columns[t->output_channels[c]], t->ids, n, &p->columns[c], 0)) {
-            page_unref(p);
-            return oom(error);
-        }
-    }
-    p->row_count = n;
     t->cursor += n;
     if (t->cursor >= t->size)
         t->finished = true;
