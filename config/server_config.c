@@ -89,6 +89,9 @@ static const config_key server_keys[] = {
      .min = 0, .max = 65535, .description = "Shoal: nng port for page exchange between nodes (0: any free port)."},
     {.name = "shoal.worker-threads", .type = CONFIG_TYPE_INT, .offset = F(worker_threads), .default_value = "0",
      .min = 0, .max = 4096, .description = "Shoal: scheduler threads; 0: one per core."},
+    {.name = "shoal.memory-budget", .type = CONFIG_TYPE_DATA_SIZE, .offset = F(memory_budget),
+     .description = "Shoal: the process memory budget (Trino's JVM max heap); absent: the machine's memory or the "
+                    "cgroup limit, whichever is lower."},
 };
 
 const config_schema server_config_schema = CONFIG_SCHEMA("config.properties", server_keys);

@@ -104,6 +104,14 @@ int memory_context_reserve(memory_context *c, int64_t bytes)
     return refused ? SHOAL_EMEMLIMIT : 0;
 }
 
+void memory_context_force_reserve(memory_context *c, int64_t bytes)
+{
+    if (bytes <= 0)
+        return;
+    for (memory_context *n = c; n != NULL; n = n->parent)
+        memory_update_peak(n, atomic_fetch_add_explicit(&n->reserved, bytes, memory_order_seq_cst) + bytes);
+}
+
 /* True if `bytes` can never fit under some limit on the path. */
 static bool memory_never_fits(memory_context *c, int64_t bytes)
 {

@@ -41,6 +41,10 @@ int memory_context_reserve(memory_context *c, int64_t bytes);
  * larger than a limit and can never be granted. */
 int memory_context_reserve_or_wait(memory_context *c, int64_t bytes, task *t);
 void memory_context_release(memory_context *c, int64_t bytes);
+/* Charges `bytes` to c and its ancestors whatever their limits (an
+ * over-commit the caller knows will be short: memory is being freed
+ * elsewhere, e.g. a query was just killed to make room). */
+void memory_context_force_reserve(memory_context *c, int64_t bytes);
 
 int64_t memory_context_reserved(const memory_context *c);
 int64_t memory_context_peak(const memory_context *c);

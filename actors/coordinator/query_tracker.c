@@ -259,15 +259,24 @@ static void cancel_message(const tracked_query *tq, error_code code, char *out, 
     }
 }
 
+int64_t tracked_query_cpu_ns(const tracked_query *tq)
+{
+    return tq->q ? (int64_t)query_cpu_ns(tq->q) : tq->final_cpu_ns;
+}
+
+int64_t tracked_query_peak_memory(const tracked_query *tq)
+{
+    return tq->q ? query_peak_memory_bytes(tq->q) : tq->final_peak_memory;
+}
+
 void tracked_query_end_ticket_locked(tracked_query *tq)
 {
     if (!tq->ticket)
         return;
     resource_ticket *ticket = tq->ticket;
     tq->ticket = NULL;
-    /* the CPU its operators used counts against the group's CPU quota; peak
-     * memory is not tracked per query yet */
-    resource_manager_query_finished(tq->rm, ticket, tq->q ? query_cpu_ns(tq->q) : 0, 0);
+    /* the CPU its operators used counts against the group's CPU quota */
+    resource_manager_query_finished(tq->rm, ticket, tracked_query_cpu_ns(tq), tracked_query_peak_memory(tq));
     /* no callback runs any more: drop their reference (never the last one,
      * every caller holds its own) */
     atomic_fetch_sub(&tq->refs, 1);
@@ -368,6 +377,8 @@ void tracked_query_finish_locked(query_tracker *t, tracked_query *tq, bool faile
         tq->pending = NULL;
     }
     if (tq->q) {
+        tq->final_cpu_ns = (int64_t)query_cpu_ns(tq->q);
+        tq->final_peak_memory = query_peak_memory_bytes(tq->q);
         query_free(tq->q);
         tq->q = NULL;
     }
@@ -390,6 +401,28 @@ void tracked_query_finish_locked(query_tracker *t, tracked_query *tq, bool faile
      * than tq is freed here without touching tq's lock. */
     for (int i = 0; i < dropped_count; i++)
         query_tracker_release(t, dropped[i]);
+}
+
+/* ---- resource-group usage ---------------------------------------------------------------- */
+
+void query_tracker_update_usage(query_tracker *t)
+{
+    tracked_query **list = NULL;
+    int n = query_tracker_list(t, &list);
+    for (int i = 0; i < n; i++) {
+        tracked_query *tq = list[i];
+        /* a record whose lock is held (a GET starting or finishing it) is
+         * reported next time; the ticket and the engine query only change
+         * under the lock */
+        if (pthread_mutex_trylock(&tq->lock) == 0) {
+            if (tq->ticket && tq->q && tq->phase == TRACKED_STARTED)
+                resource_manager_update_usage(tq->rm, tq->ticket, (int64_t)query_cpu_ns(tq->q),
+                                              query_memory_bytes(tq->q));
+            pthread_mutex_unlock(&tq->lock);
+        }
+        query_tracker_release(t, tq);
+    }
+    free(list);
 }
 
 /* ---- the reaper ----------------------------------------------------------------------- */
@@ -442,6 +475,7 @@ static void *reaper_thread(void *arg)
             break;
         pthread_mutex_unlock(&t->lock);
         reap_once(t);
+        query_tracker_update_usage(t);
         pthread_mutex_lock(&t->lock);
     }
     pthread_mutex_unlock(&t->lock);

@@ -81,6 +81,8 @@ typedef struct tracked_query {
     int64_t ended_ns;
     int64_t rows_sent;
     int64_t bytes_sent;
+    int64_t final_cpu_ns;           /* CPU time and peak memory of the engine */
+    int64_t final_peak_memory;      /* query, kept when it is freed */
 
     _Atomic int64_t last_access_ns;
     _Atomic bool cancel_requested;
@@ -107,7 +109,9 @@ typedef struct query_tracker_config {
     int64_t client_timeout_ms;      /* query.client.timeout (5 m) */
     int max_history;                /* query.max-history (100) */
     int64_t min_expire_age_ms;      /* query.min-expire-age (15 m) */
-    int64_t reaper_interval_ms;     /* how often to look (1 s) */
+    int64_t reaper_interval_ms;     /* how often to look (1 s); also how often
+                                       running queries' CPU time and memory
+                                       are reported to their resource groups */
 } query_tracker_config;
 
 int64_t tracker_now_ns(void);
@@ -147,6 +151,15 @@ void tracked_query_finish_locked(query_tracker *t, tracked_query *tq, bool faile
  * (resource_manager_query_finished, exactly once) and drops the callbacks'
  * reference. Called on every end: finished, failed, canceled, abandoned. */
 void tracked_query_end_ticket_locked(tracked_query *tq);
+
+/* With tq->lock held: the query's CPU time and peak memory so far (the
+ * final figures once it is done). */
+int64_t tracked_query_cpu_ns(const tracked_query *tq);
+int64_t tracked_query_peak_memory(const tracked_query *tq);
+
+/* Reports every running query's CPU time and current memory to its
+ * resource group (the reaper does it every reaper_interval_ms). */
+void query_tracker_update_usage(query_tracker *t);
 
 /* Cancels every query that is not done (shutdown). */
 void query_tracker_cancel_all(query_tracker *t, error_code code, const char *message);

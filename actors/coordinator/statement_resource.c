@@ -169,6 +169,8 @@ static void fill_stats(const tracked_query *tq, const char *state, statement_sta
     s->wall_time_ms = tq->started_ns ? ns_to_ms(end - tq->started_ns) : 0;
     s->processed_rows = tq->rows_sent;
     s->processed_bytes = tq->bytes_sent;
+    s->cpu_time_ms = ns_to_ms(tracked_query_cpu_ns(tq));
+    s->peak_memory_bytes = tracked_query_peak_memory(tq);
 }
 
 static void respond_document(http_request *r, text_builder *body, const http_headers *headers)

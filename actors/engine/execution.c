@@ -361,6 +361,16 @@ int execution_node_stats_get(execution *x, const execution_node_stats **out)
     return x->node_count;
 }
 
+int64_t execution_memory_bytes(const execution *x)
+{
+    return query_limits_reserved(x->limits);
+}
+
+int64_t execution_peak_memory_bytes(const execution *x)
+{
+    return query_limits_peak(x->limits);
+}
+
 uint64_t execution_cpu_ns(execution *x)
 {
     pthread_mutex_lock(&x->lock);

@@ -46,6 +46,10 @@ const plan_node *execution_plan(const execution *x);
 int execution_node_stats_get(execution *x, const execution_node_stats **out);
 /* CPU time of every operator so far. */
 uint64_t execution_cpu_ns(execution *x);
+/* Bytes its operators retain now, and the most they retained at once (from
+ * the query's memory context on this node, query_limits.h). */
+int64_t execution_memory_bytes(const execution *x);
+int64_t execution_peak_memory_bytes(const execution *x);
 void execution_free(execution *x);
 
 #endif

@@ -56,6 +56,10 @@ const shoal_error *query_error(const query *q);
 
 /* CPU time its operators have used so far (0 for statements answered directly). */
 uint64_t query_cpu_ns(query *q);
+/* Bytes its operators retain now / at most so far (0 when nothing runs).
+ * Safe from any thread while the query is not being freed. */
+int64_t query_memory_bytes(const query *q);
+int64_t query_peak_memory_bytes(const query *q);
 
 /* Waits up to timeout_ms for the next page. */
 query_fetch_status query_fetch(query *q, page **out, int timeout_ms, shoal_error *error);

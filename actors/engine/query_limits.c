@@ -44,6 +44,7 @@ struct query_limits {
     actor *deadline;
     bool deadline_stopped;
     pthread_cond_t stopped;
+    struct query_limits *live_prev, *live_next;   /* the live list (live_lock) */
 };
 
 /* ---- node pool ------------------------------------------------------------ */
@@ -60,6 +61,45 @@ memory_context *query_limits_node_pool(void)
 {
     pthread_once(&node_pool_once, node_pool_create);
     return node_pool;
+}
+
+void query_limits_set_node_pool_limit(int64_t bytes)
+{
+    memory_context_set_limit(query_limits_node_pool(), bytes);
+}
+
+/* ---- live queries (the low-memory killer's candidates) --------------------- */
+
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+static query_limits *live_head;
+static _Atomic uint64_t killed_count;
+
+uint64_t query_limits_killed_count(void)
+{
+    return atomic_load(&killed_count);
+}
+
+static void live_add(query_limits *l)
+{
+    pthread_mutex_lock(&live_lock);
+    l->live_next = live_head;
+    if (live_head)
+        live_head->live_prev = l;
+    live_head = l;
+    pthread_mutex_unlock(&live_lock);
+}
+
+static void live_remove(query_limits *l)
+{
+    pthread_mutex_lock(&live_lock);
+    if (l->live_prev)
+        l->live_prev->live_next = l->live_next;
+    else if (live_head == l)
+        live_head = l->live_next;
+    if (l->live_next)
+        l->live_next->live_prev = l->live_prev;
+    l->live_prev = l->live_next = NULL;
+    pthread_mutex_unlock(&live_lock);
 }
 
 /* ---- failing ------------------------------------------------------------------ */
@@ -149,6 +189,52 @@ static void memory_exceeded(query_limits *l, const operator *op, int64_t delta)
     fail_once(l, &e);
 }
 
+/* The node pool refused `l`: kill the query reserving the most on this
+ * node (live_lock keeps every candidate alive while it is failed). True
+ * when the victim is another query: `l` may then over-commit. */
+static bool kill_largest_query(query_limits *l)
+{
+    shoal_error e;
+    error_clear(&e);
+    error_set(&e, ERR_CLUSTER_OUT_OF_MEMORY,
+              "Query killed because the cluster is out of memory. Please try again in a few minutes.");
+    pthread_mutex_lock(&live_lock);
+    query_limits *victim = NULL;
+    int64_t largest = -1;
+    bool releasing = false;   /* a query killed earlier is still giving memory back */
+    for (query_limits *c = live_head; c; c = c->live_next) {
+        int64_t bytes = memory_context_reserved(c->node);
+        if (atomic_load(&c->failed)) {
+            releasing = releasing || bytes > 0;
+            continue;
+        }
+        if (bytes > largest || (bytes == largest && c == l)) {
+            largest = bytes;
+            victim = c;
+        }
+    }
+    if (releasing)
+        victim = NULL;        /* an earlier victim's memory is on its way back: kill nobody more */
+    if (victim) {
+        atomic_fetch_add(&killed_count, 1);
+        fail_once(victim, &e);
+    }
+    pthread_mutex_unlock(&live_lock);
+    return victim != l;
+}
+
+/* A reservation was refused: fail the query, or let the low-memory killer
+ * make room. True when the reservation was granted after all. */
+static bool reservation_refused(query_limits *l, const operator *op, int64_t delta)
+{
+    const memory_context *refused = memory_context_last_refusal();
+    if (refused == query_limits_node_pool() && l->config.low_memory_killer != LOW_MEMORY_KILLER_NONE &&
+        kill_largest_query(l))
+        return true;
+    memory_exceeded(l, op, delta);
+    return false;
+}
+
 static void hook_changed(op_memory_hook *hook, const operator *op, int64_t delta)
 {
     driver_hook *h = (driver_hook *)hook;
@@ -157,8 +243,9 @@ static void hook_changed(op_memory_hook *hook, const operator *op, int64_t delta
         return; /* failing: the contexts are dropped whole at the end */
     if (delta > 0) {
         if (memory_context_reserve(h->context, delta) != 0) {
-            memory_exceeded(l, op, delta);
-            return;
+            if (!reservation_refused(l, op, delta))
+                return;
+            memory_context_force_reserve(h->context, delta);
         }
     } else {
         memory_context_release(h->context, -delta);
@@ -264,6 +351,7 @@ query_limits *query_limits_create(runtime *rt, const query_limits_config *config
         query_limits_free(l);
         return NULL;
     }
+    live_add(l);
     start_deadline(l, rt, created_ns ? created_ns : clock_now_ns());
     return l;
 }
@@ -293,6 +381,7 @@ void query_limits_free(query_limits *l)
 {
     if (!l)
         return;
+    live_remove(l);
     if (l->deadline) {
         actor_stop(l->deadline, 0);
         struct timespec deadline;

@@ -16,6 +16,19 @@
  * limits are freed. (Single node: the distributed limits apply to this
  * node's share, which is the whole query.)
  *
+ * Node pool and low-memory killer: every query's contexts hang under the
+ * process's node pool (query_limits_set_node_pool_limit: memory budget
+ * minus memory.heap-headroom-per-node). A reservation the pool refuses
+ * means the node is out of memory: with query.low-memory-killer.policy
+ * `none` the asking query fails (EXCEEDED_LOCAL_MEMORY_LIMIT "Query
+ * exceeded the node's memory pool of ..."); with `total-reservation` or
+ * `total-reservation-on-blocked-nodes` the query that reserves the most on
+ * this node (the only, hence the blocked, node of a local execution) fails
+ * with CLUSTER_OUT_OF_MEMORY "Query killed because the cluster is out of
+ * memory. Please try again in a few minutes." — and when that is not the
+ * asking query, the asking one is granted its bytes as a short over-commit
+ * (the victim's memory comes back as its drivers close).
+ *
  * Time: a deadline actor fails the query with EXCEEDED_TIME_LIMIT when the
  * earlier of created + max-run-time ("Query exceeded maximum time limit of
  * 1.00s") and execution start + max-execution-time ("Query exceeded the
@@ -28,6 +41,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "config/server_config.h"
 #include "connectors/spi/error.h"
 #include "operators/op_memory.h"
 #include "runtime/memory_context.h"
@@ -40,6 +54,7 @@ typedef struct query_limits_config {
     int64_t max_execution_time_ns;   /* 0: none */
     int64_t max_run_time_ns;         /* 0: none */
     int64_t max_planning_time_ns;    /* 0: none */
+    int low_memory_killer;           /* low_memory_killer_policy (0: none) */
 } query_limits_config;
 
 typedef struct query_limits query_limits;
@@ -64,5 +79,9 @@ bool query_limits_check_planning(const query_limits_config *config, uint64_t cre
 
 /* The process's node pool (parent of every query's contexts). */
 memory_context *query_limits_node_pool(void);
+/* Sizes the node pool (0: unlimited, the default). */
+void query_limits_set_node_pool_limit(int64_t bytes);
+/* How many queries the low-memory killer has failed in this process. */
+uint64_t query_limits_killed_count(void);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,13 +37,15 @@ static bool is_loopback(const char *address)
  * resource-groups.config-file, a relative path tried as given, then under
  * etc/) when present, else Trino's legacy `global` group from
  * query.max-concurrent-queries / query.max-queued-queries. */
-static resource_manager *create_resource_manager(const server_mode_options *o, const server_config *sc, engine *e)
+static resource_manager *create_resource_manager(const server_mode_options *o, const server_config *sc, engine *e,
+                                                 uint64_t cluster_memory)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/resource-groups.properties", o->etc);
     resource_manager_options options = {
         .max_concurrent_queries = sc->query_max_concurrent_queries,
         .max_queued_queries = sc->query_max_queued_queries,
+        .cluster_memory_bytes = cluster_memory,   /* base of "N%" softMemoryLimits (one node) */
     };
     resource_groups_spec spec;
     bool have_spec = false;
@@ -80,13 +83,39 @@ static resource_manager *create_resource_manager(const server_mode_options *o, c
     return rm;
 }
 
+/* The process memory budget (Trino's JVM max heap): shoal.memory-budget,
+ * else the machine's memory or the cgroup v2 limit, whichever is lower. */
+static uint64_t memory_budget(const server_config *sc)
+{
+    if (sc->memory_budget)
+        return sc->memory_budget;
+    long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+    uint64_t bytes = pages > 0 && page_size > 0 ? (uint64_t)pages * (uint64_t)page_size : 0;
+    FILE *f = fopen("/sys/fs/cgroup/memory.max", "r");
+    unsigned long long limit = 0;
+    if (f) {
+        if (fscanf(f, "%llu", &limit) == 1 && limit > 0 && (bytes == 0 || limit < bytes))
+            bytes = limit;
+        fclose(f);
+    }
+    return bytes;
+}
+
 static int serve(const server_mode_options *o, const server_config *sc, const node_config *nc)
 {
     shoal_error error;
     error_clear(&error);
+    /* Memory, as Trino sizes it from the heap: the node pool is the budget
+     * less memory.heap-headroom-per-node, query.max-memory-per-node defaults
+     * to 30% of the budget (both 30% when absent). */
+    uint64_t budget = memory_budget(sc);
+    uint64_t headroom = sc->heap_headroom_per_node ? sc->heap_headroom_per_node : budget / 10 * 3;
+    uint64_t node_pool = budget > headroom ? budget - headroom : 0;
+    query_limits_set_node_pool_limit(node_pool > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)node_pool);
     /* per-query memory and time limits from config.properties (0: none) */
     query_limits_config limits = {
-        .max_memory_per_node = sc->query_max_memory_per_node,
+        .max_memory_per_node = sc->query_max_memory_per_node ? sc->query_max_memory_per_node : budget / 10 * 3,
+        .low_memory_killer = sc->low_memory_killer_policy,
         .max_memory = sc->query_max_memory,
         .max_total_memory = sc->query_max_total_memory,
         .max_execution_time_ns = sc->query_max_execution_time,
@@ -111,7 +140,7 @@ static int serve(const server_mode_options *o, const server_config *sc, const no
         engine_destroy(e);
         return 1;
     }
-    resource_manager *rm = create_resource_manager(o, sc, e);
+    resource_manager *rm = create_resource_manager(o, sc, e, node_pool);
     if (!rm) {
         catalog_store_detach(e);
         engine_destroy(e);

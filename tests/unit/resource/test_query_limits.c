@@ -2,7 +2,10 @@
  * test_query_limits.c — per-query limits through the real engine: a query
  * over a tiny query.max-memory-per-node fails with
  * EXCEEDED_LOCAL_MEMORY_LIMIT and gives every byte back; a long cross join
- * fails with EXCEEDED_TIME_LIMIT at query.max-run-time.
+ * fails with EXCEEDED_TIME_LIMIT at query.max-run-time; when the node pool
+ * runs out, the low-memory killer fails the largest query with
+ * CLUSTER_OUT_OF_MEMORY and the others go on (policy none: the asking
+ * query fails instead).
  */
 #include <criterion/criterion.h>
 #include <string.h>
@@ -113,4 +116,132 @@ Test(query_limits, planning_time_is_checked)
     cr_assert_eq(e.code, ERR_EXCEEDED_TIME_LIMIT);
     cr_assert(strstr(e.message, "Query exceeded the maximum planning time limit of "), "%s", e.message);
     cr_assert(query_limits_check_planning(NULL, long_ago, &e));
+}
+
+/* Holds its cross-join build side (five columns of tiny lineitem, several
+ * MB) while its output waits for a fetch that never comes. */
+static const char holding_query[] =
+    "SELECT b.comment, b.shipinstruct, b.shipmode, b.extendedprice, b.partkey, a.orderkey"
+    " FROM tpch.sf100.lineitem a CROSS JOIN tpch.tiny.lineitem b";
+static const char sorting_query[] = "SELECT comment FROM customer ORDER BY comment";
+
+/* Submits the holding query and waits until its memory stops growing. */
+static query *hold_memory(engine *eng, session *s, int64_t *held)
+{
+    query *q = query_submit(eng, s, holding_query);
+    cr_assert(q);
+    int64_t last = -1;
+    for (int i = 0; i < 300; i++) {
+        struct timespec pause = {0, 100 * 1000000};
+        nanosleep(&pause, NULL);
+        int64_t now = query_memory_bytes(q);
+        if (now > 0 && now == last)
+            break;
+        last = now;
+    }
+    *held = query_memory_bytes(q);
+    cr_assert_gt(*held, 0, "the holding query holds nothing");
+    return q;
+}
+
+/* Runs the sorting query to the end; returns its status, rows and peak. */
+static query_fetch_status run_sort(engine *eng, session *s, int64_t *rows, int64_t *peak, shoal_error *error)
+{
+    query *q = query_submit(eng, s, sorting_query);
+    cr_assert(q);
+    query_fetch_status st;
+    *rows = 0;
+    for (;;) {
+        page *p = NULL;
+        st = query_fetch(q, &p, 100, error);
+        if (p) {
+            *rows += p->row_count;
+            page_unref(p);
+        }
+        if (st == QUERY_FETCH_DONE || st == QUERY_FETCH_FAILED)
+            break;
+    }
+    *peak = query_peak_memory_bytes(q);
+    query_free(q);
+    return st;
+}
+
+/* The sorting query's peak alone (no pool limit). */
+static int64_t sort_peak(engine *eng, session *s)
+{
+    shoal_error e;
+    error_clear(&e);
+    int64_t rows = 0, peak = 0;
+    cr_assert_eq(run_sort(eng, s, &rows, &peak, &e), QUERY_FETCH_DONE, "%s", e.message);
+    cr_assert_eq(rows, 1500);
+    return peak;
+}
+
+Test(query_limits, low_memory_killer_kills_the_largest_query, .timeout = 120)
+{
+    query_limits_config limits = {.low_memory_killer = LOW_MEMORY_KILLER_TOTAL_RESERVATION};
+    engine *eng = limited_engine(&limits);
+    session *s = session_new("test", "tpch", "tiny");
+    int64_t small = sort_peak(eng, s);
+    int64_t held = 0;
+    query *big = hold_memory(eng, s, &held);
+    cr_assert_gt(held, small, "the test needs the holding query to be the largest (%ld vs %ld)", (long)held,
+                 (long)small);
+    /* the node pool cannot hold both */
+    query_limits_set_node_pool_limit(held + small / 4);
+    uint64_t killed_before = query_limits_killed_count();
+
+    shoal_error e;
+    error_clear(&e);
+    int64_t rows = 0, peak = 0;
+    cr_assert_eq(run_sort(eng, s, &rows, &peak, &e), QUERY_FETCH_DONE, "%s", e.message);
+    cr_assert_eq(rows, 1500, "the smaller query returns every row");
+    cr_assert_eq(query_limits_killed_count(), killed_before + 1);
+
+    /* the largest was killed with Trino's error */
+    page *p = NULL;
+    query_fetch_status st;
+    error_clear(&e);
+    do {
+        st = query_fetch(big, &p, 100, &e);
+        if (p)
+            page_unref(p);
+    } while (st == QUERY_FETCH_PAGE || st == QUERY_FETCH_WAITING);
+    cr_assert_eq(st, QUERY_FETCH_FAILED);
+    cr_assert_eq(e.code, ERR_CLUSTER_OUT_OF_MEMORY, "%s", e.message);
+    cr_assert_str_eq(e.message,
+                     "Query killed because the cluster is out of memory. Please try again in a few minutes.");
+    query_free(big);
+    cr_assert_eq(memory_context_reserved(query_limits_node_pool()), 0);
+    query_limits_set_node_pool_limit(0);
+    session_free(s);
+    engine_destroy(eng);
+}
+
+Test(query_limits, without_the_killer_the_asking_query_fails, .timeout = 120)
+{
+    query_limits_config limits = {.low_memory_killer = LOW_MEMORY_KILLER_NONE};
+    engine *eng = limited_engine(&limits);
+    session *s = session_new("test", "tpch", "tiny");
+    int64_t small = sort_peak(eng, s);
+    int64_t held = 0;
+    query *big = hold_memory(eng, s, &held);
+    query_limits_set_node_pool_limit(held + small / 4);
+    uint64_t killed_before = query_limits_killed_count();
+
+    shoal_error e;
+    error_clear(&e);
+    int64_t rows = 0, peak = 0;
+    cr_assert_eq(run_sort(eng, s, &rows, &peak, &e), QUERY_FETCH_FAILED, "held %ld, sort %ld, now %ld", (long)held,
+                 (long)small, (long)peak);
+    cr_assert_eq(e.code, ERR_EXCEEDED_LOCAL_MEMORY_LIMIT, "%s", e.message);
+    cr_assert(strncmp(e.message, "Query exceeded the node's memory pool of ", 41) == 0, "%s", e.message);
+    cr_assert_eq(query_limits_killed_count(), killed_before);
+    cr_assert_eq(query_get_state(big), QUERY_RUNNING, "the holding query goes on");
+    cr_assert_eq(query_memory_bytes(big), held);
+    query_free(big);
+    cr_assert_eq(memory_context_reserved(query_limits_node_pool()), 0);
+    query_limits_set_node_pool_limit(0);
+    session_free(s);
+    engine_destroy(eng);
 }

@@ -320,3 +320,125 @@ Test(rest_resource, file_groups_reject_unmatched_and_show_state)
     json_decref(doc);
     live_stop(&s);
 }
+
+/* Follows nextUri from `url` to the final document (returned); *rows gets
+ * the number of data rows seen on the way. */
+static json_t *follow_to_end(const char *url, int64_t *rows)
+{
+    char *next = strdup(url);
+    json_t *doc = NULL;
+    *rows = 0;
+    for (int i = 0; i < 100000 && next; i++) {
+        long status;
+        if (doc)
+            json_decref(doc);
+        doc = get_json(next, &status);
+        cr_assert_eq(status, 200, "GET %s", next);
+        const json_t *data = json_object_get(doc, "data");
+        if (json_is_array(data))
+            *rows += (int64_t)json_array_size(data);
+        free(next);
+        next = rest_next_uri(doc) ? strdup(rest_next_uri(doc)) : NULL;
+    }
+    free(next);
+    return doc;
+}
+
+/* "1234B" (the live state's data sizes) → 1234. */
+static int64_t size_member(const json_t *doc, const char *key)
+{
+    const char *text = json_string_value(json_object_get(doc, key));
+    cr_assert_not_null(text, "%s missing", key);
+    return strtoll(text, NULL, 10);
+}
+
+static const char soft_memory_json[] =
+    "{\"rootGroups\": [{\"name\": \"etl\", \"softMemoryLimit\": \"100kB\", \"hardConcurrencyLimit\": 10,"
+    " \"maxQueued\": 10}],"
+    " \"selectors\": [{\"user\": \"alice\", \"group\": \"etl\"}]}\n";
+
+/* Holds its cross-join build side (tiny.orders' comments, ~0.5 MB) while
+ * its output waits for a client that does not read: memory stays charged. */
+static const char holding_query[] =
+    "SELECT o.comment, l.orderkey FROM tpch.sf100.lineitem l CROSS JOIN tpch.tiny.orders o";
+
+/* A running query's memory is charged to its group; once the group is over
+ * its softMemoryLimit a new query queues (it is not rejected, the running
+ * one is not killed) and runs when the memory is given back. */
+Test(rest_resource, group_over_soft_memory_limit_queues_and_does_not_kill, .timeout = 120)
+{
+    live_server s;
+    const char *files[] = {
+        "resource-groups.properties",
+        "resource-groups.configuration-manager=file\nresource-groups.config-file=resource-groups.json\n",
+        "resource-groups.json", soft_memory_json, NULL};
+    live_start(&s, NULL, files);
+
+    /* A starts and holds memory */
+    char *a = post_queued(&s, holding_query, "alice");
+    long status;
+    json_t *doc = get_json(a, &status);
+    cr_assert_eq(status, 200);
+    cr_assert_not_null(strstr(rest_next_uri(doc), "/executing/"));
+    char *a_exec = strdup(rest_next_uri(doc));
+    json_decref(doc);
+    int64_t usage = 0;
+    for (int i = 0; i < 200 && usage <= 100000; i++) {
+        sleep_ms(100);
+        doc = group_state(&s, "etl", &status);
+        cr_assert_eq(status, 200);
+        usage = size_member(doc, "memoryUsage");
+        json_decref(doc);
+    }
+    cr_assert_gt(usage, 100000, "the group's memory never passed its soft limit");
+
+    /* B queues: the group is over its soft memory limit */
+    char *b = post_queued(&s, "SELECT 1", "alice");
+    doc = get_json(b, &status);
+    cr_assert_eq(status, 200);
+    cr_assert_str_eq(rest_state(doc), "QUEUED");
+    char *b_next = strdup(rest_next_uri(doc));
+    cr_assert_not_null(strstr(b_next, "/queued/"));
+    json_decref(doc);
+    doc = get_json(b_next, &status);
+    cr_assert_str_eq(rest_state(doc), "QUEUED");
+    free(b_next);
+    b_next = strdup(rest_next_uri(doc));
+    json_decref(doc);
+    doc = group_state(&s, "etl", &status);
+    cr_expect_eq(member_int(doc, "numRunningQueries"), 1);
+    cr_expect_eq(member_int(doc, "numQueuedQueries"), 1);
+    cr_expect_str_eq(json_string_value(json_object_get(doc, "state")), "CAN_QUEUE");
+    json_decref(doc);
+
+    /* A was not killed: it still runs and reports its memory */
+    doc = get_json(a_exec, &status);
+    cr_assert_eq(status, 200);
+    cr_assert_str_eq(rest_state(doc), "RUNNING");
+    const json_t *stats = json_object_get(doc, "stats");
+    cr_expect_gt(member_int(stats, "peakMemoryBytes"), 100000);
+    free(a_exec);
+    a_exec = strdup(rest_next_uri(doc));
+    json_decref(doc);
+
+    /* A ends (canceled by its client): the memory is back, B runs */
+    rest_response r;
+    cr_assert(rest_call("DELETE", a_exec, NULL, 0, NULL, &r));
+    cr_expect_eq(r.status, 204);
+    rest_response_free(&r);
+    int64_t rows = 0;
+    doc = follow_to_end(b_next, &rows);
+    cr_assert_str_eq(rest_state(doc), "FINISHED");
+    cr_expect_eq(rows, 1);
+    json_decref(doc);
+    doc = group_state(&s, "etl", &status);
+    cr_expect_eq(member_int(doc, "numRunningQueries"), 0);
+    cr_expect_eq(size_member(doc, "memoryUsage"), 0);
+    json_decref(doc);
+
+    free(a);
+    free(a_exec);
+    free(b);
+    free(b_next);
+    live_stop(&s);
+}
