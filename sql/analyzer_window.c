@@ -123,6 +123,9 @@ static bool plan_function(analyzer *a, relation *r, const expr_scope *es, const 
         ok = analyzer_fail(a, call, error.code, "%s", error.message);
     if (ok && f->function.function->kind == FUNCTION_SCALAR)
         ok = analyzer_fail(a, call, ERR_FUNCTION_NOT_WINDOW, "Not a window function: %s", name);
+    /* the window operator feeds aggregates one argument column */
+    if (ok && f->function.function->kind == FUNCTION_AGGREGATE && n > 1)
+        ok = analyzer_fail(a, call, ERR_NOT_SUPPORTED, "Aggregate %s with %d arguments is not supported as a window function yet", name, n);
     bool offset_argument = ok && (strcmp(name, "lag") == 0 || strcmp(name, "lead") == 0 ||
                                   strcmp(name, "nth_value") == 0);
     f->argument_channel = f->default_channel = -1;

@@ -400,9 +400,34 @@ static const function_decl declarations[] = {
     AGG("approx_distinct(T) -> bigint", "varbinary", "approximate number of distinct values (HyperLogLog, standard error 0.023)"),
     AGG("geometric_mean(double) -> double", "varbinary", "geometric mean of the values"),
     AGG("geometric_mean(bigint) -> double", "varbinary", "geometric mean of the values"),
-    AGG("checksum(T) -> varbinary", "bigint", "order-insensitive checksum of the values"),
+    AGG("checksum(T) -> varbinary", "varbinary", "order-insensitive checksum of the values"),
     AGG("bitwise_and_agg(bigint) -> bigint", "varbinary", "bitwise AND of the values"),
     AGG("bitwise_or_agg(bigint) -> bigint", "varbinary", "bitwise OR of the values"),
+    AGG_F("min_by(V, K) -> V", F_ORDERABLE, R_TOKEN, "varbinary", "value of x at the row with the minimum y"),
+    AGG_F("max_by(V, K) -> V", F_ORDERABLE, R_TOKEN, "varbinary", "value of x at the row with the maximum y"),
+    AGG("corr(double, double) -> double", "varbinary", "correlation coefficient of y and x"),
+    AGG("corr(real, real) -> real", "varbinary", "correlation coefficient of y and x"),
+    AGG("covar_samp(double, double) -> double", "varbinary", "sample covariance of y and x"),
+    AGG("covar_samp(real, real) -> real", "varbinary", "sample covariance of y and x"),
+    AGG("covar_pop(double, double) -> double", "varbinary", "population covariance of y and x"),
+    AGG("covar_pop(real, real) -> real", "varbinary", "population covariance of y and x"),
+    AGG("regr_slope(double, double) -> double", "varbinary", "slope of the linear regression line of y on x"),
+    AGG("regr_slope(real, real) -> real", "varbinary", "slope of the linear regression line of y on x"),
+    AGG("regr_intercept(double, double) -> double", "varbinary", "y-intercept of the linear regression line of y on x"),
+    AGG("regr_intercept(real, real) -> real", "varbinary", "y-intercept of the linear regression line of y on x"),
+    AGG("skewness(double) -> double", "varbinary", "skewness of the values"),
+    AGG("skewness(bigint) -> double", "varbinary", "skewness of the values"),
+    AGG("kurtosis(double) -> double", "varbinary", "excess kurtosis of the values (unbiased estimate)"),
+    AGG("kurtosis(bigint) -> double", "varbinary", "excess kurtosis of the values (unbiased estimate)"),
+    AGG("approx_percentile(bigint, double) -> bigint", "varbinary", "approximate percentile of the values (T-Digest)"),
+    AGG("approx_percentile(double, double) -> double", "varbinary", "approximate percentile of the values (T-Digest)"),
+    AGG("approx_percentile(real, double) -> real", "varbinary", "approximate percentile of the values (T-Digest)"),
+    AGG("approx_percentile(bigint, double, double) -> bigint", "varbinary", "approximate weighted percentile of the values (T-Digest)"),
+    AGG("approx_percentile(double, double, double) -> double", "varbinary", "approximate weighted percentile of the values (T-Digest)"),
+    AGG("approx_percentile(real, double, double) -> real", "varbinary", "approximate weighted percentile of the values (T-Digest)"),
+    AGG("approx_percentile(bigint, double, double, double) -> bigint", "varbinary", "(deprecated) approximate weighted percentile with the given accuracy"),
+    AGG("approx_percentile(double, double, double, double) -> double", "varbinary", "(deprecated) approximate weighted percentile with the given accuracy"),
+    AGG("approx_percentile(real, double, double, double) -> real", "varbinary", "(deprecated) approximate weighted percentile with the given accuracy"),
 };
 
 enum { DECL_COUNT = sizeof declarations / sizeof declarations[0], MAX_PARAMS = 8, TOKEN_MAX = 40 };
@@ -674,7 +699,8 @@ static bool bind(const function_def *def, int n, const sql_type *args, sql_type 
         }
         bound[i] = super;
         if (t->cls == TOKEN_VARIABLE) {
-            if ((def->decl->flags & F_ORDERABLE) && !type_is_orderable(super))
+            bool value_variable = strcmp(t->text, "V") == 0; /* min_by(V, K): only K is ordered */
+            if ((def->decl->flags & F_ORDERABLE) && !value_variable && !type_is_orderable(super))
                 return false;
             if ((def->decl->flags & F_COMPARABLE) && !type_is_comparable(super))
                 return false;
@@ -755,7 +781,9 @@ static void set_not_found(const char *name, int n, const sql_type *args, shoal_e
         int sig_length = (int)(arrow - def->decl->signature);
         const char *constraint = "";
         if (def->decl->flags & F_ORDERABLE)
-            constraint = def->params[0].text[0] == 'E' ? " E:orderable" : " T:orderable";
+            constraint = def->params[0].text[0] == 'E'   ? " E:orderable"
+                         : def->params[0].text[0] == 'V' ? " K:orderable"
+                                                         : " T:orderable";
         else if (def->decl->flags & F_COMPARABLE)
             constraint = " T:comparable";
         if (length < sizeof expected)

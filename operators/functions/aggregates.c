@@ -15,7 +15,7 @@
 
 #include "connectors/spi/decimal.h"
 #include "operators/aggregate_function.h"
-#include "operators/functions/aggregates_extra.h"
+#include "operators/functions/aggregate_families.h"
 
 typedef __int128 i128;
 
@@ -608,6 +608,29 @@ static size_t state_size_of(agg_kind k)
     }
 }
 
+/* The aggregates kept in their own files (aggregate_families.h). */
+static const aggregate_function *other_family_for(const resolved_function *resolved, shoal_error *error)
+{
+    const aggregate_function *(*const families[])(const resolved_function *, shoal_error *) = {
+        aggregate_extra_family, aggregate_statistics_family, aggregate_by_family,
+        aggregate_percentile_family,
+    };
+    for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
+        shoal_error failure;
+        error_clear(&failure);
+        const aggregate_function *f = families[i](resolved, &failure);
+        if (f)
+            return f;
+        if (error_is_set(&failure)) {
+            *error = failure;
+            return NULL;
+        }
+    }
+    error_set(error, ERR_FUNCTION_IMPLEMENTATION_MISSING, "Aggregate %s has no implementation",
+              resolved->function->name);
+    return NULL;
+}
+
 const aggregate_function *aggregate_function_for(const resolved_function *resolved, shoal_error *error)
 {
     if (!resolved || !resolved->function || resolved->function->kind != FUNCTION_AGGREGATE) {
@@ -616,7 +639,7 @@ const aggregate_function *aggregate_function_for(const resolved_function *resolv
     }
     agg_kind kind;
     if (!kind_for(resolved, &kind))
-        return aggregate_extra_for(resolved, error);
+        return other_family_for(resolved, error);
     sql_type arg = resolved->arg_count > 0 ? resolved->arg_types[0] : type_make(TYPE_UNKNOWN);
     physical_type p = type_physical(arg);
     if ((kind == A_MIN || kind == A_MAX || kind == A_ARBITRARY) && (p == PHYSICAL_LIST || p == PHYSICAL_STRUCT)) {

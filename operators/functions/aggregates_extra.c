@@ -15,6 +15,7 @@
 
 #include "connectors/spi/string_view.h"
 #include "operators/aggregate_function.h"
+#include "operators/functions/aggregate_families.h"
 #include "operators/functions/aggregates_extra.h"
 
 enum { HLL_BITS = 11, HLL_REGISTERS = 1 << HLL_BITS };
@@ -294,17 +295,7 @@ static bool finalize(const aggregate_function *f, const void *state, vector *out
     return false;
 }
 
-typedef struct extra_slot {
-    aggregate_function function;
-    extra_data data;
-    struct extra_slot *next;
-} extra_slot;
-
-#include <pthread.h>
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static extra_slot *slots;
-
-const aggregate_function *aggregate_extra_for(const resolved_function *r, shoal_error *error)
+const aggregate_function *aggregate_extra_family(const resolved_function *r, shoal_error *error)
 {
     static const struct {
         const char *name;
@@ -318,44 +309,29 @@ const aggregate_function *aggregate_extra_for(const resolved_function *r, shoal_
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(names[i].name, name) == 0)
             found = (int)i;
-    if (found < 0) {
-        error_set(error, ERR_FUNCTION_IMPLEMENTATION_MISSING, "Aggregate %s has no implementation", name);
+    if (found < 0)
         return NULL;
-    }
     sql_type arg = r->arg_types[0];
     physical_type p = type_physical(arg);
     if (p == PHYSICAL_LIST || p == PHYSICAL_STRUCT) {
         error_set(error, ERR_NOT_SUPPORTED, "%s of nested types is not supported yet", name);
         return NULL;
     }
-    if (names[found].kind == X_APPROX_DISTINCT && r->arg_count > 1) {
-        /* Trino accepts 0.0040625 .. 0.26000; Shoal's sketch has one size (0.023) */
-    }
-    pthread_mutex_lock(&lock);
-    extra_slot *s;
-    for (s = slots; s; s = s->next)
-        if (s->data.kind == names[found].kind && type_equal(s->data.arg_type, arg))
-            break;
-    if (!s && (s = calloc(1, sizeof *s))) {
-        s->data.kind = names[found].kind;
-        s->data.arg_type = arg;
-        aggregate_function *f = &s->function;
-        f->name = r->function->name;
-        f->state_size = (packed_size(s->data.kind) + 15) & ~(size_t)15;
-        f->return_type = r->return_type;
-        f->intermediate_type = r->intermediate_type;
-        f->init = init;
-        f->update = update;
-        f->combine = combine;
-        f->write_intermediate = write_intermediate;
-        f->merge_intermediate = merge_intermediate;
-        f->finalize = finalize;
-        f->data = &s->data;
-        s->next = slots;
-        slots = s;
-    }
-    pthread_mutex_unlock(&lock);
-    if (!s)
-        error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
-    return s ? &s->function : NULL;
+    extra_data d;
+    memset(&d, 0, sizeof d);
+    d.kind = names[found].kind;
+    d.arg_type = arg;
+    aggregate_function f = {
+        .name = name,
+        .state_size = packed_size(d.kind),
+        .return_type = r->return_type,
+        .intermediate_type = r->intermediate_type,
+        .init = init,
+        .update = update,
+        .combine = combine,
+        .write_intermediate = write_intermediate,
+        .merge_intermediate = merge_intermediate,
+        .finalize = finalize,
+    };
+    return aggregate_intern(&f, &d, sizeof d, error);
 }
