@@ -30,6 +30,7 @@ plan_node *optimizer_run(plan_node *root, const optimizer_context *context, shoa
         optimizer_sink_semi_joins,   /*   IN/EXISTS filters move to the join side they read */
         optimizer_reorder_joins,     /* 3 */
         optimizer_choose_joins,      /* 4 */
+        optimizer_prefilter_aggregations, /* aggregations joined on their keys see only those keys */
         optimizer_prune,             /* 5 */
         optimizer_push_limits,       /* 6 */
         optimizer_split_aggregations /* 7 */

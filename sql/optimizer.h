@@ -18,6 +18,9 @@
  *                      join while a connected relation exists)
  *   4. join_choice     build side (smaller estimate on the right) and
  *                      distribution (BROADCAST / PARTITIONED)
+ *   4b. prefilter      a grouped aggregation joined on its group keys is
+ *                      first semi-joined with the keys of the other side
+ *                      (a copy of the part of it that yields them)
  *   5. prune           projection pruning down to TABLE_SCAN columns
  *   6. limit           LIMIT pushdown, SORT + LIMIT → TOP_N, limits into scans
  *   7. aggregation     AGGREGATE → FINAL(PARTIAL(...)) when every aggregate
@@ -81,6 +84,8 @@ plan_node *optimizer_pushdown(plan_node *root, const optimizer_context *context,
 plan_node *optimizer_sink_semi_joins(plan_node *root, const optimizer_context *context, shoal_error *error);
 plan_node *optimizer_reorder_joins(plan_node *root, const optimizer_context *context, shoal_error *error);
 plan_node *optimizer_choose_joins(plan_node *root, const optimizer_context *context, shoal_error *error);
+plan_node *optimizer_prefilter_aggregations(plan_node *root, const optimizer_context *context,
+                                            shoal_error *error);
 plan_node *optimizer_prune(plan_node *root, const optimizer_context *context, shoal_error *error);
 plan_node *optimizer_push_limits(plan_node *root, const optimizer_context *context, shoal_error *error);
 plan_node *optimizer_split_aggregations(plan_node *root, const optimizer_context *context,

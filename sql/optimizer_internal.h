@@ -72,6 +72,9 @@ plan_node *optimizer_select_new(plan_node *input, const int *channels, int count
 bool optimizer_is_identity_project(const plan_node *node);
 /* An empty VALUES with the same columns as `like`. */
 plan_node *optimizer_empty_values(const plan_node *like);
+/* A deep copy of a subtree (optimizer_copy.c), or NULL when it holds a kind
+ * that is not copied (see there) or memory ran out. */
+plan_node *optimizer_copy_plan(const plan_node *node);
 /* A copy of the columns of `from` into `to` starting at `at`. */
 bool optimizer_copy_columns_at(plan_node *to, int at, const plan_node *from);
 
