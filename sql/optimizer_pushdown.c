@@ -11,6 +11,12 @@
  *    of the inner side turns the outer join into an inner one (FULL into
  *    LEFT/RIGHT/INNER). Column equalities between the two sides become hash
  *    keys (CROSS → INNER); other two-sided conjuncts stay as the join filter;
+ *    an inner join's two-sided OR also yields, for each side whose columns
+ *    every disjunct constrains, the OR of those constraints (implied by it,
+ *    so it moves to that side while the OR stays): TPC-H Q7's
+ *    `(n1 = 'FRANCE' AND n2 = 'GERMANY') OR (n1 = 'GERMANY' AND n2 =
+ *    'FRANCE')` filters each nation scan to two rows, as Trino's domain
+ *    extraction and DuckDB's OR filter pushdown do;
  *  - into PLAN_SEMI_JOIN's source side (and the semi join's own filter
  *    conjuncts on the filtering side into that side; equalities → keys);
  *  - through AGGREGATE when they read only group keys;
@@ -246,6 +252,59 @@ static void route(pushdown *p, plan_node *join, join_lists *l, expr *e, bool fro
     add(p, &l->residual, e);
 }
 
+/* The OR over e's disjuncts of their deterministic conjuncts that read
+ * only channels [lo, hi); NULL when some disjunct has none (or on OOM). */
+static expr *derive_side(const expr *e, int lo, int hi)
+{
+    expr_list disjuncts = {0};
+    bool ok = true;
+    for (int i = 0; i < e->arg_count && ok; i++) {
+        expr_list conjuncts = {0}, kept = {0};
+        ok = optimizer_split_conjuncts(e->args[i], &conjuncts);
+        for (int j = 0; j < conjuncts.count && ok; j++) {
+            int cl, ch;
+            optimizer_column_span(conjuncts.items[j], &cl, &ch);
+            if (cl >= lo && ch < hi && cl >= 0 && optimizer_is_deterministic(conjuncts.items[j]))
+                ok = expr_list_add(&kept, expr_list_take(&conjuncts, j--));
+        }
+        expr_list_free(&conjuncts);
+        bool failed = false;
+        expr *side = ok && kept.count > 0 ? optimizer_combine_conjuncts(&kept, &failed) : NULL;
+        expr_list_free(&kept);
+        ok = side && !failed && expr_list_add(&disjuncts, side);
+    }
+    expr *result = NULL;
+    if (ok && disjuncts.count > 0) {
+        result = expr_special(EXPR_OR, type_make(TYPE_BOOLEAN), disjuncts.count, disjuncts.items);
+        if (result) {
+            free(disjuncts.items);
+            memset(&disjuncts, 0, sizeof disjuncts);
+        }
+    }
+    expr_list_free(&disjuncts);
+    return result;
+}
+
+/* Appends to list the one-sided consequences (derive_side) of its ORs that
+ * read both sides of a join with nl left channels out of n. */
+static void derive_from_ors(pushdown *p, expr_list *list, int nl, int n)
+{
+    int count = list->count;
+    for (int i = 0; i < count; i++) {
+        const expr *e = list->items[i];
+        int lo, hi;
+        optimizer_column_span(e, &lo, &hi);
+        if (e->kind != EXPR_OR || lo < 0 || lo >= nl || hi < nl || !optimizer_is_deterministic(e))
+            continue;
+        expr *left = derive_side(e, 0, nl);
+        if (left)
+            add(p, list, left);
+        expr *right = derive_side(e, nl, n);
+        if (right)
+            add(p, list, right);
+    }
+}
+
 static plan_node *push_join(pushdown *p, plan_node *node, expr_list *preds)
 {
     int nl = node->inputs[0]->column_count;
@@ -262,6 +321,10 @@ static plan_node *push_join(pushdown *p, plan_node *node, expr_list *preds)
     expr_free(node->u.join.filter);
     node->u.join.filter = NULL;
 
+    if (node->u.join.type == JOIN_INNER || node->u.join.type == JOIN_CROSS) {
+        derive_from_ors(p, preds, nl, n);
+        derive_from_ors(p, &on, nl, n);
+    }
     join_lists l = {0};
     for (int i = 0; i < preds->count; i++)
         route(p, node, &l, preds->items[i], true);

@@ -7,19 +7,26 @@
  * the equality edges between relations (the join keys) and the other
  * conjuncts (join filters). It is then rebuilt left-deep:
  *
- *  - AUTOMATIC with statistics on every relation (cost-based): start from
- *    the relation with the most estimated rows (the probe side of the
- *    deepest join), then repeatedly join the connected relation (one that
- *    shares an equality with the joined set) whose join gives the fewest
- *    estimated rows, ties going to the smaller relation; it becomes the
- *    build (right) side. Only when no relation is connected is a cross join
- *    made, with the smallest remaining relation.
+ *  - AUTOMATIC with statistics on every relation (cost-based), at most
+ *    DP_MAX_RELATIONS relations and a connected join graph: dynamic
+ *    programming over connected subsets (DPsub), bushy trees allowed, each
+ *    join splitting its set into two connected parts linked by an
+ *    equality; cost = sum of the estimated rows of every join's inputs and
+ *    output (so a small join such as supplier ⋈ one nation is built first
+ *    and joined as a unit, TPC-H Q7/Q21). Ties keep the first split found.
+ *  - AUTOMATIC otherwise (greedy): start from the relation with the most
+ *    estimated rows (the probe side of the deepest join), then repeatedly
+ *    join the connected relation (one that shares an equality with the
+ *    joined set) whose join gives the fewest estimated rows, ties going to
+ *    the smaller relation; it becomes the build (right) side. Only when no
+ *    relation is connected is a cross join made, with the smallest
+ *    remaining relation.
  *  - ELIMINATE_CROSS_JOINS, or AUTOMATIC without statistics: only trees
  *    holding a cross join are rebuilt; the original order is kept except
  *    that the next relation is always the first one connected to the set.
  *  - NONE: nothing changes.
  *
- * Every edge becomes a key of the join that brings its second relation in;
+ * Every edge becomes a key of the join that first holds both its relations;
  * a conjunct becomes the filter of the first join where all its relations
  * are present (or a FILTER on its only relation). A PROJECT on top restores
  * the original channel order when it changed.
@@ -31,7 +38,7 @@
 
 #include "optimizer_internal.h"
 
-enum { MAX_RELATIONS = 64 };
+enum { MAX_RELATIONS = 64, DP_MAX_RELATIONS = 10 };
 
 typedef struct relation {
     plan_node *node;
@@ -286,7 +293,241 @@ static bool add_join_filter(plan_node *join, const expr *e, const int *pos, int 
     return true;
 }
 
-static plan_node *rebuild(reorder *r, multi_join *m, const int *order)
+/* ---- join trees ------------------------------------------------------------- */
+
+/* A join tree: leaves are relations, inner nodes join their two subtrees
+ * (left = probe, right = build; join choice may still swap them). */
+typedef struct tree_node {
+    int relation;             /* leaf: the relation; -1 for a join */
+    int left, right;          /* join: subtree indexes */
+} tree_node;
+
+typedef struct join_tree {
+    tree_node nodes[2 * MAX_RELATIONS];
+    int count;
+    int root;
+} join_tree;
+
+static int tree_leaf(join_tree *t, int relation)
+{
+    t->nodes[t->count] = (tree_node){relation, -1, -1};
+    return t->count++;
+}
+
+static int tree_join(join_tree *t, int left, int right)
+{
+    t->nodes[t->count] = (tree_node){-1, left, right};
+    return t->count++;
+}
+
+/* The left-deep tree joining relations in `order`. */
+static void tree_from_order(join_tree *t, const int *order, int count)
+{
+    t->count = 0;
+    int current = tree_leaf(t, order[0]);
+    for (int step = 1; step < count; step++)
+        current = tree_join(t, current, tree_leaf(t, order[step]));
+    t->root = current;
+}
+
+/* ---- dynamic programming over connected subsets ------------------------------ */
+
+typedef struct dp_edge {
+    int ra, rb;               /* relations */
+    double ndv_a, ndv_b;      /* NDV of each end in its relation (NAN: unknown) */
+} dp_edge;
+
+typedef struct dp_entry {
+    bool valid;
+    double rows;
+    double cost;
+    uint64_t left;            /* the split: left part (the rest is the right part) */
+} dp_entry;
+
+/* Estimated rows of s1 ⋈ s2 over the edges between them; false when none links them. */
+static bool dp_join_rows(const dp_edge *edges, int edge_count, uint64_t s1, double rows1,
+                         uint64_t s2, double rows2, double *rows)
+{
+    double ndv1 = 1, ndv2 = 1;
+    bool linked = false;
+    for (int i = 0; i < edge_count; i++) {
+        const dp_edge *e = &edges[i];
+        double na, nb;
+        if ((s1 >> e->ra & 1) && (s2 >> e->rb & 1)) {
+            na = e->ndv_a;
+            nb = e->ndv_b;
+        } else if ((s1 >> e->rb & 1) && (s2 >> e->ra & 1)) {
+            na = e->ndv_b;
+            nb = e->ndv_a;
+        } else {
+            continue;
+        }
+        linked = true;
+        ndv1 *= isnan(na) ? rows1 : fmin(na, rows1);
+        ndv2 *= isnan(nb) ? rows2 : fmin(nb, rows2);
+    }
+    if (!linked)
+        return false;
+    ndv1 = fmin(fmax(ndv1, 1), fmax(rows1, 1));
+    ndv2 = fmin(fmax(ndv2, 1), fmax(rows2, 1));
+    *rows = rows1 * rows2 / fmax(ndv1, ndv2);
+    return true;
+}
+
+/* Fills the tree from the DP table's splits of `set`. */
+static int dp_tree(join_tree *t, const dp_entry *dp, uint64_t set)
+{
+    if ((set & (set - 1)) == 0)
+        return tree_leaf(t, __builtin_ctzll(set));
+    uint64_t left = dp[set].left;
+    int l = dp_tree(t, dp, left);
+    int r = dp_tree(t, dp, set & ~left);
+    return tree_join(t, l, r);
+}
+
+/* The cheapest bushy tree without cross joins; false when the relations
+ * are not all connected (or memory ran out). */
+static bool dp_order(const multi_join *m, join_tree *t)
+{
+    int n = m->rel_count;
+    uint64_t full = ((uint64_t)1 << n) - 1;
+    dp_entry *dp = calloc((size_t)full + 1, sizeof *dp);
+    dp_edge *edges = malloc(sizeof *edges * (size_t)(m->edge_count > 0 ? m->edge_count : 1));
+    if (!dp || !edges) {
+        free(dp);
+        free(edges);
+        return false;
+    }
+    for (int i = 0; i < m->edge_count; i++) {
+        int a = m->edges[i].a, b = m->edges[i].b;
+        const relation *ra = &m->rels[relation_of(m, a)], *rb = &m->rels[relation_of(m, b)];
+        edges[i] = (dp_edge){relation_of(m, a), relation_of(m, b),
+                             optimizer_column_ndv(ra->node, a - ra->offset),
+                             optimizer_column_ndv(rb->node, b - rb->offset)};
+    }
+    for (int i = 0; i < n; i++)
+        dp[(uint64_t)1 << i] = (dp_entry){true, m->rels[i].rows, 0, 0};
+    for (uint64_t set = 1; set <= full; set++) {
+        if ((set & (set - 1)) == 0)
+            continue;
+        uint64_t lowest = set & -set;
+        /* splits (left, right) with the lowest relation on the left, both orders costed alike */
+        for (uint64_t left = (set - 1) & set; left > 0; left = (left - 1) & set) {
+            if (!(left & lowest))
+                continue;
+            uint64_t right = set & ~left;
+            if (!dp[left].valid || !dp[right].valid)
+                continue;
+            double rows;
+            if (!dp_join_rows(edges, m->edge_count, left, dp[left].rows, right, dp[right].rows, &rows))
+                continue;
+            if (dp[set].valid)
+                rows = dp[set].rows; /* one estimate per set, whatever the split */
+            double cost = dp[left].cost + dp[right].cost + dp[left].rows + dp[right].rows + rows;
+            if (!dp[set].valid || cost < dp[set].cost) {
+                /* the bigger part on the left (probe), the smaller on the right (build) */
+                uint64_t probe = dp[left].rows >= dp[right].rows ? left : right;
+                dp[set] = (dp_entry){true, rows, cost, probe};
+            }
+        }
+    }
+    bool ok = dp[full].valid;
+    if (ok) {
+        t->count = 0;
+        t->root = dp_tree(t, dp, full);
+    }
+    free(dp);
+    free(edges);
+    return ok;
+}
+
+/* ---- rebuilding the plan ------------------------------------------------------ */
+
+typedef struct rebuild_state {
+    multi_join *m;
+    int *pos;                 /* global channel -> channel of the subtree built so far */
+    bool *applied;            /* filters placed */
+} rebuild_state;
+
+static uint64_t tree_set(const join_tree *t, int node)
+{
+    const tree_node *n = &t->nodes[node];
+    if (n->relation >= 0)
+        return (uint64_t)1 << n->relation;
+    return tree_set(t, n->left) | tree_set(t, n->right);
+}
+
+/* Builds subtree `node`; on return pos[] maps the channels of its relations
+ * to its output. NULL on out-of-memory. */
+static plan_node *build_tree(rebuild_state *b, const join_tree *t, int node)
+{
+    multi_join *m = b->m;
+    const tree_node *tn = &t->nodes[node];
+    if (tn->relation >= 0) {
+        relation *rel = &m->rels[tn->relation];
+        plan_node *leaf = rel->node;
+        rel->node = NULL;
+        for (int c = 0; c < rel->width; c++)
+            b->pos[rel->offset + c] = c;
+        return leaf;
+    }
+    plan_node *left = build_tree(b, t, tn->left);
+    if (!left)
+        return NULL;
+    plan_node *right = build_tree(b, t, tn->right);
+    if (!right) {
+        plan_free(left);
+        return NULL;
+    }
+    uint64_t lset = tree_set(t, tn->left), rset = tree_set(t, tn->right), set = lset | rset;
+    int lwidth = left->column_count;
+    plan_node *join = join_new(left, right);
+    if (!join)
+        return NULL;
+    for (int i = 0; i < m->edge_count; i++) {
+        int a = m->edges[i].a, b2 = m->edges[i].b;
+        int ra = relation_of(m, a), rb = relation_of(m, b2);
+        if ((rset >> ra & 1) && (lset >> rb & 1)) {
+            int tmp = a;
+            a = b2;
+            b2 = tmp;
+        } else if (!((lset >> ra & 1) && (rset >> rb & 1))) {
+            continue;
+        }
+        bool duplicate = false;
+        for (int k = 0; k < join->u.join.key_count; k++)
+            duplicate = duplicate || (join->u.join.left_keys[k] == b->pos[a] &&
+                                      join->u.join.right_keys[k] == b->pos[b2]);
+        if (duplicate)
+            continue;
+        if (!append_int(&join->u.join.left_keys, join->u.join.key_count, b->pos[a]) ||
+            !append_int(&join->u.join.right_keys, join->u.join.key_count, b->pos[b2])) {
+            plan_free(join);
+            return NULL;
+        }
+        join->u.join.key_count++;
+    }
+    /* the right part's channels follow the left part's */
+    for (int r = 0; r < m->rel_count; r++)
+        if (rset >> r & 1)
+            for (int c = 0; c < m->rels[r].width; c++)
+                b->pos[m->rels[r].offset + c] += lwidth;
+    for (int f = 0; f < m->filters.count; f++) {
+        uint64_t mask = relations_of(m, m->filters.items[f]);
+        if (b->applied[f] || mask == 0 || (mask & ~set) != 0)
+            continue;
+        if (!add_join_filter(join, m->filters.items[f], b->pos, m->width)) {
+            plan_free(join);
+            return NULL;
+        }
+        b->applied[f] = true;
+    }
+    if (join->u.join.key_count > 0 || join->u.join.filter)
+        join->u.join.type = JOIN_INNER;
+    return join;
+}
+
+static plan_node *rebuild(reorder *r, multi_join *m, const join_tree *t)
 {
     int n = m->width;
     int *pos = malloc(sizeof *pos * (size_t)(n > 0 ? n : 1));
@@ -311,58 +552,10 @@ static plan_node *rebuild(reorder *r, multi_join *m, const int *order)
         applied[f] = true;
     }
 
-    uint64_t set = 0;
-    int width = 0;
-    for (int step = 0; step < m->rel_count; step++) {
-        relation *rel = &m->rels[order[step]];
-        plan_node *next = rel->node;
-        rel->node = NULL;
-        if (!current) {
-            current = next;
-        } else {
-            plan_node *join = join_new(current, next);
-            current = join;
-            if (!join)
-                goto fail;
-            for (int i = 0; i < m->edge_count; i++) {
-                int a = m->edges[i].a, b = m->edges[i].b;
-                int ra = relation_of(m, a), rb = relation_of(m, b);
-                if (ra == order[step] && (set >> rb & 1)) {
-                    int t = a;
-                    a = b;
-                    b = t;
-                } else if (!(rb == order[step] && (set >> ra & 1))) {
-                    continue;
-                }
-                bool duplicate = false;
-                for (int k = 0; k < join->u.join.key_count; k++)
-                    duplicate = duplicate || (join->u.join.left_keys[k] == pos[a] &&
-                                              join->u.join.right_keys[k] == b - rel->offset);
-                if (duplicate)
-                    continue;
-                if (!append_int(&join->u.join.left_keys, join->u.join.key_count, pos[a]) ||
-                    !append_int(&join->u.join.right_keys, join->u.join.key_count, b - rel->offset))
-                    goto fail;
-                join->u.join.key_count++;
-            }
-        }
-        for (int c = 0; c < rel->width; c++)
-            pos[rel->offset + c] = width + c;
-        width += rel->width;
-        set |= (uint64_t)1 << order[step];
-        if (current->kind == PLAN_JOIN && step > 0) {
-            for (int f = 0; f < m->filters.count; f++) {
-                uint64_t mask = relations_of(m, m->filters.items[f]);
-                if (applied[f] || mask == 0 || (mask & ~set) != 0)
-                    continue;
-                if (!add_join_filter(current, m->filters.items[f], pos, n))
-                    goto fail;
-                applied[f] = true;
-            }
-            if (current->u.join.key_count > 0 || current->u.join.filter)
-                current->u.join.type = JOIN_INNER;
-        }
-    }
+    rebuild_state b = {m, pos, applied};
+    current = build_tree(&b, t, t->root);
+    if (!current)
+        goto fail;
 
     /* conjuncts on no relation at all */
     for (int f = 0; f < m->filters.count; f++) {
@@ -433,9 +626,18 @@ static plan_node *reorder_join_tree(reorder *r, plan_node *node)
     }
     plan_node *result = NULL;
     if (!m->failed) {
-        int order[MAX_RELATIONS];
-        choose_order(m, cost_based, order);
-        result = rebuild(r, m, order);
+        join_tree *tree = malloc(sizeof *tree);
+        if (!tree) {
+            r->failed = true;
+        } else {
+            if (!cost_based || m->rel_count > DP_MAX_RELATIONS || !dp_order(m, tree)) {
+                int order[MAX_RELATIONS];
+                choose_order(m, cost_based, order);
+                tree_from_order(tree, order, m->rel_count);
+            }
+            result = rebuild(r, m, tree);
+            free(tree);
+        }
     } else {
         r->failed = true;
     }

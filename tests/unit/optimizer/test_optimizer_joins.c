@@ -173,6 +173,65 @@ Test(reorder, q8_eight_relations_no_cross_join)
     plan_free(plan);
 }
 
+static const char *const Q7[] = {"supplier", "lineitem", "orders", "customer", "nation", "nation"};
+
+/* Q7: two nations, each restricted only by the two-sided OR. */
+static plan_node *q7(void)
+{
+    query q = {6, Q7, fx_comma_join(6, Q7)};
+    int n1 = ch(&q, 4, "n_name"), n2 = fx_width("supplier") + fx_width("lineitem") + fx_width("orders") +
+                                             fx_width("customer") + fx_width("nation") + fx_col("nation", "n_name");
+    expr *france_germany = fx_and(2, fx_call(&FX_EQ, fx_column(q.join, n1), fx_varchar("FRANCE")),
+                                  fx_call(&FX_EQ, fx_column(q.join, n2), fx_varchar("GERMANY")));
+    expr *germany_france = fx_and(2, fx_call(&FX_EQ, fx_column(q.join, n1), fx_varchar("GERMANY")),
+                                  fx_call(&FX_EQ, fx_column(q.join, n2), fx_varchar("FRANCE")));
+    int n2_key = n2 - fx_col("nation", "n_name") + fx_col("nation", "n_nationkey");
+    expr *p = fx_and(6, eq(&q, 0, "s_suppkey", 1, "l_suppkey"), eq(&q, 2, "o_orderkey", 1, "l_orderkey"),
+                     eq(&q, 3, "c_custkey", 2, "o_custkey"), eq(&q, 0, "s_nationkey", 4, "n_nationkey"),
+                     fx_call(&FX_EQ, fx_column(q.join, ch(&q, 3, "c_nationkey")), fx_column(q.join, n2_key)),
+                     fx_or(france_germany, germany_france));
+    plan_node *f = fx_filter(q.join, p);
+    return fx_output(fx_project(f, 3, n1, n2, ch(&q, 1, "l_extendedprice")));
+}
+
+/* The join whose two inputs are scans of a and b (through filters/projections). */
+static const plan_node *join_of(const plan_node *node, const char *a, const char *b)
+{
+    if (!node)
+        return NULL;
+    if (node->kind == PLAN_JOIN &&
+        ((is_scan_of(node->inputs[0], a) && is_scan_of(node->inputs[1], b)) ||
+         (is_scan_of(node->inputs[0], b) && is_scan_of(node->inputs[1], a))))
+        return node;
+    const plan_node *found = join_of(node->inputs[0], a, b);
+    return found ? found : join_of(node->inputs[1], a, b);
+}
+
+Test(reorder, q7_or_filters_each_nation_and_the_small_joins_come_first)
+{
+    optimizer_context c = context();
+    shoal_error error;
+    plan_node *plan = optimizer_run(q7(), &c, &error);
+    cr_assert_not_null(plan, "%s", error.message);
+    cr_assert(all_joins_keyed(plan));
+    /* both nation scans carry the derived (n_name = 'FRANCE' OR n_name = 'GERMANY') */
+    int filtered_nations = 0;
+    for (const plan_node *j = join_of(plan, "supplier", "nation"); j; j = NULL)
+        for (int i = 0; i < 2; i++)
+            filtered_nations += is_scan_of(j->inputs[i], "nation") && j->inputs[i]->kind == PLAN_FILTER;
+    for (const plan_node *j = join_of(plan, "customer", "nation"); j; j = NULL)
+        for (int i = 0; i < 2; i++)
+            filtered_nations += is_scan_of(j->inputs[i], "nation") && j->inputs[i]->kind == PLAN_FILTER;
+    cr_assert_eq(filtered_nations, 2);
+    /* bushy: supplier ⋈ nation and customer ⋈ nation are joined as units, not
+     * one relation at a time onto lineitem */
+    cr_assert_not_null(join_of(plan, "supplier", "nation"));
+    cr_assert_not_null(join_of(plan, "customer", "nation"));
+    /* the two-sided OR stays as a join filter */
+    cr_assert_eq(fx_count(plan, PLAN_JOIN), 5);
+    plan_free(plan);
+}
+
 Test(reorder, eliminate_cross_joins_keeps_from_order_otherwise)
 {
     optimizer_context c = context();

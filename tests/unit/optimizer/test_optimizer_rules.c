@@ -460,3 +460,39 @@ Test(optimizer, run_rejects_nothing_and_handles_null)
     cr_assert_float_eq(plan->estimate.rows, 5, 0.01);
     plan_free(plan);
 }
+
+Test(pushdown, a_two_sided_or_moves_its_one_sided_consequences_only_when_every_disjunct_has_one)
+{
+    optimizer_context c = context();
+    shoal_error error;
+    /* supplier ⋈ nation on (s_nationkey = 1 AND n_name = 'A') OR (s_nationkey = 2 AND n_name = 'B'):
+     * supplier gets (s_nationkey = 1 OR s_nationkey = 2), nation (n_name = 'A' OR n_name = 'B') */
+    int sw = fx_width("supplier");
+    plan_node *join = fx_join(JOIN_CROSS, fx_scan("supplier"), fx_scan("nation"), NULL);
+    int sn = fx_col("supplier", "s_nationkey"), nn = sw + fx_col("nation", "n_name");
+    expr *p = fx_or(fx_and(2, fx_call(&FX_EQ, fx_column(join, sn), fx_bigint(1)),
+                           fx_call(&FX_EQ, fx_column(join, nn), fx_varchar("A"))),
+                    fx_and(2, fx_call(&FX_EQ, fx_column(join, sn), fx_bigint(2)),
+                           fx_call(&FX_EQ, fx_column(join, nn), fx_varchar("B"))));
+    plan_node *plan = optimizer_pushdown(fx_filter(join, p), &c, &error);
+    cr_assert_eq(plan->kind, PLAN_JOIN);
+    cr_assert_not_null(plan->u.join.filter);            /* the OR itself stays */
+    cr_assert_eq(plan->u.join.filter->kind, EXPR_OR);
+    for (int i = 0; i < 2; i++) {
+        cr_assert_eq(plan->inputs[i]->kind, PLAN_FILTER);
+        cr_assert_eq(plan->inputs[i]->u.filter.predicate->kind, EXPR_OR);
+        cr_assert_eq(plan->inputs[i]->u.filter.predicate->arg_count, 2);
+    }
+    plan_free(plan);
+
+    /* the second disjunct says nothing about nation: nation gets nothing */
+    join = fx_join(JOIN_CROSS, fx_scan("supplier"), fx_scan("nation"), NULL);
+    p = fx_or(fx_and(2, fx_call(&FX_EQ, fx_column(join, sn), fx_bigint(1)),
+                     fx_call(&FX_EQ, fx_column(join, nn), fx_varchar("A"))),
+              fx_call(&FX_EQ, fx_column(join, sn), fx_bigint(2)));
+    plan = optimizer_pushdown(fx_filter(join, p), &c, &error);
+    cr_assert_eq(plan->kind, PLAN_JOIN);
+    cr_assert_eq(plan->inputs[0]->kind, PLAN_FILTER);
+    cr_assert_eq(plan->inputs[1]->kind, PLAN_TABLE_SCAN);
+    plan_free(plan);
+}
