@@ -170,6 +170,49 @@ bool node_error(expr_node *n, eval_context *ctx, error_code code, const char *fo
 /* Builds a cast node over `child` (compiler helper, used by kernels' binds too). */
 expr_node *node_make_cast(expr_node *child, sql_type to, bool try_mode, shoal_error *error);
 
+/* Evaluates every child over the rows (expr_program.c). */
+bool node_eval_children(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count);
+
+/* ---- nested types (expr_nested.c) ---- */
+
+/* ARRAY[...], ROW(...), x[i] (array or map), r.field */
+bool eval_array_constructor(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count);
+bool eval_row_constructor(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count);
+bool eval_subscript(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count);
+bool eval_dereference(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count);
+/* Checks and coerces a subscript's children (index to bigint, map key to the key type). */
+bool subscript_bind(expr_node *n, shoal_error *error);
+/* The child vector (elements, keys or values, fields) of child `i`'s nested result. */
+static inline const vector *node_nested_child(const expr_node *n, int i, int field)
+{
+    return vector_base(n->children[i]->result)->children[field];
+}
+/* Finds `key` (row `key_row` of key view) among map entry `e`'s keys;
+ * returns the element index or -1. */
+int64_t map_find_key(sql_type key_type, const vector *keys, list_entry e, const vector_view *key,
+                     uint32_t key_row);
+/* Array subscript errors in Trino's words; false when idx is out of range. */
+bool array_index_check(expr_node *n, eval_context *ctx, int64_t index, uint32_t length);
+
+/* ---- programs over the elements of nested values (expr_elements.c) ---- */
+
+typedef struct element_program element_program;
+/* Compiles `body` (a lambda body: EXPR_LAMBDA_VARIABLE 0..input_count-1 are
+ * the element inputs, EXPR_COLUMN c reads the enclosing page's column c). */
+element_program *element_program_compile(const expr *body, int input_count, shoal_error *error);
+void element_program_free(element_program *p);
+sql_type element_program_type(const element_program *p);
+/* Evaluates for `count` elements: input j's row k is inputs[j] row
+ * input_rows[j][k]; captured columns come from `outer` row parent_rows[k].
+ * Result k goes to flat dst row dst_start + k (dst must have the room). */
+bool element_program_evaluate(element_program *p, const page *outer, const vector *const *inputs,
+                              const uint32_t *const *input_rows, const uint32_t *parent_rows, uint32_t count,
+                              vector *dst, uint32_t dst_start, shoal_error *error);
+/* Casts between array/map/row types, element by element. */
+bool cast_nested_bind(expr_node *n, sql_type from, sql_type to, shoal_error *error);
+/* CAST(array/map/row AS json) (functions/json.c form: value_format_json) */
+scalar_kernel_fn cast_nested_to_json_kernel(sql_type from, sql_type to);
+
 /* ---- function implementations ---- */
 
 /* Chooses the kernel for the bound argument types; sets n->kernel (and
@@ -197,6 +240,8 @@ SCALAR_IMPLS(string_extra);
 SCALAR_IMPLS(regexp);
 SCALAR_IMPLS(datetime_extra);
 SCALAR_IMPLS(json);
+SCALAR_IMPLS(array);
+SCALAR_IMPLS(lambda);
 
 /* The next family's implementation of the same function name after `impl`
  * (families are searched in install order); lets a newer family handle some

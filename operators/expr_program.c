@@ -71,10 +71,16 @@ static expr_node *node_new(expr_kind kind, sql_type type, int child_count, shoal
 bool node_prepare_output(expr_node *n, shoal_error *error)
 {
     vector *v = &n->out;
+    physical_type physical = type_physical(n->type);
+    if (physical == PHYSICAL_LIST || physical == PHYSICAL_STRUCT) {
+        /* nested results start afresh: their children grow with the data */
+        vector_destroy(v);
+        if (!vector_init_flat(v, n->type, VECTOR_SIZE))
+            return error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+        n->result = v;
+        return true;
+    }
     if (!v->data_buffer) {
-        physical_type p = type_physical(n->type);
-        if (p == PHYSICAL_LIST || p == PHYSICAL_STRUCT)
-            return error_set(error, ERR_NOT_SUPPORTED, "Expressions of nested types are not supported yet");
         if (!vector_init_flat(v, n->type, VECTOR_SIZE))
             return error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
     } else if (atomic_load(&v->data_buffer->refcount) > 1) {
@@ -168,6 +174,12 @@ static bool sel_is_identity_prefix(const uint32_t *sel)
 static bool copy_rows(expr_node *n, eval_context *ctx, const vector *src, const uint32_t *sel,
                       uint32_t count)
 {
+    physical_type physical = type_physical(n->type);
+    if (physical == PHYSICAL_LIST || physical == PHYSICAL_STRUCT) {
+        if (!vector_copy_values(&n->out, sel, 0, src, sel, 0, count))
+            return node_error(n, ctx, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+        return true;
+    }
     vector_view v = vector_view_of(src);
     size_t size = type_value_size(n->type);
     unsigned char *dst = n->out.data;
@@ -244,7 +256,7 @@ static bool eval_constant(expr_node *n, eval_context *ctx, const uint32_t *sel, 
 
 /* ---- calls ---- */
 
-static bool eval_children(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count)
+bool node_eval_children(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count)
 {
     for (int i = 0; i < n->child_count; i++)
         if (!n->children[i]->eval(n->children[i], ctx, sel, count))
@@ -289,7 +301,7 @@ static bool narrow_to_non_null(expr_node *n, eval_context *ctx, const uint32_t *
 
 static bool eval_call(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count)
 {
-    if (!eval_children(n, ctx, sel, count) || !node_prepare_output(n, ctx->error))
+    if (!node_eval_children(n, ctx, sel, count) || !node_prepare_output(n, ctx->error))
         return false;
     const uint32_t *ksel = sel;
     uint32_t kcount = count;
@@ -303,7 +315,7 @@ static bool eval_call(expr_node *n, eval_context *ctx, const uint32_t *sel, uint
 static bool select_call(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count,
                         uint32_t *out, uint32_t *out_count)
 {
-    if (!eval_children(n, ctx, sel, count))
+    if (!node_eval_children(n, ctx, sel, count))
         return false;
     const uint32_t *ksel;
     uint32_t kcount;
@@ -575,7 +587,7 @@ static bool eval_nullif(expr_node *n, eval_context *ctx, const uint32_t *sel, ui
 
 static bool eval_in(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count)
 {
-    if (!eval_children(n, ctx, sel, count) || !node_prepare_output(n, ctx->error))
+    if (!node_eval_children(n, ctx, sel, count) || !node_prepare_output(n, ctx->error))
         return false;
     uint8_t *out = n->out.data;
     vector_view x = node_arg(n, 0);
@@ -652,7 +664,7 @@ static bool eval_in(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32
 
 static bool eval_distinct(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count)
 {
-    if (!eval_children(n, ctx, sel, count) || !node_prepare_output(n, ctx->error))
+    if (!node_eval_children(n, ctx, sel, count) || !node_prepare_output(n, ctx->error))
         return false;
     uint8_t *out = n->out.data;
     vector_view a = node_arg(n, 0), b = node_arg(n, 1);
@@ -1058,6 +1070,32 @@ static expr_node *compile_special(const expr *e, shoal_error *error)
         return n;
     case EXPR_TRY:
         return compile_children(e, e->kind, eval_try, e->args[0]->type, error);
+    case EXPR_ARRAY:
+        n = compile_children(e, e->kind, eval_array_constructor, e->type, error);
+        for (int i = 0; n && i < n->child_count; i++) {
+            if (n->children[i]->type.kind == TYPE_UNKNOWN)
+                continue;
+            n->children[i] = node_make_cast(n->children[i], n->type.composite->field_types[0], false, error);
+            if (!n->children[i]) {
+                node_free(n);
+                return NULL;
+            }
+        }
+        return n;
+    case EXPR_ROW:
+        return compile_children(e, e->kind, eval_row_constructor, e->type, error);
+    case EXPR_SUBSCRIPT:
+        n = compile_children(e, e->kind, eval_subscript, e->type, error);
+        if (n && !subscript_bind(n, error)) {
+            node_free(n);
+            return NULL;
+        }
+        return n;
+    case EXPR_DEREFERENCE:
+        n = compile_children(e, e->kind, eval_dereference, e->type, error);
+        if (n)
+            n->field_index = e->field_index;
+        return n;
     default:
         error_set(error, ERR_NOT_SUPPORTED, "Expression form %d is not supported yet", (int)e->kind);
         return NULL;

@@ -255,9 +255,13 @@ static expr *translate_name(const expr_scope *es, const ast_node *node)
 {
     analyzer *a = es->a;
     const char *parts[MAX_NAME_PARTS];
+    expr *result = analyzer_translate_lambda_variable(es, node);
+    if (result || error_is_set(a->error))
+        return result;
     int n = ast_name_parts(node, parts, MAX_NAME_PARTS);
+    if (n <= 0 && node->kind == AST_DEREFERENCE)
+        return analyzer_translate_field(es, node);
     char *text = ast_name_text(node);
-    expr *result = NULL;
     if (n > 0) {
         int found = scope_resolve(es->fields, parts, n);
         int offset = es->outer_fields ? es->outer_fields->count : 0;
@@ -272,6 +276,10 @@ static expr *translate_name(const expr_scope *es, const ast_node *node)
             else if (found >= 0)
                 result = expr_column(found, es->outer_fields->fields[found].type);
         }
+    }
+    if (!result && !error_is_set(a->error) && node->kind == AST_DEREFERENCE) {
+        free(text);
+        return analyzer_translate_field(es, node);
     }
     if (!result && !error_is_set(a->error))
         analyzer_fail(a, node, ERR_COLUMN_NOT_FOUND, "Column '%s' cannot be resolved", text ? text : "?");
@@ -647,6 +655,23 @@ static bool type_text(const ast_node *node, char *text, size_t size)
         }
         return (size_t)n < size;
     }
+    if (node->kind == AST_ROW_TYPE) {
+        size_t n = (size_t)snprintf(text, size, "row(");
+        for (uint32_t i = 0; i < node->u.list.items.count && n < size; i++) {
+            const ast_node *field = node->u.list.items.items[i];
+            char inner[256];
+            if (!type_text(field->u.binary.right, inner, sizeof inner))
+                return false;
+            if (field->u.binary.left)
+                n += (size_t)snprintf(text + n, size - n, "%s%s %s", i ? ", " : "",
+                                      field->u.binary.left->u.identifier.value.ptr, inner);
+            else
+                n += (size_t)snprintf(text + n, size - n, "%s%s", i ? ", " : "", inner);
+        }
+        if (n < size)
+            n += (size_t)snprintf(text + n, size - n, ")");
+        return n < size;
+    }
     if (node->kind == AST_DATETIME_TYPE) {
         int precision = node->u.datetime_type.precision ? (int)node->u.datetime_type.precision->u.literal.int_value : 3;
         snprintf(text, size, "%s(%d)%s", node->u.datetime_type.timestamp ? "timestamp" : "time",
@@ -755,6 +780,11 @@ static expr *translate_function_call(const expr_scope *es, const ast_node *node)
                       "Aggregate function '%s' is not allowed here", name);
         free(name);
         return NULL;
+    }
+    if (analyzer_call_has_lambda(node)) {
+        expr *e = analyzer_translate_lambda_call(es, node, name);
+        free(name);
+        return e;
     }
     int count = (int)node->u.call.args.count;
     expr *args[MAX_CALL_ARGS];
@@ -922,6 +952,8 @@ expr *translate_node(const expr_scope *es, const ast_node *node)
         return translate_row_or_array(es, node);
     case AST_PARAMETER:   /* EXECUTE ... USING values: sql/analyzer_parameters.c */
         return analyzer_translate_parameter(es, node);
+    case AST_SUBSCRIPT:
+        return analyzer_translate_subscript(es, node);
     default:
         analyzer_fail(a, node, ERR_NOT_SUPPORTED, "Unsupported expression: %s", ast_kind_name(node->kind));
         return NULL;

@@ -58,6 +58,15 @@ typedef struct subquery_result {
 typedef struct aggregation_binding aggregation_binding;
 
 /* What an expression is translated against. */
+enum { MAX_LAMBDA_PARAMETERS = 4 };
+
+/* The parameters of the lambda being analysed (analyzer_nested.c). */
+typedef struct lambda_scope {
+    int count;
+    const char *names[MAX_LAMBDA_PARAMETERS];
+    sql_type types[MAX_LAMBDA_PARAMETERS];
+} lambda_scope;
+
 typedef struct expr_scope {
     analyzer *a;
     const scope *fields;              /* channels of the input */
@@ -67,6 +76,7 @@ typedef struct expr_scope {
     const subquery_result *subqueries;
     int subquery_count;
     const aggregation_binding *aggregation; /* non-NULL after GROUP BY/aggregates */
+    const lambda_scope *lambda;       /* inside a lambda body: its parameters */
 } expr_scope;
 
 /* ---- scopes (analyzer_scope.c) ---- */
@@ -96,6 +106,15 @@ int ast_name_parts(const ast_node *node, const char **parts, int max_parts);
 char *ast_name_text(const ast_node *node);
 bool analyzer_fail(analyzer *a, const ast_node *where, error_code code, const char *format, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* ---- nested types and lambdas (analyzer_nested.c) ---- */
+expr *analyzer_translate_subscript(const expr_scope *es, const ast_node *node);
+/* base.field where base is an expression of a row type (names that are not columns) */
+expr *analyzer_translate_field(const expr_scope *es, const ast_node *node);
+/* A lambda parameter named by `node`, or NULL (no error) when it is none. */
+expr *analyzer_translate_lambda_variable(const expr_scope *es, const ast_node *node);
+bool analyzer_call_has_lambda(const ast_node *call);
+expr *analyzer_translate_lambda_call(const expr_scope *es, const ast_node *node, const char *name);
 
 /* ---- aggregation (analyzer_aggregation.c) ---- */
 struct aggregation_binding {

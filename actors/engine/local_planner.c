@@ -484,8 +484,15 @@ static pipeline_spec *visit_values(planner *p, const plan_node *node)
             vector out;
             ok = program && expr_program_evaluate(program, one_row, NULL, 1, &out, p->error);
             if (ok) {
-                value v = value_load(&out, 0);
-                ok = value_store(&v, &result->columns[c], (uint32_t)r);
+                physical_type physical = type_physical(result->columns[c].type);
+                if (physical == PHYSICAL_LIST || physical == PHYSICAL_STRUCT) {
+                    ok = vector_copy_row(&result->columns[c], (uint32_t)r, &out, 0);
+                } else {
+                    value v = value_load(&out, 0);
+                    ok = value_store(&v, &result->columns[c], (uint32_t)r);
+                }
+                if (!ok && !error_is_set(p->error))
+                    error_set(p->error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
                 vector_destroy(&out);
             }
             expr_program_free(program);

@@ -345,6 +345,32 @@ static const function_decl declarations[] = {
     SCALAR_F("now() -> timestamp(3) with time zone", F_NONDETERMINISTIC, "the current timestamp (start of evaluation)"),
     SCALAR("current_timezone() -> varchar", "the session time zone"),
 
+    /* arrays and maps (operators/functions/array.c, map.c, lambda.c) */
+    SCALAR("cardinality(array(E)) -> bigint", "number of elements in the array"),
+    SCALAR("cardinality(map(K,V)) -> bigint", "number of entries in the map"),
+    SCALAR("element_at(array(E), bigint) -> E", "element at the index (negative: from the end), NULL past the end"),
+    SCALAR("element_at(map(K,V), K) -> V", "value for the key, NULL when absent"),
+    SCALAR_F("contains(array(T), T) -> boolean", F_COMPARABLE, "whether the array contains the value"),
+    SCALAR_F("array_position(array(T), T) -> bigint", F_COMPARABLE, "1-based position of the first occurrence, 0 if absent"),
+    SCALAR("array_join(array(T), varchar) -> varchar", "elements joined with the delimiter, NULLs skipped"),
+    SCALAR("array_join(array(T), varchar, varchar) -> varchar", "elements joined with the delimiter, NULLs replaced"),
+    SCALAR_F("array_max(array(T)) -> T", F_ORDERABLE, "largest element (NULL if any is NULL)"),
+    SCALAR_F("array_min(array(T)) -> T", F_ORDERABLE, "smallest element (NULL if any is NULL)"),
+    SCALAR("slice(array(E), bigint, bigint) -> array(E)", "length elements from start (negative: from the end)"),
+    SCALAR("concat(array(E), array(E)) -> array(E)", "the arrays one after the other"),
+    SCALAR("sequence(bigint, bigint) -> array(bigint)", "integers from start to stop"),
+    SCALAR("sequence(bigint, bigint, bigint) -> array(bigint)", "integers from start to stop by step"),
+    SCALAR("map_keys(map(K,V)) -> array(K)", "the keys of the map"),
+    SCALAR("map_values(map(K,V)) -> array(V)", "the values of the map"),
+    SCALAR("map(array(K), array(V)) -> map(K,V)", "map built from arrays of keys and values"),
+    SCALAR("map() -> map(unknown,unknown)", "the empty map"),
+    SCALAR("transform(array(T), function(T,U)) -> array(U)", "the lambda applied to every element"),
+    SCALAR("filter(array(T), function(T,boolean)) -> array(T)", "elements for which the lambda is true"),
+    SCALAR("any_match(array(T), function(T,boolean)) -> boolean", "whether the lambda is true for some element"),
+    SCALAR("all_match(array(T), function(T,boolean)) -> boolean", "whether the lambda is true for every element"),
+    SCALAR("none_match(array(T), function(T,boolean)) -> boolean", "whether the lambda is true for no element"),
+    SCALAR("reduce(array(T), S, function(S,T,S), function(S,R)) -> R", "folds the elements into a state, then finishes it"),
+
     /* json */
     SCALAR("json_parse(varchar(x)) -> json", "parses the string as JSON"),
     SCALAR("json_format(json) -> varchar", "serialises the JSON value"),
@@ -430,12 +456,13 @@ static const function_decl declarations[] = {
     AGG("approx_percentile(real, double, double, double) -> real", "varbinary", "(deprecated) approximate weighted percentile with the given accuracy"),
 };
 
-enum { DECL_COUNT = sizeof declarations / sizeof declarations[0], MAX_PARAMS = 8, TOKEN_MAX = 40 };
+enum { DECL_COUNT = sizeof declarations / sizeof declarations[0], MAX_PARAMS = 8, TOKEN_MAX = 48 };
 
 typedef enum token_class {
     TOKEN_CONCRETE,
     TOKEN_BASE,       /* varchar(x), decimal(p,s): any type of `kind` */
     TOKEN_VARIABLE,   /* T, E */
+    TOKEN_PATTERN,    /* array(E), map(K,V), function(T,U): built from variables */
 } token_class;
 
 typedef struct param_token {
@@ -453,6 +480,7 @@ typedef struct function_def {
     param_token ret;
     bool has_intermediate;
     sql_type intermediate;
+    bool generic;     /* some token is a pattern: bound by bind_generic */
     char name[48];
 } function_def;
 
@@ -472,6 +500,12 @@ static void parse_token(const char *text, size_t length, param_token *t)
     }
     if (type_parse(t->text, &t->type)) {
         t->cls = TOKEN_CONCRETE;
+        return;
+    }
+    if (strncmp(t->text, "array(", 6) == 0 || strncmp(t->text, "map(", 4) == 0 ||
+        strncmp(t->text, "function(", 9) == 0) {
+        t->cls = TOKEN_PATTERN;
+        t->type = type_make(TYPE_UNKNOWN);
         return;
     }
     /* a parametric base with variables: "varchar(x)", "decimal(p,s)" */
@@ -527,6 +561,9 @@ static void parse_declaration(const function_decl *decl, function_def *def)
         }
     }
     parse_token(arrow + 4, strlen(arrow + 4), &def->ret);
+    def->generic = def->ret.cls == TOKEN_PATTERN;
+    for (int i = 0; i < def->param_count; i++)
+        def->generic |= def->params[i].cls == TOKEN_PATTERN;
     if (decl->intermediate) {
         def->has_intermediate = type_parse(decl->intermediate, &def->intermediate);
         if (!def->has_intermediate) {
@@ -652,6 +689,9 @@ static bool apply_rule(const function_def *def, const sql_type *args, int n, sql
     return false;
 }
 
+static bool bind_generic(const function_def *def, int n, const sql_type *args, sql_type *bound,
+                         sql_type *ret, sql_type *intermediate, int *cost);
+
 /* Binds `def` to the argument types: fills param types and counts the
  * coercions. False when the overload does not apply. */
 static bool bind(const function_def *def, int n, const sql_type *args, sql_type *bound,
@@ -661,6 +701,8 @@ static bool bind(const function_def *def, int n, const sql_type *args, sql_type 
         return false;
     if (def->variadic && n < 1)
         return false;
+    if (def->generic)
+        return bind_generic(def, n, args, bound, ret, intermediate, cost);
     /* the type each argument binds to on its own */
     for (int i = 0; i < n; i++) {
         const param_token *t = param_at(def, i);
@@ -677,6 +719,8 @@ static bool bind(const function_def *def, int n, const sql_type *args, sql_type 
         case TOKEN_VARIABLE:
             bound[i] = args[i];
             break;
+        case TOKEN_PATTERN: /* generic signatures bind in bind_generic */
+            return false;
         }
     }
     /* unify positions that share a token (type variables; repeated
@@ -730,6 +774,176 @@ static bool bind(const function_def *def, int n, const sql_type *args, sql_type 
     }
     if (def->entry.kind == FUNCTION_AGGREGATE)
         *intermediate = def->has_intermediate ? def->intermediate : *ret;
+    return true;
+}
+
+/* ---- generic signatures: array(E), map(K,V), function(T,U) ----------------
+ * Each variable is bound to the common super type of everything it meets;
+ * parameters are then the patterns with the variables substituted. A
+ * function(...) parameter meets the lambda's result type (the analyser has
+ * typed the lambda's parameters already). */
+
+enum { MAX_VARIABLES = 8 };
+
+typedef struct variable_bindings {
+    int count;
+    char names[MAX_VARIABLES][4];
+    sql_type types[MAX_VARIABLES];
+} variable_bindings;
+
+static bool is_variable_text(const char *text, size_t length)
+{
+    return length >= 1 && length <= 2 && text[0] >= 'A' && text[0] <= 'Z';
+}
+
+static sql_type *variable_slot(variable_bindings *b, const char *text, size_t length, bool create)
+{
+    for (int i = 0; i < b->count; i++)
+        if (strlen(b->names[i]) == length && memcmp(b->names[i], text, length) == 0)
+            return &b->types[i];
+    if (!create || b->count == MAX_VARIABLES)
+        return NULL;
+    memcpy(b->names[b->count], text, length);
+    b->names[b->count][length] = '\0';
+    b->types[b->count] = type_make(TYPE_UNKNOWN);
+    return &b->types[b->count++];
+}
+
+/* The parts of "name(a, b)" between the outer parentheses, split at depth 0. */
+static int pattern_parts(const char *text, size_t length, const char **parts, size_t *lengths, int max)
+{
+    const char *open = memchr(text, '(', length);
+    if (!open || text[length - 1] != ')')
+        return -1;
+    const char *p = open + 1, *end = text + length - 1, *start = p;
+    int depth = 0, n = 0;
+    for (; p <= end; p++) {
+        if (p < end && *p == '(')
+            depth++;
+        else if (p < end && *p == ')')
+            depth--;
+        else if (p == end || (*p == ',' && depth == 0)) {
+            while (start < p && *start == ' ')
+                start++;
+            if (n == max)
+                return -1;
+            parts[n] = start;
+            lengths[n++] = (size_t)(p - start);
+            start = p + 1;
+        }
+    }
+    return n;
+}
+
+static bool match_pattern(const char *text, size_t length, sql_type type, variable_bindings *b)
+{
+    const char *parts[8];
+    size_t lengths[8];
+    if (is_variable_text(text, length)) {
+        sql_type *slot = variable_slot(b, text, length, true);
+        if (!slot)
+            return false;
+        return type_common_super_type(*slot, type, slot);
+    }
+    if (strncmp(text, "function(", 9) == 0) {
+        int n = pattern_parts(text, length, parts, lengths, 8);
+        return n >= 1 && match_pattern(parts[n - 1], lengths[n - 1], type, b);
+    }
+    if (strncmp(text, "array(", 6) == 0 || strncmp(text, "map(", 4) == 0) {
+        bool array = text[0] == 'a';
+        int n = pattern_parts(text, length, parts, lengths, 8);
+        if (n != (array ? 1 : 2))
+            return false;
+        if (type.kind == TYPE_UNKNOWN) {
+            for (int i = 0; i < n; i++)
+                if (!match_pattern(parts[i], lengths[i], type, b))
+                    return false;
+            return true;
+        }
+        if (type.kind != (array ? TYPE_ARRAY : TYPE_MAP))
+            return false;
+        for (int i = 0; i < n; i++)
+            if (!match_pattern(parts[i], lengths[i], type.composite->field_types[i], b))
+                return false;
+        return true;
+    }
+    char name[TOKEN_MAX];
+    sql_type concrete;
+    if (length >= sizeof name)
+        return false;
+    memcpy(name, text, length);
+    name[length] = '\0';
+    return type_parse(name, &concrete) && type_can_coerce(type, concrete);
+}
+
+static bool substitute_pattern(const char *text, size_t length, variable_bindings *b, sql_type *out)
+{
+    const char *parts[8];
+    size_t lengths[8];
+    if (is_variable_text(text, length)) {
+        sql_type *slot = variable_slot(b, text, length, false);
+        *out = slot ? *slot : type_make(TYPE_UNKNOWN);
+        return true;
+    }
+    if (strncmp(text, "array(", 6) == 0 || strncmp(text, "map(", 4) == 0) {
+        bool array = text[0] == 'a';
+        int n = pattern_parts(text, length, parts, lengths, 8);
+        sql_type inner[2];
+        if (n != (array ? 1 : 2))
+            return false;
+        for (int i = 0; i < n; i++)
+            if (!substitute_pattern(parts[i], lengths[i], b, &inner[i]))
+                return false;
+        *out = array ? type_array(inner[0]) : type_map(inner[0], inner[1]);
+        return true;
+    }
+    char name[TOKEN_MAX];
+    if (length >= sizeof name)
+        return false;
+    memcpy(name, text, length);
+    name[length] = '\0';
+    return type_parse(name, out);
+}
+
+static bool bind_generic(const function_def *def, int n, const sql_type *args, sql_type *bound,
+                         sql_type *ret, sql_type *intermediate, int *cost)
+{
+    variable_bindings b = {0};
+    for (int i = 0; i < n; i++) {
+        const param_token *t = param_at(def, i);
+        if (t->cls == TOKEN_BASE) {
+            if (!type_coerce_base(args[i], t->type.kind, &bound[i]))
+                return false;
+        } else if (!match_pattern(t->text, strlen(t->text), args[i], &b)) {
+            return false;
+        }
+    }
+    for (int v = 0; v < b.count; v++) {
+        if ((def->decl->flags & F_ORDERABLE) && !type_is_orderable(b.types[v]))
+            return false;
+        if ((def->decl->flags & F_COMPARABLE) && !type_is_comparable(b.types[v]))
+            return false;
+    }
+    *cost = 0;
+    for (int i = 0; i < n; i++) {
+        const param_token *t = param_at(def, i);
+        if (strncmp(t->text, "function(", 9) == 0)
+            bound[i] = args[i];
+        else if (t->cls != TOKEN_BASE && !substitute_pattern(t->text, strlen(t->text), &b, &bound[i]))
+            return false;
+        if (!type_equal(bound[i], args[i]))
+            (*cost)++;
+    }
+    if (!substitute_pattern(def->ret.text, strlen(def->ret.text), &b, ret))
+        return false;
+    if (def->entry.kind == FUNCTION_AGGREGATE) {
+        *intermediate = *ret;
+        if (def->has_intermediate)
+            *intermediate = def->intermediate;
+        else if (def->decl->intermediate &&
+                 !substitute_pattern(def->decl->intermediate, strlen(def->decl->intermediate), &b, intermediate))
+            return false;
+    }
     return true;
 }
 

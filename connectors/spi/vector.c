@@ -317,8 +317,8 @@ bool vector_copy_row(vector *dst, uint32_t to_row, const vector *src, uint32_t f
         const string_view *s = (const string_view *)value;
         return vector_add_string(dst, string_view_data(s), s->length, (string_view *)dst->data + to_row);
     }
-    if (src->child_count > 0)
-        return false; /* nested copy goes through the nested helpers */
+    if (src->child_count > 0 || type_physical(dst->type) == PHYSICAL_STRUCT)
+        return vector_copy_values(dst, NULL, to_row, src, NULL, from_row, 1);
     copy_value_bytes((unsigned char *)dst->data + size * to_row, value, size);
     return true;
 }
@@ -330,6 +330,16 @@ bool vector_flatten(vector *v, uint32_t count)
     vector flat;
     if (!vector_init_flat(&flat, v->type, count > 0 ? count : 1))
         return false;
+    physical_type physical = type_physical(v->type);
+    if (physical == PHYSICAL_LIST || physical == PHYSICAL_STRUCT) {
+        if (!vector_copy_values(&flat, NULL, 0, v, NULL, 0, count)) {
+            vector_destroy(&flat);
+            return false;
+        }
+        vector_destroy(v);
+        *v = flat;
+        return true;
+    }
     const vector *source = v->kind == VECTOR_DICTIONARY ? v->dictionary : v;
     if (!vector_keep_buffers_of(&flat, source)) {
         vector_destroy(&flat);

@@ -57,6 +57,7 @@ typedef struct vector {
     /* nested types */
     struct vector **children;     /* owned */
     int child_count;
+    uint32_t child_size;          /* array/map: element slots used in the children */
 } vector;
 
 /* The uniform read view of a vector. Row i's value is at
@@ -118,5 +119,25 @@ bool vector_flatten(vector *v, uint32_t count);
 /* Copies row `from_row` of `src` into row `to_row` of flat `dst` (values,
  * nulls, and string bytes). Slow path for rare cases; kernels use views. */
 bool vector_copy_row(vector *dst, uint32_t to_row, const vector *src, uint32_t from_row);
+
+/* ---- nested types (vector_nested.c) ---- */
+
+/* The vector whose children hold a nested vector's elements (a dictionary's
+ * dictionary, otherwise the vector itself). */
+const vector *vector_base(const vector *v);
+/* Grows a flat vector to hold `capacity` rows (data and validity; a row
+ * vector's children too). Existing rows keep their values. */
+bool vector_reserve(vector *v, uint32_t capacity);
+/* Copies `count` values of `src` (any kind, any type, read through its view)
+ * into flat `dst` of the same type. Row i comes from src row
+ * (src_rows ? src_rows[i] : src_start + i) and goes to dst row
+ * (dst_rows ? dst_rows[i] : dst_start + i); dst must have room for those
+ * rows. NULLs are copied as NULLs; array and map elements are appended to
+ * dst's children (grown as needed, child_size advances); string bytes stay
+ * where they are and dst keeps their buffers. One type switch per call. */
+bool vector_copy_values(vector *dst, const uint32_t *dst_rows, uint32_t dst_start, const vector *src,
+                        const uint32_t *src_rows, uint32_t src_start, uint32_t count);
+/* Makes room for `extra` more elements in an array/map vector's children. */
+bool vector_list_reserve(vector *v, uint32_t extra);
 
 #endif

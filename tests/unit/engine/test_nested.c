@@ -1,0 +1,131 @@
+/*
+ * test_nested.c — array, map and row values end to end through the engine:
+ * constructors, subscripts, field access, the array/map function families,
+ * lambdas, nested casts, UNNEST and array_agg/map_agg; values, NULLs, nested
+ * NULLs, empty arrays and errors in Trino's words. Each family runs on
+ * constants (folded) and on column values from VALUES (vector kernels).
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine_test_support.h"
+
+static engine *test_engine;
+static session *test_session;
+
+static void setup(void)
+{
+    static const char *const catalogs[] = {
+        "tpch", "connector.name=tpch\n",
+        "memory", "connector.name=memory\n",
+        NULL,
+    };
+    test_engine = test_engine_create(catalogs);
+    cr_assert_not_null(test_engine);
+    test_session = session_new("test", "tpch", "tiny");
+}
+
+static void teardown(void)
+{
+    session_free(test_session);
+    test_engine_destroy(test_engine);
+}
+
+TestSuite(nested, .init = setup, .fini = teardown, .timeout = 60);
+
+/* The rows of the result, cells separated by " | ", rows by "\n". */
+static void result_text(const test_result *r, char *out, size_t size)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (int i = 0; i < r->row_count && n < size; i++) {
+        for (int j = 0; j < r->column_count && n < size; j++)
+            n += (size_t)snprintf(out + n, size - n, "%s%s", j ? " | " : "",
+                                  r->rows[i][j] ? r->rows[i][j] : "NULL");
+        if (i + 1 < r->row_count && n < size)
+            n += (size_t)snprintf(out + n, size - n, "\n");
+    }
+}
+
+static void check(const char *sql, const char *expected)
+{
+    test_result r = test_run(test_engine, test_session, sql);
+    cr_assert(r.ok, "%s failed: %s (%s)", sql, r.error.message, error_name(r.error.code));
+    char text[4096];
+    result_text(&r, text, sizeof text);
+    cr_expect_str_eq(text, expected, "%s", sql);
+    test_result_free(&r);
+}
+
+static void check_error(const char *sql, error_code code, const char *message)
+{
+    test_result r = test_run(test_engine, test_session, sql);
+    cr_assert_not(r.ok, "%s should fail", sql);
+    cr_expect_str_eq(error_name(r.error.code), error_name(code), "%s: %s", sql, r.error.message);
+    cr_expect(strstr(r.error.message, message), "%s: message '%s' lacks '%s'", sql, r.error.message, message);
+    test_result_free(&r);
+}
+
+Test(nested, constructors_and_text_forms)
+{
+    check("SELECT ARRAY[1, 2], ARRAY[], ARRAY[NULL, 3]", "[1, 2] | [] | [NULL, 3]");
+    check("SELECT ROW(1, 'a'), CAST(ROW(1, 'x') AS ROW(a integer, b varchar))", "{1, a} | {a=1, b=x}");
+    check("SELECT ARRAY[ARRAY[1], NULL, ARRAY[]]", "[[1], NULL, []]");
+    check("SELECT map(ARRAY['a', 'b'], ARRAY[1, NULL])", "{a=1, b=NULL}");
+    check("SELECT x, ARRAY[x, x * 2] FROM (VALUES 1, 2, NULL) t(x) WHERE x IS NULL OR x > 1",
+          "2 | [2, 4]\nNULL | [NULL, NULL]");
+    check("SELECT ARRAY[1, 2.5]", "[1.0, 2.5]");
+}
+
+Test(nested, subscripts_and_fields)
+{
+    check("SELECT ARRAY[10, 20, 30][2], ARRAY['a'][1]", "20 | a");
+    check("SELECT a[i] FROM (VALUES (ARRAY[1, 2, 3], 3), (ARRAY[4], 1), (NULL, 1), (ARRAY[5], NULL)) t(a, i)",
+          "3\n4\nNULL\nNULL");
+    check("SELECT map(ARRAY[1, 2], ARRAY['x', 'y'])[2]", "y");
+    check("SELECT r.b, r.a FROM (SELECT CAST(ROW(1, 'x') AS ROW(a integer, b varchar)) r) t", "x | 1");
+    check("SELECT CAST(ROW(1, 2) AS ROW(a integer, b integer)).b, ROW(7, 8)[2]", "2 | 8");
+    check_error("SELECT ARRAY[1, 2][3]", ERR_INVALID_FUNCTION_ARGUMENT,
+                "Array subscript must be less than or equal to array length: 3 > 2");
+    check_error("SELECT ARRAY[1, 2][0]", ERR_INVALID_FUNCTION_ARGUMENT, "SQL array indices start at 1");
+    check_error("SELECT ARRAY[1, 2][-1]", ERR_INVALID_FUNCTION_ARGUMENT, "Array subscript is negative: -1");
+    check_error("SELECT map(ARRAY[1], ARRAY[2])[5]", ERR_INVALID_FUNCTION_ARGUMENT, "Key not present in map: 5");
+    check_error("SELECT CAST(ROW(1) AS ROW(a integer)).z", ERR_COLUMN_NOT_FOUND, "cannot be resolved");
+    check_error("SELECT (1)[1]", ERR_TYPE_MISMATCH, "Cannot use subscript");
+}
+
+Test(nested, array_functions)
+{
+    check("SELECT cardinality(ARRAY[1, 2]), cardinality(ARRAY[]), cardinality(NULL)", "2 | 0 | NULL");
+    check("SELECT element_at(ARRAY[1, 2, 3], -1), element_at(ARRAY[1], 5), element_at(ARRAY[NULL], 1)",
+          "3 | NULL | NULL");
+    check_error("SELECT element_at(ARRAY[1], 0)", ERR_INVALID_FUNCTION_ARGUMENT, "SQL array indices start at 1");
+    check("SELECT contains(ARRAY[1, NULL], 2), contains(ARRAY[1, 2], 2), contains(ARRAY[1, NULL], 1), "
+          "contains(ARRAY[], 1)", "NULL | true | true | false");
+    check("SELECT array_position(ARRAY[5, 6], 6), array_position(ARRAY[5], 7)", "2 | 0");
+    check("SELECT array_join(ARRAY['a', NULL, 'b'], ','), array_join(ARRAY[1, NULL], '-', 'x'), "
+          "array_join(ARRAY[], ',')", "a,b | 1-x | ");
+    check("SELECT array_max(ARRAY[3, 1]), array_min(ARRAY['b', 'a']), array_max(ARRAY[1, NULL]), "
+          "array_max(ARRAY[])", "3 | a | NULL | NULL");
+    check("SELECT slice(ARRAY[1, 2, 3, 4], 2, 2), slice(ARRAY[1, 2, 3], -2, 5), slice(ARRAY[1], 3, 1)",
+          "[2, 3] | [2, 3] | []");
+    check("SELECT ARRAY[1] || ARRAY[2, 3], concat(ARRAY['a'], ARRAY[])", "[1, 2, 3] | [a]");
+    check("SELECT sequence(1, 5), sequence(5, 1), sequence(0, 10, 5)", "[1, 2, 3, 4, 5] | [5, 4, 3, 2, 1] | [0, 5, 10]");
+    check_error("SELECT sequence(1, 5, 0)", ERR_INVALID_FUNCTION_ARGUMENT, "step must not be zero");
+    check("SELECT cardinality(a), contains(a, 2) FROM (VALUES ARRAY[1, 2], ARRAY[], NULL) t(a)",
+          "2 | true\n0 | false\nNULL | NULL");
+}
+
+Test(nested, map_functions)
+{
+    check("SELECT map_keys(map(ARRAY[1, 2], ARRAY['a', 'b'])), map_values(map(ARRAY[1, 2], ARRAY['a', 'b']))",
+          "[1, 2] | [a, b]");
+    check("SELECT cardinality(map(ARRAY[1], ARRAY[2])), element_at(map(ARRAY[1], ARRAY[2]), 3), map()",
+          "1 | NULL | {}");
+    check_error("SELECT map(ARRAY[1, 1], ARRAY[2, 3])", ERR_INVALID_FUNCTION_ARGUMENT,
+                "Duplicate map keys (1) are not allowed");
+    check_error("SELECT map(ARRAY[1], ARRAY[2, 3])", ERR_INVALID_FUNCTION_ARGUMENT,
+                "Key and value arrays must be the same length");
+    check_error("SELECT map(ARRAY[NULL], ARRAY[2])", ERR_INVALID_FUNCTION_ARGUMENT, "map key cannot be null");
+}
