@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <string.h>
+#include <strings.h>
 
 #define F(field) offsetof(server_config, field)
 
@@ -20,14 +21,27 @@ static const config_key server_keys[] = {
      .description = "This node accepts queries and schedules them (a worker sets false)."},
     {.name = "node-scheduler.include-coordinator", .type = CONFIG_TYPE_BOOL, .offset = F(include_coordinator),
      .default_value = "true", .description = "The coordinator also runs tasks."},
+    {.name = "http-server.http.enabled", .type = CONFIG_TYPE_BOOL, .offset = F(http_enabled),
+     .default_value = "true", .description = "Serve the REST API over plain HTTP."},
     {.name = "http-server.http.port", .type = CONFIG_TYPE_INT, .offset = F(http_port), .default_value = "8080",
      .min = 0, .max = 65535, .description = "Port of the REST API (0: any free port)."},
+    {.name = "http-server.https.enabled", .type = CONFIG_TYPE_BOOL, .offset = F(https_enabled),
+     .default_value = "false", .description = "Also serve the REST API over HTTPS (TLS by nng with mbedtls)."},
+    {.name = "http-server.https.port", .type = CONFIG_TYPE_INT, .offset = F(https_port), .default_value = "8443",
+     .min = 0, .max = 65535, .description = "Port of the HTTPS REST API (0: any free port)."},
+    {.name = "http-server.https.keystore.path", .type = CONFIG_TYPE_STRING, .offset = F(https_keystore_path),
+     .description = "PEM file with the private key and the certificate chain; required with HTTPS."},
+    {.name = "http-server.https.keystore.key", .type = CONFIG_TYPE_STRING, .offset = F(https_keystore_key),
+     .description = "Password of an encrypted private key in the keystore."},
     {.name = "discovery.uri", .type = CONFIG_TYPE_STRING, .offset = F(discovery_uri),
      .description = "URI of the coordinator that nodes announce themselves to; required on a worker."},
     {.name = "internal-communication.shared-secret", .type = CONFIG_TYPE_STRING, .offset = F(shared_secret),
      .description = "Secret that authenticates messages between nodes."},
     {.name = "http-server.authentication.type", .type = CONFIG_TYPE_STRING, .offset = F(authentication_type),
      .description = "Comma list of authenticators (PASSWORD, ...); none means insecure."},
+    {.name = "http-server.authentication.allow-insecure-over-http", .type = CONFIG_TYPE_BOOL,
+     .offset = F(allow_insecure_over_http), .default_value = "true",
+     .description = "Over plain HTTP accept a user name without password (else 403) when authenticators are set."},
     {.name = "protocol.v1.alternate-header-name", .type = CONFIG_TYPE_STRING, .offset = F(alternate_header_name),
      .description = "Also accept client headers with this prefix (e.g. Presto for X-Presto-*)."},
     {.name = "query.max-memory", .type = CONFIG_TYPE_DATA_SIZE, .offset = F(query_max_memory),
@@ -102,6 +116,29 @@ static int line_of(const config_properties *props, const char *key)
     return p ? p->line : 0;
 }
 
+/* http-server.authentication.type: a comma list; Shoal implements PASSWORD
+ * (and Trino's implicit `insecure`). */
+static bool check_authentication_types(const config_properties *props, const server_config *c, const char *file,
+                                       config_error *error)
+{
+    const char *p = c->authentication_type;
+    while (p && *p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t n = strcspn(p, ",");
+        size_t length = n;
+        while (length > 0 && p[length - 1] == ' ')
+            length--;
+        if (length > 0 && !(length == 8 && strncasecmp(p, "PASSWORD", 8) == 0) &&
+            !(length == 8 && strncasecmp(p, "insecure", 8) == 0))
+            return config_error_set(error, file, line_of(props, "http-server.authentication.type"),
+                                    "http-server.authentication.type",
+                                    "authentication type %.*s is not supported (Shoal has PASSWORD)", (int)length, p);
+        p += n;
+    }
+    return true;
+}
+
 static bool check_rules(const config_properties *props, server_config *c, config_error *error)
 {
     const char *file = props->file && *props->file ? props->file : "config.properties";
@@ -116,10 +153,20 @@ static bool check_rules(const config_properties *props, server_config *c, config
     if (!c->coordinator && (!c->discovery_uri || !*c->discovery_uri))
         return config_error_set(error, file, line_of(props, "coordinator"), "discovery.uri",
                                 "discovery.uri is required on a worker (coordinator=false)");
-    int64_t ports[3] = {c->http_port, c->control_port, c->exchange_port};
-    const char *names[3] = {"http-server.http.port", "shoal.control.port", "shoal.exchange.port"};
-    for (int i = 0; i < 3; i++)
-        for (int j = i + 1; j < 3; j++)
+    if (c->https_enabled && (!c->https_keystore_path || !*c->https_keystore_path))
+        return config_error_set(error, file, line_of(props, "http-server.https.enabled"),
+                                "http-server.https.keystore.path",
+                                "http-server.https.keystore.path must be set when http-server.https.enabled is true");
+    if (c->coordinator && !c->http_enabled && !c->https_enabled)
+        return config_error_set(error, file, line_of(props, "http-server.http.enabled"), "http-server.http.enabled",
+                                "either HTTP or HTTPS must be enabled");
+    if (!check_authentication_types(props, c, file, error))
+        return false;
+    int64_t ports[4] = {c->http_port, c->control_port, c->exchange_port, c->https_enabled ? c->https_port : 0};
+    const char *names[4] = {"http-server.http.port", "shoal.control.port", "shoal.exchange.port",
+                            "http-server.https.port"};
+    for (int i = 0; i < 4; i++)
+        for (int j = i + 1; j < 4; j++)
             if (ports[i] != 0 && ports[i] == ports[j])
                 return config_error_set(error, file, line_of(props, names[j]), names[j],
                                         "port %lld is also used by %s", (long long)ports[j], names[i]);

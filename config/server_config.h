@@ -28,10 +28,16 @@ typedef struct server_config {
     /* node role and endpoints */
     bool coordinator;
     bool include_coordinator;          /* node-scheduler.include-coordinator */
+    bool http_enabled;                 /* http-server.http.enabled */
     int64_t http_port;                 /* http-server.http.port */
+    bool https_enabled;                /* http-server.https.enabled */
+    int64_t https_port;                /* http-server.https.port */
+    char *https_keystore_path;         /* http-server.https.keystore.path: PEM key + certificates */
+    char *https_keystore_key;          /* http-server.https.keystore.key: the key's password */
     char *discovery_uri;               /* NULL when absent */
     char *shared_secret;               /* internal-communication.shared-secret */
     char *authentication_type;         /* http-server.authentication.type */
+    bool allow_insecure_over_http;     /* http-server.authentication.allow-insecure-over-http */
     char *alternate_header_name;       /* protocol.v1.alternate-header-name */
 
     /* memory (bytes; 0 = derived, see README) */

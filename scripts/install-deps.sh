@@ -6,6 +6,8 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config git
   libnng-dev          # transport between nodes and the HTTP server
+  libmbedtls-dev      # TLS of nng's HTTPS server (Debian's libnng uses mbedtls); PBKDF2/SHA-256 of password files
+  libcrypt-dev        # libxcrypt crypt_rn: bcrypt lines of Trino's file password authenticator
   libmsgpack-dev      # msgpack envelopes on the wire (msgpack-c 4)
   libzstd-dev         # page compression
   libpq-dev           # PostgreSQL connector

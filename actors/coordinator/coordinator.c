@@ -27,6 +27,58 @@ coordinator_config coordinator_config_default(void)
     return c;
 }
 
+bool coordinator_authenticate(coordinator *c, http_request *r, http_handler_fn resume, void *resume_context,
+                              authentication_result *out)
+{
+    switch (authentication_check(&c->authentication, r, http_request_on_worker(r), out)) {
+    case AUTHENTICATED:
+        return true;
+    case AUTHENTICATION_NEEDS_WORKER:
+        http_request_defer(r, resume, resume_context);
+        return false;
+    case AUTHENTICATION_REFUSED:
+        break;
+    }
+    authentication_respond_refused(r, out);
+    return false;
+}
+
+bool coordinator_authenticate_resource(coordinator *c, http_request *r, http_handler_fn resume, void *resume_context)
+{
+    if (!c->authentication.passwords)
+        return true;
+    authentication_result auth;
+    return coordinator_authenticate(c, r, resume, resume_context, &auth);
+}
+
+/* Resources every request of which needs an authenticated user. */
+static void query_resource_authenticated(void *context, http_request *r)
+{
+    if (coordinator_authenticate_resource(context, r, query_resource_authenticated, context))
+        query_resource_handle(context, r);
+}
+
+static void catalog_resource_authenticated(void *context, http_request *r)
+{
+    if (coordinator_authenticate_resource(context, r, catalog_resource_authenticated, context))
+        catalog_resource_handle(context, r);
+}
+
+static void resource_group_resource_authenticated(void *context, http_request *r)
+{
+    if (coordinator_authenticate_resource(context, r, resource_group_resource_authenticated, context))
+        resource_group_resource_handle(context, r);
+}
+
+static bool open_password_file(coordinator *c, char *message, size_t size)
+{
+    if (!c->config.password_file)
+        return true;
+    c->passwords = password_file_open(c->config.password_file, c->config.password_refresh_ns,
+                                      c->config.password_cache, message, size);
+    return c->passwords != NULL;
+}
+
 static void copy_or(char *out, size_t size, const char *value, const char *fallback)
 {
     snprintf(out, size, "%s", value && *value ? value : fallback);
@@ -64,24 +116,38 @@ coordinator *coordinator_start(engine *e, const coordinator_config *config, shoa
     http_server_config hc = {
         .host = config->bind_host ? config->bind_host : "0.0.0.0",
         .port = config->port,
+        .http_disabled = config->http_disabled,
+        .https_enabled = config->https_enabled,
+        .https_port = config->https_port,
+        .keystore_path = config->keystore_path,
+        .keystore_key = config->keystore_key,
         .max_body_bytes = c->config.max_body_bytes,
         .max_worker_threads = config->max_worker_threads,
     };
     char message[512] = "";
-    if (c->tracker)
+    bool have_passwords = open_password_file(c, message, sizeof message);
+    c->authentication = (authentication_config){
+        .passwords = c->passwords,
+        .allow_insecure_over_http = config->allow_insecure_over_http,
+        .alternate_header_name = c->alternate_header_name[0] ? c->alternate_header_name : NULL,
+    };
+    c->config.password_file = NULL; /* the caller's strings are not kept */
+    c->config.keystore_path = NULL;
+    c->config.keystore_key = NULL;
+    if (c->tracker && have_passwords)
         c->http = http_server_create(&hc, message, sizeof message);
     bool ok = c->tracker && c->http &&
               http_server_route(c->http, "/v1/statement", HTTP_ROUTE_INLINE, statement_resource_handle, c) &&
-              http_server_route(c->http, "/v1/query", HTTP_ROUTE_WORKER, query_resource_handle, c) &&
+              http_server_route(c->http, "/v1/query", HTTP_ROUTE_WORKER, query_resource_authenticated, c) &&
               http_server_route(c->http, "/v1/info", HTTP_ROUTE_INLINE, info_resource_handle, c) &&
               http_server_route(c->http, "/v1/status", HTTP_ROUTE_INLINE, info_resource_handle, c) &&
               http_server_route(c->http, "/v1/node", HTTP_ROUTE_INLINE, info_resource_handle, c) &&
               http_server_route(c->http, "/ui", HTTP_ROUTE_INLINE, info_resource_handle, c) &&
               /* Shoal's REST catalog API (catalog_resource.c) */
-              http_server_route(c->http, "/v1/catalog", HTTP_ROUTE_WORKER, catalog_resource_handle, c) &&
+              http_server_route(c->http, "/v1/catalog", HTTP_ROUTE_WORKER, catalog_resource_authenticated, c) &&
               /* resource groups' live state (resource_group_resource.c) */
               http_server_route(c->http, "/v1/resourceGroupState", HTTP_ROUTE_INLINE,
-                                resource_group_resource_handle, c);
+                                resource_group_resource_authenticated, c);
     if (ok)
         ok = http_server_start(c->http, message, sizeof message);
     shoal_error system_error;
@@ -98,6 +164,7 @@ coordinator *coordinator_start(engine *e, const coordinator_config *config, shoa
             http_server_destroy(c->http);
         }
         query_tracker_destroy(c->tracker);
+        password_file_close(c->passwords);
         free(c);
         return NULL;
     }
@@ -107,6 +174,11 @@ coordinator *coordinator_start(engine *e, const coordinator_config *config, shoa
 int coordinator_port(const coordinator *c)
 {
     return http_server_port(c->http);
+}
+
+int coordinator_https_port(const coordinator *c)
+{
+    return http_server_https_port(c->http);
 }
 
 void coordinator_stop(coordinator *c)
@@ -119,5 +191,6 @@ void coordinator_stop(coordinator *c)
     http_server_stop(c->http);
     http_server_destroy(c->http);
     query_tracker_destroy(c->tracker);
+    password_file_close(c->passwords);
     free(c);
 }

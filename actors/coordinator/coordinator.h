@@ -20,6 +20,17 @@ typedef struct coordinator coordinator;
 typedef struct coordinator_config {
     const char *bind_host;             /* "0.0.0.0" (default) or "127.0.0.1" */
     int port;                          /* http-server.http.port; 0: any free port */
+    bool http_disabled;                /* http-server.http.enabled=false */
+    bool https_enabled;                /* http-server.https.enabled */
+    int https_port;                    /* http-server.https.port; 0: any free port */
+    const char *keystore_path;         /* http-server.https.keystore.path (PEM key + certificates) */
+    const char *keystore_key;          /* http-server.https.keystore.key */
+    /* http-server.authentication.type=PASSWORD with the file authenticator
+     * (etc/password-authenticator.properties); NULL: insecure only. */
+    const char *password_file;         /* file.password-file */
+    int64_t password_refresh_ns;       /* file.refresh-period */
+    bool password_cache;               /* file.auth-token-cache.max-size > 0 */
+    bool allow_insecure_over_http;     /* http-server.authentication.allow-insecure-over-http */
     const char *environment;           /* node.environment */
     const char *node_id;               /* node.id */
     const char *version;               /* reported as nodeVersion.version */
@@ -40,7 +51,9 @@ coordinator_config coordinator_config_default(void);
 
 /* Starts serving; NULL with *error when the port cannot be bound. */
 coordinator *coordinator_start(engine *e, const coordinator_config *config, shoal_error *error);
+/* The bound ports; -1 for a listener that is off. */
 int coordinator_port(const coordinator *c);
+int coordinator_https_port(const coordinator *c);
 /* Fails every unfinished query (SERVER_SHUTTING_DOWN), stops the HTTP
  * server, waits for requests in progress and frees everything. The engine
  * is left to the caller. */

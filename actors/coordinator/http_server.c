@@ -21,30 +21,50 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <nng/nng.h>
 #include <nng/supplemental/http/http.h>
+#include <nng/supplemental/tls/tls.h>
 
 #include "actors/coordinator/http_body.h"
+#include "actors/coordinator/pem_keystore.h"
 #include "actors/coordinator/ui/ui_assets.h"
 #include "actors/coordinator/work_pool.h"
 
-enum { HTTP_ROUTE_MAX = 16, BASE_URI_MAX = 300 };
+enum { HTTP_ROUTE_MAX = 16, BASE_URI_MAX = 300, LISTENER_HTTP = 0, LISTENER_HTTPS = 1, LISTENER_COUNT = 2 };
 
-typedef struct http_route {
+/* One nng HTTP server per port: plain HTTP and HTTPS share the routes. */
+typedef struct http_listener {
+    nng_http_server *nng;            /* NULL: this listener is off */
+    bool secure;
+    int port;
+    char bound_base[BASE_URI_MAX];
+} http_listener;
+
+typedef struct http_route http_route;
+
+/* A route on one listener: what nng's handler data points at. */
+typedef struct http_route_binding {
+    http_route *route;
+    http_listener *listener;
+} http_route_binding;
+
+struct http_route {
     http_server *server;
     char prefix[64];
     http_route_mode mode;
     http_handler_fn fn;
     void *context;
-    nng_http_handler *handler;
-} http_route;
+    http_route_binding bindings[LISTENER_COUNT];
+};
 
 struct http_server {
     http_server_config config;
     char host[128];
-    int port;
-    nng_http_server *nng;
+    http_listener listeners[LISTENER_COUNT];
     http_route routes[HTTP_ROUTE_MAX];
     int route_count;
     work_pool *pool;
@@ -53,12 +73,13 @@ struct http_server {
     int in_flight;
     bool started;
     bool stopped;
-    char bound_base[BASE_URI_MAX];
 };
 
 struct http_request {
     http_server *server;
     http_route *route;
+    http_listener *listener;
+    bool on_worker;
     nng_aio *aio;
     nng_http_req *req;
     nng_http_conn *conn;
@@ -194,15 +215,17 @@ static void set_base_uri(http_request *r)
 {
     const char *host = nng_http_req_get_header(r->req, "Host");
     if (host_is_safe(host))
-        snprintf(r->base_uri, sizeof r->base_uri, "http://%s", host);
+        snprintf(r->base_uri, sizeof r->base_uri, "%s://%s", r->listener->secure ? "https" : "http", host);
     else
-        snprintf(r->base_uri, sizeof r->base_uri, "%s", r->server->bound_base);
+        snprintf(r->base_uri, sizeof r->base_uri, "%s", r->listener->bound_base);
 }
 
 const char *http_request_method(const http_request *r) { return nng_http_req_get_method(r->req); }
 const char *http_request_path(const http_request *r) { return r->path; }
 const char *http_request_query(const http_request *r) { return r->query; }
 const char *http_request_base_uri(const http_request *r) { return r->base_uri; }
+bool http_request_is_secure(const http_request *r) { return r->listener->secure; }
+bool http_request_on_worker(const http_request *r) { return r->on_worker; }
 
 const char *http_request_header(const http_request *r, const char *name)
 {
@@ -296,6 +319,7 @@ void http_request_respond_text(http_request *r, int status, const char *message)
 static void run_on_worker(void *arg)
 {
     http_request *r = arg;
+    r->on_worker = true;
     r->deferred_fn(r->deferred_context, r);
 }
 
@@ -364,7 +388,8 @@ static void handle(nng_aio *aio)
     nng_http_req *req = nng_aio_get_input(aio, 0);
     nng_http_handler *handler = nng_aio_get_input(aio, 1);
     nng_http_conn *conn = nng_aio_get_input(aio, 2);
-    http_route *route = nng_http_handler_get_data(handler);
+    http_route_binding *binding = nng_http_handler_get_data(handler);
+    http_route *route = binding->route;
     http_server *s = route->server;
     http_request *r = calloc(1, sizeof *r);
     if (!r) {
@@ -373,6 +398,7 @@ static void handle(nng_aio *aio)
     }
     r->server = s;
     r->route = route;
+    r->listener = binding->listener;
     r->aio = aio;
     r->req = req;
     r->conn = conn;
@@ -405,6 +431,93 @@ static void handle(nng_aio *aio)
 
 /* ---- server ----------------------------------------------------------------------- */
 
+static const char *tls_error_text(int rv, bool have_config)
+{
+    if (!have_config)
+        return rv == NNG_ENOTSUP ? "this libnng has no TLS support" : nng_strerror(rv);
+    if (rv == NNG_ECRYPTO)
+        return "cannot read the private key (wrong http-server.https.keystore.key?)";
+    if (rv == NNG_ENOTSUP)
+        return "the private key's encryption is not supported by mbedtls 2.28 (use PEM with AES "
+               "(openssl rsa -aes256 -traditional) or PKCS#8 with -v2 des3 -v2prf hmacWithSHA1)";
+    return nng_strerror(rv);
+}
+
+/* The TLS configuration from the PEM keystore (http-server.https.keystore.*). */
+static int configure_tls(http_listener *l, const http_server_config *config, char *error, size_t error_size)
+{
+    pem_keystore keystore;
+    if (!pem_keystore_load(config->keystore_path ? config->keystore_path : "", &keystore, error, error_size))
+        return NNG_EINVAL;
+    nng_tls_config *tls = NULL;
+    int rv = nng_tls_config_alloc(&tls, NNG_TLS_MODE_SERVER);
+    if (rv == 0)
+        rv = nng_tls_config_own_cert(tls, keystore.certificates, keystore.private_key,
+                                     config->keystore_key && *config->keystore_key ? config->keystore_key : NULL);
+    if (rv == 0)
+        rv = nng_http_server_set_tls(l->nng, tls);
+    if (rv != 0)
+        snprintf(error, error_size, "%s: %s", config->keystore_path, tls_error_text(rv, tls != NULL));
+    if (tls)
+        nng_tls_config_free(tls); /* the server keeps its own reference */
+    pem_keystore_free(&keystore);
+    return rv;
+}
+
+/* A free port on `host`, chosen by the kernel. nng 1.5.2 shares one server
+ * between holders of the same host and port, port 0 included, so HTTP and
+ * HTTPS cannot both ask for port 0: HTTPS asks for this one instead. */
+static int free_port(const char *host)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return 0;
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = 0};
+    if (inet_pton(AF_INET, host, &addr.sin_addr) != 1)
+        addr.sin_addr.s_addr = htonl(INADDR_ANY);
+    socklen_t length = sizeof addr;
+    int port = 0;
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0 &&
+        getsockname(fd, (struct sockaddr *)&addr, &length) == 0)
+        port = ntohs(addr.sin_port);
+    close(fd);
+    return port;
+}
+
+static int listener_create(http_listener *l, const http_server_config *config, const char *host, bool secure,
+                           int port, char *error, size_t error_size)
+{
+    l->secure = secure;
+    l->port = port;
+    char url_text[200];
+    snprintf(url_text, sizeof url_text, "%s://%s:%d", secure ? "https" : "http", host, port);
+    nng_url *url = NULL;
+    int rv = nng_url_parse(&url, url_text);
+    if (rv == 0) {
+        rv = nng_http_server_hold(&l->nng, url);
+        nng_url_free(url);
+    }
+    if (rv != 0) {
+        snprintf(error, error_size, "cannot create the HTTP server on %s: %s", url_text, nng_strerror(rv));
+        l->nng = NULL;
+        return rv;
+    }
+    if (secure && (rv = configure_tls(l, config, error, error_size)) != 0) {
+        nng_http_server_release(l->nng);
+        l->nng = NULL;
+    }
+    return rv;
+}
+
+static void listeners_release(http_server *s)
+{
+    for (int i = 0; i < LISTENER_COUNT; i++)
+        if (s->listeners[i].nng) {
+            nng_http_server_release(s->listeners[i].nng);
+            s->listeners[i].nng = NULL;
+        }
+}
+
 http_server *http_server_create(const http_server_config *config, char *error, size_t error_size)
 {
     http_server *s = calloc(1, sizeof *s);
@@ -415,19 +528,27 @@ http_server *http_server_create(const http_server_config *config, char *error, s
     s->config = *config;
     snprintf(s->host, sizeof s->host, "%s", config->host ? config->host : "0.0.0.0");
     s->config.host = s->host;
-    s->port = config->port;
+    s->config.keystore_path = NULL; /* the caller's strings are only read here */
+    s->config.keystore_key = NULL;
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->drained, NULL);
-    char url_text[200];
-    snprintf(url_text, sizeof url_text, "http://%s:%d", s->host, config->port);
-    nng_url *url = NULL;
-    int rv = nng_url_parse(&url, url_text);
-    if (rv == 0) {
-        rv = nng_http_server_hold(&s->nng, url);
-        nng_url_free(url);
+    int rv = 0;
+    s->listeners[LISTENER_HTTP].port = -1;
+    s->listeners[LISTENER_HTTPS].port = -1;
+    if (!config->http_disabled)
+        rv = listener_create(&s->listeners[LISTENER_HTTP], config, s->host, false, config->port, error, error_size);
+    if (rv == 0 && config->https_enabled) {
+        int https_port = config->https_port;
+        if (https_port == 0 && s->listeners[LISTENER_HTTP].nng && config->port == 0)
+            https_port = free_port(s->host);
+        rv = listener_create(&s->listeners[LISTENER_HTTPS], config, s->host, true, https_port, error, error_size);
+    }
+    if (rv == 0 && !s->listeners[LISTENER_HTTP].nng && !s->listeners[LISTENER_HTTPS].nng) {
+        snprintf(error, error_size, "neither HTTP nor HTTPS is enabled");
+        rv = NNG_EINVAL;
     }
     if (rv != 0) {
-        snprintf(error, error_size, "cannot create the HTTP server on %s: %s", url_text, nng_strerror(rv));
+        listeners_release(s);
         pthread_cond_destroy(&s->drained);
         pthread_mutex_destroy(&s->lock);
         free(s);
@@ -435,6 +556,22 @@ http_server *http_server_create(const http_server_config *config, char *error, s
     }
     s->pool = work_pool_create(4, config->max_worker_threads > 0 ? config->max_worker_threads : 256);
     return s;
+}
+
+static bool bind_route(http_route *route, http_listener *l, http_route_binding *binding)
+{
+    binding->route = route;
+    binding->listener = l;
+    nng_http_handler *h = NULL;
+    if (nng_http_handler_alloc(&h, route->prefix, handle) != 0)
+        return false;
+    if (nng_http_handler_set_method(h, NULL) != 0 || nng_http_handler_set_tree(h) != 0 ||
+        nng_http_handler_collect_body(h, false, 0) != 0 || nng_http_handler_set_data(h, binding, NULL) != 0 ||
+        nng_http_server_add_handler(l->nng, h) != 0) {
+        nng_http_handler_free(h);
+        return false;
+    }
+    return true;
 }
 
 bool http_server_route(http_server *s, const char *prefix, http_route_mode mode, http_handler_fn fn,
@@ -448,37 +585,51 @@ bool http_server_route(http_server *s, const char *prefix, http_route_mode mode,
     route->mode = mode;
     route->fn = fn;
     route->context = context;
-    nng_http_handler *h = NULL;
-    if (nng_http_handler_alloc(&h, route->prefix, handle) != 0)
-        return false;
-    if (nng_http_handler_set_method(h, NULL) != 0 || nng_http_handler_set_tree(h) != 0 ||
-        nng_http_handler_collect_body(h, false, 0) != 0 || nng_http_handler_set_data(h, route, NULL) != 0 ||
-        nng_http_server_add_handler(s->nng, h) != 0) {
-        nng_http_handler_free(h);
+    for (int i = 0; i < LISTENER_COUNT; i++)
+        if (s->listeners[i].nng && !bind_route(route, &s->listeners[i], &route->bindings[i]))
+            return false;
+    s->route_count++;
+    return true;
+}
+
+static bool listener_start(http_listener *l, const char *host, char *error, size_t error_size)
+{
+    int rv = nng_http_server_start(l->nng);
+    if (rv != 0) {
+        snprintf(error, error_size, "cannot listen on %s:%d: %s", host, l->port, nng_strerror(rv));
         return false;
     }
-    route->handler = h;
-    s->route_count++;
+    nng_sockaddr sa;
+    if (nng_http_server_get_addr(l->nng, &sa) == 0 && sa.s_family == NNG_AF_INET)
+        l->port = ntohs(sa.s_in.sa_port);
+    const char *visible = strcmp(host, "0.0.0.0") == 0 ? "127.0.0.1" : host;
+    snprintf(l->bound_base, sizeof l->bound_base, "%s://%s:%d", l->secure ? "https" : "http", visible, l->port);
     return true;
 }
 
 bool http_server_start(http_server *s, char *error, size_t error_size)
 {
-    int rv = nng_http_server_start(s->nng);
-    if (rv != 0) {
-        snprintf(error, error_size, "cannot listen on %s:%d: %s", s->host, s->port, nng_strerror(rv));
-        return false;
+    for (int i = 0; i < LISTENER_COUNT; i++) {
+        if (s->listeners[i].nng && !listener_start(&s->listeners[i], s->host, error, error_size)) {
+            for (int j = 0; j < i; j++)
+                if (s->listeners[j].nng)
+                    nng_http_server_stop(s->listeners[j].nng);
+            return false;
+        }
     }
     s->started = true;
-    nng_sockaddr sa;
-    if (nng_http_server_get_addr(s->nng, &sa) == 0 && sa.s_family == NNG_AF_INET)
-        s->port = ntohs(sa.s_in.sa_port);
-    const char *visible = strcmp(s->host, "0.0.0.0") == 0 ? "127.0.0.1" : s->host;
-    snprintf(s->bound_base, sizeof s->bound_base, "http://%s:%d", visible, s->port);
     return true;
 }
 
-int http_server_port(const http_server *s) { return s->port; }
+int http_server_port(const http_server *s)
+{
+    return s->listeners[LISTENER_HTTP].nng ? s->listeners[LISTENER_HTTP].port : -1;
+}
+
+int http_server_https_port(const http_server *s)
+{
+    return s->listeners[LISTENER_HTTPS].nng ? s->listeners[LISTENER_HTTPS].port : -1;
+}
 
 void http_server_stop(http_server *s)
 {
@@ -487,7 +638,9 @@ void http_server_stop(http_server *s)
     s->stopped = true;
     pthread_mutex_unlock(&s->lock);
     if (!was_stopped && s->started)
-        nng_http_server_stop(s->nng);
+        for (int i = 0; i < LISTENER_COUNT; i++)
+            if (s->listeners[i].nng)
+                nng_http_server_stop(s->listeners[i].nng);
 }
 
 void http_server_destroy(http_server *s)
@@ -501,7 +654,7 @@ void http_server_destroy(http_server *s)
     while (s->in_flight > 0)
         pthread_cond_wait(&s->drained, &s->lock);
     pthread_mutex_unlock(&s->lock);
-    nng_http_server_release(s->nng);
+    listeners_release(s);
     pthread_cond_destroy(&s->drained);
     pthread_mutex_destroy(&s->lock);
     free(s);

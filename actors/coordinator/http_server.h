@@ -30,6 +30,11 @@ typedef void (*http_handler_fn)(void *context, http_request *request);
 typedef struct http_server_config {
     const char *host;            /* bind address, e.g. "0.0.0.0" or "127.0.0.1" */
     int port;                    /* 0: any free port */
+    bool http_disabled;          /* http-server.http.enabled=false: no plain HTTP listener */
+    bool https_enabled;          /* also (or only) serve HTTPS, with nng's TLS (mbedtls) */
+    int https_port;              /* 0: any free port */
+    const char *keystore_path;   /* PEM: private key + certificate chain (pem_keystore.h) */
+    const char *keystore_key;    /* password of an encrypted private key, or NULL */
     size_t max_body_bytes;       /* larger bodies get 413 */
     int max_worker_threads;      /* helper threads for HTTP_ROUTE_WORKER */
 } http_server_config;
@@ -52,7 +57,9 @@ http_server *http_server_create(const http_server_config *config, char *error, s
 bool http_server_route(http_server *s, const char *prefix, http_route_mode mode, http_handler_fn fn,
                        void *context);
 bool http_server_start(http_server *s, char *error, size_t error_size);
+/* The bound ports (-1 when that listener is off). */
 int http_server_port(const http_server *s);
+int http_server_https_port(const http_server *s);
 /* Stops accepting and closes connections; requests in progress still get
  * their http_request_respond() (which then goes nowhere). */
 void http_server_stop(http_server *s);
@@ -70,8 +77,13 @@ const char *http_request_query_param(const http_request *r, const char *name, ch
 const char *http_request_header(const http_request *r, const char *name);
 /* The body (NUL-terminated; may contain NUL bytes). */
 const char *http_request_body(const http_request *r, size_t *length);
-/* "http://host:port" for absolute URIs: the Host header, else the bound address. */
+/* "http://host:port" (https:// on the TLS listener) for absolute URIs: the
+ * Host header, else the bound address. */
 const char *http_request_base_uri(const http_request *r);
+/* The request came over TLS. */
+bool http_request_is_secure(const http_request *r);
+/* The handler runs on a helper thread (where it may block). */
+bool http_request_on_worker(const http_request *r);
 
 /* Moves the rest of the handling to a helper thread (it may block there):
  * fn(context, request) runs on the work pool. */

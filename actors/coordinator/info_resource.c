@@ -163,6 +163,8 @@ void info_resource_handle(void *context, http_request *r)
         http_request_respond(r, 200, NULL, "", 0, NULL);
     } else if (strcmp(path, "/v1/status") == 0 && read) {
         get_status(c, r);
+    } else if (strncmp(path, "/v1/node", 8) == 0 && !coordinator_authenticate_resource(c, r, info_resource_handle, c)) {
+        return; /* answered, or resumed on a helper thread */
     } else if (strcmp(path, "/v1/node") == 0 && read) {
         get_nodes(c, r, false);
     } else if (strcmp(path, "/v1/node/failed") == 0 && read) {

@@ -55,6 +55,25 @@ static char *trimmed(const char *value)
     return n ? strndup(value, n) : NULL;
 }
 
+/* A header Trino reads with getFirst(): nng 1.5.2 joins repeated request
+ * header lines with ", " (it keeps no separate lines), so the first line is
+ * the text before the first comma. Only for values that cannot hold a comma
+ * (names, zone and transaction ids); list headers are split on commas
+ * anyway, and free-text headers (Source, Client-Info, Trace-Token) keep the
+ * joined text. */
+static char *first_value(const char *value)
+{
+    if (!value)
+        return NULL;
+    const char *comma = strchr(value, ',');
+    if (!comma)
+        return trimmed(value);
+    char *head = strndup(value, (size_t)(comma - value));
+    char *out = head ? trimmed(head) : NULL;
+    free(head);
+    return out;
+}
+
 /* ---- URL encoding --------------------------------------------------------------- */
 
 char *session_headers_url_encode(const char *s)
@@ -112,86 +131,6 @@ char *session_headers_url_decode(const char *s)
     }
     *p = '\0';
     return out;
-}
-
-/* ---- Basic authentication (insecure: a user name, never a password) ------------ */
-
-static int base64_value(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
-static char *base64_decode(const char *s)
-{
-    size_t n = strlen(s);
-    char *out = malloc(n + 1);
-    if (!out)
-        return NULL;
-    size_t length = 0;
-    uint32_t bits = 0;
-    int bit_count = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '=')
-            break;
-        int v = base64_value(s[i]);
-        if (v < 0) {
-            free(out);
-            return NULL;
-        }
-        bits = (bits << 6) | (uint32_t)v;
-        bit_count += 6;
-        if (bit_count >= 8) {
-            bit_count -= 8;
-            out[length++] = (char)((bits >> bit_count) & 0xFF);
-        }
-    }
-    out[length] = '\0';
-    if (strlen(out) != length) { /* NUL inside */
-        free(out);
-        return NULL;
-    }
-    return out;
-}
-
-/* The user from `Authorization: Basic`, NULL when there is none; false when
- * the header must be refused. */
-static bool basic_user(const http_request *r, char **user, session_header_error *error)
-{
-    *user = NULL;
-    const char *auth = http_request_header(r, "Authorization");
-    if (!auth)
-        return true;
-    if (strncasecmp(auth, "Basic ", 6) != 0)
-        return true; /* other schemes: no authenticator configured to read them */
-    char *decoded = base64_decode(auth + 6);
-    if (!decoded)
-        return fail(error, 401, "Invalid base64 encoded credentials%s", NULL);
-    char *colon = strchr(decoded, ':');
-    if (!colon) {
-        free(decoded);
-        return fail(error, 401, "Malformed decoded credentials%s", NULL);
-    }
-    *colon = '\0';
-    if (colon[1] != '\0') {
-        free(decoded);
-        return fail(error, 401, "Password not allowed for insecure authentication%s", NULL);
-    }
-    if (decoded[0] == '\0') {
-        free(decoded);
-        return fail(error, 401, "Malformed credentials: user is empty%s", NULL);
-    }
-    *user = decoded;
-    return true;
 }
 
 /* ---- list headers --------------------------------------------------------------------- */
@@ -329,28 +268,23 @@ static bool choose_family(const http_request *r, const char *alternate_name, hea
     return true;
 }
 
-bool session_headers_parse(const http_request *r, const char *alternate_name, client_session *out,
-                           session_header_error *error)
+bool session_headers_parse(const http_request *r, const char *alternate_name, const char *principal,
+                           client_session *out, session_header_error *error)
 {
     memset(out, 0, sizeof *out);
     if (!choose_family(r, alternate_name, &out->family, error))
         return false;
     const header_family *f = &out->family;
-    char *basic = NULL;
-    if (!basic_user(r, &basic, error))
-        return false;
-    char *user = trimmed(family_header(r, f, "User"));
+    char *user = first_value(family_header(r, f, "User"));
+    if (!user && principal && *principal)
+        user = strdup(principal);
     if (!user)
-        user = basic;
-    else
-        free(basic);
-    if (!user) {
-        char message[128];
-        snprintf(message, sizeof message, "Basic authentication or %sUser must be sent", f->prefix);
-        return fail(error, 401, "%s", message);
-    }
-    char *catalog = trimmed(family_header(r, f, "Catalog"));
-    char *schema = trimmed(family_header(r, f, "Schema"));
+        return fail(error, 400, "User must be set%s", NULL);
+    out->impersonating = principal && *principal && strcmp(principal, user) != 0;
+    if (out->impersonating)
+        snprintf(out->principal, sizeof out->principal, "%s", principal);
+    char *catalog = first_value(family_header(r, f, "Catalog"));
+    char *schema = first_value(family_header(r, f, "Schema"));
     if (schema && !catalog) {
         free(user);
         free(schema);
@@ -364,11 +298,11 @@ bool session_headers_parse(const http_request *r, const char *alternate_name, cl
         return fail(error, 400, "Out of memory%s", NULL);
     session *s = out->session;
     s->source = trimmed(family_header(r, f, "Source"));
-    s->time_zone = trimmed(family_header(r, f, "Time-Zone"));
+    s->time_zone = first_value(family_header(r, f, "Time-Zone"));
     out->client_info = trimmed(family_header(r, f, "Client-Info"));
     out->client_tags = trimmed(family_header(r, f, "Client-Tags"));
     out->trace_token = trimmed(family_header(r, f, "Trace-Token"));
-    out->transaction_id = trimmed(family_header(r, f, "Transaction-Id"));
+    out->transaction_id = first_value(family_header(r, f, "Transaction-Id"));
     out->parametric_datetime = has_capability(family_header(r, f, "Client-Capabilities"), "PARAMETRIC_DATETIME");
 
     char header[96];

@@ -34,17 +34,23 @@ typedef struct client_session {
     char *trace_token;
     char *transaction_id;
     bool parametric_datetime;    /* X-Trino-Client-Capabilities has PARAMETRIC_DATETIME */
+    bool impersonating;          /* X-Trino-User names someone other than the authenticated principal */
+    char principal[256];         /* that principal, when impersonating */
 } client_session;
 
 typedef struct session_header_error {
-    int status;                  /* 400 or 401 */
+    int status;                  /* 400 */
     char message[512];
 } session_header_error;
 
-/* Reads the headers of a POST /v1/statement. False with *error (status and
- * Trino's message) when the request must be refused. */
-bool session_headers_parse(const http_request *request, const char *alternate_name, client_session *out,
-                           session_header_error *error);
+/* Reads the headers of a POST /v1/statement; `principal` is the
+ * authenticated user (authentication.h), the user when X-Trino-User is
+ * absent. False with *error (status and Trino's message) when the request
+ * must be refused. Repeated header lines: list headers (Session,
+ * Prepared-Statement, Client-Tags, …) take every line; User, Catalog,
+ * Schema, Time-Zone and Transaction-Id take the first. */
+bool session_headers_parse(const http_request *request, const char *alternate_name, const char *principal,
+                           client_session *out, session_header_error *error);
 void client_session_free(client_session *c);
 
 /* A copy of the parts of a session a statement can change. */

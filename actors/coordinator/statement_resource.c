@@ -333,7 +333,7 @@ static size_t utf8_length(const char *s, size_t bytes)
     return n;
 }
 
-static void post_statement(coordinator *c, http_request *r)
+static void post_statement(coordinator *c, http_request *r, const char *principal)
 {
     if (atomic_load(&c->shutting_down)) {
         http_request_respond_text(r, 503, "Server is shutting down");
@@ -348,16 +348,16 @@ static void post_statement(coordinator *c, http_request *r)
     client_session client;
     session_header_error header_error = {0};
     const char *alternate = c->alternate_header_name[0] ? c->alternate_header_name : NULL;
-    if (!session_headers_parse(r, alternate, &client, &header_error)) {
-        http_headers headers;
-        http_headers_init(&headers);
-        if (header_error.status == 401)
-            http_headers_add(&headers, "WWW-Authenticate", "Basic realm=\"Trino\"");
-        http_request_respond(r, header_error.status, "text/plain; charset=utf-8", header_error.message,
-                             strlen(header_error.message), &headers);
-        http_headers_free(&headers);
+    if (!session_headers_parse(r, alternate, principal, &client, &header_error)) {
+        http_request_respond_text(r, header_error.status, header_error.message);
         return;
     }
+    /* Trino's default access control denies impersonation */
+    bool impersonating = client.impersonating;
+    char denied[600] = "";
+    if (impersonating)
+        snprintf(denied, sizeof denied, "Access Denied: User %s cannot impersonate user %s", client.principal,
+                 client.session->user);
     char *sql = strndup(body, length);
     if (!sql) {
         client_session_free(&client);
@@ -370,7 +370,12 @@ static void post_statement(coordinator *c, http_request *r)
         http_request_respond_text(r, 500, "Out of memory");
         return;
     }
-    if ((int64_t)characters > c->config.max_query_length) {
+    if (impersonating) {
+        pthread_mutex_lock(&tq->lock);
+        error_set(&tq->error, ERR_PERMISSION_DENIED, "%s", denied);
+        tq->failed = true;
+        pthread_mutex_unlock(&tq->lock);
+    } else if ((int64_t)characters > c->config.max_query_length) {
         pthread_mutex_lock(&tq->lock);
         error_set(&tq->error, ERR_QUERY_TEXT_TOO_LARGE, "Query text length (%zu) exceeds the maximum length (%" PRId64 ")",
                   characters, c->config.max_query_length);
@@ -736,10 +741,11 @@ void statement_resource_handle(void *context, http_request *r)
     coordinator *c = context;
     const char *path = http_request_path(r);
     if (strcmp(path, "/v1/statement") == 0) {
-        if (strcmp(http_request_method(r), "POST") == 0)
-            post_statement(c, r);
-        else
+        authentication_result auth;
+        if (strcmp(http_request_method(r), "POST") != 0)
             http_request_respond_text(r, 405, "Method not allowed");
+        else if (coordinator_authenticate(c, r, statement_resource_handle, c, &auth))
+            post_statement(c, r, auth.principal);
         return;
     }
     http_request_defer(r, handle_statement_uri, c);

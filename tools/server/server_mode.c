@@ -17,12 +17,14 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "actors/coordinator/coordinator.h"
 #include "actors/engine/catalog_store.h"
 #include "actors/engine/engine.h"
 #include "config/node_config.h"
+#include "config/password_authenticator_config.h"
 #include "config/resource_groups.h"
 #include "config/resource_groups_config.h"
 #include "config/server_config.h"
@@ -101,6 +103,45 @@ static uint64_t memory_budget(const server_config *sc)
     return bytes;
 }
 
+static bool has_password_authentication(const server_config *sc)
+{
+    const char *p = sc->authentication_type;
+    while (p && *p) {
+        p += strspn(p, ", ");
+        size_t n = strcspn(p, ", ");
+        if (n == 8 && strncasecmp(p, "PASSWORD", 8) == 0)
+            return true;
+        p += n;
+    }
+    return false;
+}
+
+/* http-server.authentication.type=PASSWORD: etc/password-authenticator.properties
+ * (Trino's `file` authenticator; a relative password file is tried as
+ * given, then under etc/). */
+static bool configure_password_authentication(const server_mode_options *o, const server_config *sc,
+                                              password_authenticator_config *pac, char *file, size_t file_size,
+                                              coordinator_config *cc)
+{
+    memset(pac, 0, sizeof *pac);
+    if (!has_password_authentication(sc))
+        return true;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/password-authenticator.properties", o->etc);
+    config_error err;
+    if (!password_authenticator_config_load(path, pac, &err)) {
+        fprintf(stderr, "shoal-server: %s\n", err.message);
+        return false;
+    }
+    snprintf(file, file_size, "%s", pac->password_file);
+    if (file[0] != '/' && access(file, F_OK) != 0)
+        snprintf(file, file_size, "%s/%s", o->etc, pac->password_file);
+    cc->password_file = file;
+    cc->password_refresh_ns = pac->refresh_period;
+    cc->password_cache = pac->cache_max_size > 0;
+    return true;
+}
+
 static int serve(const server_mode_options *o, const server_config *sc, const node_config *nc)
 {
     shoal_error error;
@@ -150,12 +191,27 @@ static int serve(const server_mode_options *o, const server_config *sc, const no
     cc.resource_manager = rm;
     cc.bind_host = is_loopback(nc->internal_address) ? "127.0.0.1" : "0.0.0.0";
     cc.port = (int)sc->http_port;
+    cc.http_disabled = !sc->http_enabled;
+    cc.https_enabled = sc->https_enabled;
+    cc.https_port = (int)sc->https_port;
+    cc.keystore_path = sc->https_keystore_path;
+    cc.keystore_key = sc->https_keystore_key;
+    cc.allow_insecure_over_http = sc->allow_insecure_over_http;
+    password_authenticator_config pac;
+    char password_file[4096];
+    if (!configure_password_authentication(o, sc, &pac, password_file, sizeof password_file, &cc)) {
+        resource_manager_destroy(rm);
+        catalog_store_detach(e);
+        engine_destroy(e);
+        return 1;
+    }
     cc.environment = nc->environment;
     cc.node_id = nc->id;
     cc.alternate_header_name = sc->alternate_header_name;
     cc.client_timeout_ms = sc->query_client_timeout / 1000000;
     cc.max_query_length = sc->query_max_length;
     coordinator *c = coordinator_start(e, &cc, &error);
+    password_authenticator_config_free(&pac);
     if (!c) {
         fprintf(stderr, "shoal-server: %s (%s)\n", error.message, error_name(error.code));
         resource_manager_destroy(rm);
@@ -167,8 +223,13 @@ static int serve(const server_mode_options *o, const server_config *sc, const no
     cluster_services *cluster = cluster_services_start(e, sc, nc, &error);
     if (!cluster)
         fprintf(stderr, "shoal-server: cluster services not started: %s\n", error.message);
-    printf("======== SERVER STARTED ======== http://%s:%d\n",
-           strcmp(cc.bind_host, "0.0.0.0") == 0 ? "127.0.0.1" : cc.bind_host, coordinator_port(c));
+    const char *host = strcmp(cc.bind_host, "0.0.0.0") == 0 ? "127.0.0.1" : cc.bind_host;
+    printf("======== SERVER STARTED ========");
+    if (coordinator_port(c) >= 0)
+        printf(" http://%s:%d", host, coordinator_port(c));
+    if (coordinator_https_port(c) >= 0)
+        printf(" https://%s:%d", host, coordinator_https_port(c));
+    printf("\n");
     fflush(stdout);
 
     sigset_t stop_signals;
