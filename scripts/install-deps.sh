@@ -19,6 +19,7 @@ PACKAGES=(
   libicu-dev          # Unicode case mapping (upper/lower) and normalize() in the function library
   libedit-dev         # the `shoal` CLI console: line editing and history (BSD licence, unlike GNU readline)
   tmux                # tests/cli drives the interactive console in a real terminal (send-keys, capture-pane)
+  curl jq openssl     # tests/security: HTTPS requests, JSON answers, a certificate and PBKDF2 hashes made per run
 )
 
 # Installs the listed packages that are missing (apt-get, as root or with sudo).
