@@ -87,8 +87,24 @@ static bool driver_pass(driver *d, operator_wait *wait, bool *blocked, shoal_err
             moved = true;
         }
     }
-    /* A sink-only step: the last operator may have work to do on its own
-     * (e.g. a hash build completing) — it reports that through is_finished. */
+    /* A sink-only step: the last operator may have work of its own (its
+     * share of a hash build) before it is finished. */
+    operator *last = d->operators[d->operator_count - 1];
+    if (last->ops->work && !last->ops->is_finished(last)) {
+        operator_wait w;
+        if (operator_blocked(last, &w)) {
+            *wait = w;
+            *blocked = true;
+            return moved;
+        }
+        bool progressed = false;
+        uint64_t start = driver_clock_ns();
+        bool ok = last->ops->work(last, &progressed, error);
+        last->stats.cpu_ns += driver_clock_ns() - start;
+        if (!ok)
+            *failed = true;
+        moved |= progressed;
+    }
     return moved;
 }
 

@@ -75,7 +75,7 @@ static inline float canonical_float(float f)
     return f;
 }
 
-static hash_key_kind key_kind_of(sql_type type)
+hash_key_kind hash_key_kind_of(sql_type type)
 {
     switch (type_physical(type)) {
     case PHYSICAL_BOOL:
@@ -130,7 +130,7 @@ void hash_vector(const vector *v, const uint32_t *selection, uint32_t count, uin
                  bool combine)
 {
     vector_view view = vector_view_of(v);
-    switch (key_kind_of(v->type)) {
+    switch (hash_key_kind_of(v->type)) {
     case HASH_KEY_U8: HASH_LOOP(uint8_t, mix64(d[x])); break;
     case HASH_KEY_I16: HASH_LOOP(int16_t, mix64((uint64_t)d[x])); break;
     case HASH_KEY_I32: HASH_LOOP(int32_t, mix64((uint64_t)d[x])); break;
@@ -175,7 +175,7 @@ hash_table *hash_table_create(int key_count, const sql_type *key_types, uint32_t
             return NULL;
         }
         t->key_types[k] = key_types[k];
-        t->key_kinds[k] = (uint8_t)key_kind_of(key_types[k]);
+        t->key_kinds[k] = (uint8_t)hash_key_kind_of(key_types[k]);
         uint32_t width = (uint32_t)type_value_size(key_types[k]);
         if (width == 0)
             width = 1;

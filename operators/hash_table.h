@@ -47,6 +47,9 @@ typedef enum hash_key_kind {
     HASH_KEY_TSTZ
 } hash_key_kind;
 
+/* The key kind (physical layout class) of a flat scalar type. */
+hash_key_kind hash_key_kind_of(sql_type type);
+
 enum { HASH_TABLE_BLOCK_SHIFT = 12 };   /* 4096 rows per block */
 
 /* Per-batch working memory of a probe. A built table is read by several

@@ -1,31 +1,48 @@
 /*
  * op_join_bridge.c — collecting build pages from several drivers, building
- * the shared hash table once, publishing the dynamic filter, and counting
- * probe drivers out.
+ * the shared join table with all of them (page tasks, then partition
+ * tasks), publishing the dynamic filter, and counting probe drivers out.
  */
 #include "op_join_bridge.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+enum { PARALLEL_BUILD_MIN_ROWS = 1 << 16 };
+
+static bool bridge_oom(join_bridge *b, shoal_error *error)
+{
+    if (b)
+        join_bridge_unref(b);
+    return error_set(error, ERR_EXCEEDED_LOCAL_MEMORY_LIMIT, "Out of memory creating a join");
+}
+
 join_bridge *join_bridge_create(const join_bridge_config *config, shoal_error *error)
 {
     join_bridge *b = calloc(1, sizeof *b);
-    if (!b)
-        goto oom;
+    if (!b) {
+        bridge_oom(NULL, error);
+        return NULL;
+    }
     atomic_init(&b->refcount, 1);
     pthread_mutex_init(&b->lock, NULL);
+    operator_event_init(&b->collected);
+    operator_event_init(&b->hashed);
     operator_event_init(&b->built);
     b->column_count = config->build_column_count;
     b->key_count = config->key_count;
     b->track_matches = config->track_matches;
-    b->builders_pending = config->build_driver_count > 0 ? config->build_driver_count : 1;
+    b->build_driver_count = config->build_driver_count > 0 ? config->build_driver_count : 1;
+    b->builders_pending = b->build_driver_count;
     atomic_init(&b->probes_pending, config->probe_driver_count > 0 ? config->probe_driver_count : 1);
     b->types = malloc(sizeof(sql_type) * (size_t)(b->column_count + 1));
     b->key_channels = malloc(sizeof(int) * (size_t)(b->key_count + 1));
     b->columns = calloc((size_t)(b->column_count + 1), sizeof *b->columns);
-    if (!b->types || !b->key_channels || !b->columns)
-        goto oom;
+    b->column_has_nulls = calloc((size_t)(b->column_count + 1), sizeof *b->column_has_nulls);
+    if (!b->types || !b->key_channels || !b->columns || !b->column_has_nulls) {
+        bridge_oom(b, error);
+        return NULL;
+    }
     if (b->column_count > 0)
         memcpy(b->types, config->build_types, sizeof(sql_type) * (size_t)b->column_count);
     if (b->key_count > 0)
@@ -38,26 +55,20 @@ join_bridge *join_bridge_create(const join_bridge_config *config, shoal_error *e
         }
     }
     if (b->key_count > 0) {
-        sql_type key_types[64];
+        const column_buffer *keys[64];
         if (b->key_count > 64) {
             error_set(error, ERR_NOT_SUPPORTED, "Too many join keys");
             join_bridge_unref(b);
             return NULL;
         }
         for (int k = 0; k < b->key_count; k++)
-            key_types[k] = b->types[b->key_channels[k]];
-        b->table = hash_table_create(b->key_count, key_types, 2 * sizeof(uint32_t), 0, error);
-        if (!b->table) {
+            keys[k] = &b->columns[b->key_channels[k]];
+        if (!join_hash_table_init(&b->table, b->key_count, keys, error)) {
             join_bridge_unref(b);
             return NULL;
         }
     }
     return b;
-oom:
-    if (b)
-        join_bridge_unref(b);
-    error_set(error, ERR_EXCEEDED_LOCAL_MEMORY_LIMIT, "Out of memory creating a join");
-    return NULL;
 }
 
 join_bridge *join_bridge_ref(join_bridge *b)
@@ -73,237 +84,108 @@ void join_bridge_unref(join_bridge *b)
     for (int i = 0; i < b->page_count; i++)
         page_unref(b->pages[i]);
     free(b->pages);
+    free(b->page_first_row);
     if (b->columns)
         for (int c = 0; c < b->column_count; c++)
             column_buffer_free(&b->columns[c]);
     free(b->columns);
-    hash_table_free(b->table);
+    free(b->column_has_nulls);
+    join_hash_table_free(&b->table);
     free(b->next);
     free(b->matched);
-    for (int k = 0; k < b->filter.column_count; k++)
-        free(b->filter.columns[k].values);
-    free(b->filter.columns);
+    dynamic_filter_free(&b->filter);
     free(b->types);
     free(b->key_channels);
+    operator_event_destroy(&b->collected);
+    operator_event_destroy(&b->hashed);
     operator_event_destroy(&b->built);
     pthread_mutex_destroy(&b->lock);
     free(b);
 }
 
-/* ---- dynamic filter -------------------------------------------------------- */
-
-static value value_from_row(sql_type type, const unsigned char *bytes)
-{
-    value v;
-    memset(&v, 0, sizeof v);
-    v.type = type;
-    switch (type_physical(type)) {
-    case PHYSICAL_BOOL: v.u.boolean = bytes[0] != 0; break;
-    case PHYSICAL_INT8: v.u.i64 = *(const int8_t *)bytes; break;
-    case PHYSICAL_INT16: { int16_t x; memcpy(&x, bytes, 2); v.u.i64 = x; break; }
-    case PHYSICAL_INT32: { int32_t x; memcpy(&x, bytes, 4); v.u.i64 = x; break; }
-    case PHYSICAL_INT64: memcpy(&v.u.i64, bytes, 8); break;
-    case PHYSICAL_INT128: memcpy(&v.u.i128, bytes, 16); break;
-    case PHYSICAL_FLOAT: memcpy(&v.u.f32, bytes, 4); break;
-    case PHYSICAL_DOUBLE: memcpy(&v.u.f64, bytes, 8); break;
-    case PHYSICAL_STRING: memcpy(&v.u.string, bytes, 16); break;
-    case PHYSICAL_TIMESTAMP_TZ: memcpy(&v.u.tstz, bytes, sizeof(timestamp_tz)); break;
-    default: v.is_null = true; break;
-    }
-    return v;
-}
-
-/* <0, 0, >0; only for orderable scalar values of one type */
-static int value_order(const value *a, const value *b)
-{
-    switch (type_physical(a->type)) {
-    case PHYSICAL_BOOL: return (int)a->u.boolean - (int)b->u.boolean;
-    case PHYSICAL_INT8:
-    case PHYSICAL_INT16:
-    case PHYSICAL_INT32:
-    case PHYSICAL_INT64: return a->u.i64 < b->u.i64 ? -1 : a->u.i64 > b->u.i64;
-    case PHYSICAL_INT128: return a->u.i128 < b->u.i128 ? -1 : a->u.i128 > b->u.i128;
-    case PHYSICAL_FLOAT: return a->u.f32 < b->u.f32 ? -1 : a->u.f32 > b->u.f32;
-    case PHYSICAL_DOUBLE: return a->u.f64 < b->u.f64 ? -1 : a->u.f64 > b->u.f64;
-    case PHYSICAL_STRING: return string_view_compare(&a->u.string, &b->u.string);
-    case PHYSICAL_TIMESTAMP_TZ:
-        return a->u.tstz.micros_utc < b->u.tstz.micros_utc ? -1
-                                                           : a->u.tstz.micros_utc > b->u.tstz.micros_utc;
-    default: return 0;
-    }
-}
-
-static bool range_type_ok(sql_type type)
-{
-    physical_type p = type_physical(type);
-    if (p == PHYSICAL_FLOAT || p == PHYSICAL_DOUBLE)
-        return false; /* NaN makes ranges unsafe */
-    return type_is_orderable(type) && type.kind != TYPE_UUID && p != PHYSICAL_LIST &&
-           p != PHYSICAL_STRUCT;
-}
-
-static bool build_dynamic_filter(join_bridge *b)
-{
-    join_dynamic_filter *f = &b->filter;
-    hash_table *t = b->table;
-    f->column_count = b->key_count;
-    f->columns = calloc((size_t)b->key_count, sizeof *f->columns);
-    if (!f->columns)
-        return false;
-    f->build_empty = t->row_count == 0;
-    bool small = t->row_count <= JOIN_DYNAMIC_FILTER_MAX_VALUES;
-    for (int k = 0; k < b->key_count; k++) {
-        join_dynamic_filter_column *c = &f->columns[k];
-        c->type = t->key_types[k];
-        bool ranged = range_type_ok(c->type);
-        if (small) {
-            c->values = calloc(t->row_count + 1, sizeof *c->values);
-            if (!c->values)
-                return false;
-            c->has_values = true;
-        }
-        for (uint64_t r = 0; r < t->row_count; r++) {
-            unsigned char *row = hash_table_row(t, r);
-            value v = value_from_row(c->type, row + t->key_offsets[k]);
-            if (small)
-                c->values[c->value_count++] = v;
-            if (!ranged)
-                continue;
-            if (!c->has_range) {
-                c->min = c->max = v;
-                c->has_range = true;
-            } else {
-                if (value_order(&v, &c->min) < 0)
-                    c->min = v;
-                if (value_order(&v, &c->max) > 0)
-                    c->max = v;
-            }
-        }
-    }
-    return true;
-}
-
-const join_dynamic_filter *join_bridge_dynamic_filter(join_bridge *b)
+const dynamic_filter *join_bridge_dynamic_filter(join_bridge *b)
 {
     if (!join_bridge_is_built(b) || b->failed || b->key_count == 0)
         return NULL;
     return &b->filter;
 }
 
-bool join_dynamic_filter_range(const join_dynamic_filter *f, int key, int table_column,
-                               column_range *out)
+/* ---- failure -------------------------------------------------------------------- */
+
+/* Records the first error and opens every phase so no driver waits forever. */
+static void build_failed(join_bridge *b, error_code code, const char *message)
 {
-    if (!f || key < 0 || key >= f->column_count || !f->columns[key].has_range)
-        return false;
-    memset(out, 0, sizeof *out);
-    out->column = table_column;
-    out->has_low = out->low_inclusive = true;
-    out->has_high = out->high_inclusive = true;
-    out->low = f->columns[key].min;
-    out->high = f->columns[key].max;
-    return true;
+    pthread_mutex_lock(&b->lock);
+    if (!b->failed) {
+        b->failed = true;
+        if (!error_is_set(&b->error))
+            error_set(&b->error, code, "%s", message);
+    }
+    pthread_mutex_unlock(&b->lock);
+    operator_event_set(&b->collected);
+    operator_event_set(&b->hashed);
+    operator_event_set(&b->built);
 }
 
-/* ---- building ------------------------------------------------------------------ */
-
-static bool build_page(join_bridge *b, const page *p, uint64_t base, unsigned char **rows,
-                       uint32_t *selection, uint32_t *fresh)
+static void build_oom(join_bridge *b)
 {
-    uint32_t n = 0;
-    /* rows with a NULL in any key never match */
-    for (uint32_t i = 0; i < p->row_count; i++)
-        selection[i] = i;
-    n = p->row_count;
-    const vector *keys[64];
-    for (int k = 0; k < b->key_count; k++) {
-        keys[k] = &p->columns[b->key_channels[k]];
-        vector_view view = vector_view_of(keys[k]);
-        if (!view.validity)
-            continue;
-        uint32_t kept = 0;
-        for (uint32_t j = 0; j < n; j++) {
-            uint32_t x = vector_view_index(&view, selection[j]);
-            selection[kept] = selection[j];
-            kept += vector_view_valid(&view, x);
-        }
-        n = kept;
-    }
-    if (n < p->row_count)
-        b->has_null_key = true;
-    uint32_t fresh_count = 0;
-    if (!hash_table_find_or_insert(b->table, keys, n == p->row_count ? NULL : selection, n, rows,
-                                   fresh, &fresh_count, &b->error))
-        return false;
-    uint32_t empty_chain[2] = {JOIN_NO_ROW, 0};
-    for (uint32_t j = 0; j < fresh_count; j++)
-        memcpy(rows[fresh[j]] + b->table->payload_offset, empty_chain, 8);
-    for (uint32_t j = 0; j < n; j++) {
-        uint32_t id = (uint32_t)(base + selection[j]);
-        unsigned char *payload = rows[j] + b->table->payload_offset;
-        uint32_t chain[2];
-        memcpy(chain, payload, 8);
-        b->next[id] = chain[0];
-        chain[0] = id;
-        chain[1]++;
-        memcpy(payload, chain, 8);
-    }
-    return true;
+    build_failed(b, ERR_EXCEEDED_LOCAL_MEMORY_LIMIT, "Query exceeded memory building a join");
 }
 
-static bool join_bridge_build(join_bridge *b)
+/* ---- phase 1: sizing (the last driver to hand over, O(pages)) ---------------------- */
+
+static int partition_count_for(const join_bridge *b, uint64_t rows)
 {
-    uint64_t rows = 0;
-    uint64_t page_bytes = 0;
-    for (int i = 0; i < b->page_count; i++) {
-        rows += b->pages[i]->row_count;
-        page_bytes += page_retained_bytes(b->pages[i]);
-    }
-    if (rows >= JOIN_NO_ROW)
-        return error_set(&b->error, ERR_NOT_SUPPORTED, "Join build side has too many rows");
-    b->row_count = rows;
-    for (int c = 0; c < b->column_count; c++)
-        if (!column_buffer_reserve(&b->columns[c], rows))
-            goto oom;
+    if (b->build_driver_count < 2 || rows < PARALLEL_BUILD_MIN_ROWS)
+        return 1;
+    int partitions = 1;
+    while (partitions < b->build_driver_count * 4 && partitions < JOIN_TABLE_MAX_PARTITIONS)
+        partitions *= 2;
+    return partitions;
+}
+
+static bool column_may_hold_nulls(const join_bridge *b, int c)
+{
     for (int i = 0; i < b->page_count; i++)
-        for (int c = 0; c < b->column_count; c++)
-            if (!column_buffer_append(&b->columns[c], &b->pages[i]->columns[c], NULL,
-                                      b->pages[i]->row_count, NULL))
-                goto oom;
-    if (b->track_matches) {
-        b->matched = calloc(rows + 1, 1);
-        if (!b->matched)
-            goto oom;
-    }
-    uint64_t bytes = page_bytes + (b->matched ? rows : 0);
-    for (int c = 0; c < b->column_count; c++)
-        bytes += column_buffer_bytes(&b->columns[c]);
-    if (b->key_count > 0) {
-        b->next = malloc(sizeof(uint32_t) * (rows + 1));
-        unsigned char **row_scratch = malloc(sizeof(unsigned char *) * VECTOR_SIZE);
-        uint32_t *selection = malloc(sizeof(uint32_t) * VECTOR_SIZE * 2);
-        bool ok = b->next && row_scratch && selection && hash_table_reserve(b->table, rows);
-        uint64_t base = 0;
-        for (int i = 0; ok && i < b->page_count; i++) {
-            ok = build_page(b, b->pages[i], base, row_scratch, selection, selection + VECTOR_SIZE);
-            base += b->pages[i]->row_count;
-        }
-        free(row_scratch);
-        free(selection);
-        if (!ok)
-            goto oom;
-        if (!build_dynamic_filter(b))
-            goto oom;
-        bytes += hash_table_bytes(b->table) + sizeof(uint32_t) * rows;
-    }
-    b->memory_bytes = bytes;
-    return true;
-oom:
-    if (!error_is_set(&b->error))
-        error_set(&b->error, ERR_EXCEEDED_LOCAL_MEMORY_LIMIT, "Query exceeded memory building a join");
+        if (vector_view_of(&b->pages[i]->columns[c]).validity)
+            return true;
     return false;
 }
 
-bool join_bridge_builder_done(join_bridge *b, page **pages, int page_count)
+static bool size_build(join_bridge *b)
+{
+    uint64_t rows = 0;
+    b->page_first_row = malloc(sizeof *b->page_first_row * (size_t)(b->page_count + 1));
+    if (!b->page_first_row)
+        return false;
+    for (int i = 0; i < b->page_count; i++) {
+        b->page_first_row[i] = rows;
+        rows += b->pages[i]->row_count;
+    }
+    if (rows >= JOIN_NO_ROW) {
+        build_failed(b, ERR_NOT_SUPPORTED, "Join build side has too many rows");
+        return true;
+    }
+    b->row_count = rows;
+    for (int c = 0; c < b->column_count; c++) {
+        if (!column_buffer_reserve(&b->columns[c], rows + 1))
+            return false;
+        if (column_may_hold_nulls(b, c) && !column_buffer_make_nulls(&b->columns[c]))
+            return false;
+    }
+    if (b->track_matches && !(b->matched = calloc(rows + 1, 1)))
+        return false;
+    if (b->key_count == 0)
+        return true;
+    sql_type key_types[64];
+    for (int k = 0; k < b->key_count; k++)
+        key_types[k] = b->types[b->key_channels[k]];
+    b->next = malloc(sizeof(uint32_t) * (rows + 1));
+    return b->next && join_hash_table_prepare(&b->table, rows, partition_count_for(b, rows)) &&
+           dynamic_filter_init(&b->filter, b->key_count, key_types, rows);
+}
+
+void join_bridge_builder_done(join_bridge *b, page **pages, int page_count)
 {
     pthread_mutex_lock(&b->lock);
     bool ok = true;
@@ -326,17 +208,176 @@ bool join_bridge_builder_done(join_bridge *b, page **pages, int page_count)
     } else {
         for (int i = 0; i < page_count; i++)
             page_unref(pages[i]);
-        b->failed = true;
-        error_set(&b->error, ERR_EXCEEDED_LOCAL_MEMORY_LIMIT, "Out of memory collecting a join build");
     }
     bool last = --b->builders_pending == 0;
     pthread_mutex_unlock(&b->lock);
-    if (!last)
-        return false;
-    if (!b->failed && !join_bridge_build(b))
-        b->failed = true;
-    operator_event_set(&b->built);
+    if (!ok) {
+        build_oom(b);
+        return;
+    }
+    if (!last || b->failed)
+        return;
+    if (!size_build(b)) {
+        build_oom(b);
+        return;
+    }
+    operator_event_set(&b->collected);
+}
+
+/* ---- phase 2: page tasks ----------------------------------------------------------- */
+
+static bool run_page_task(join_bridge *b, int i)
+{
+    const page *p = b->pages[i];
+    uint64_t first = b->page_first_row[i];
+    bool nulls[64] = {0};
+    for (int c = 0; c < b->column_count; c++) {
+        bool has_nulls = false;
+        if (!column_buffer_write_at(&b->columns[c], first, &p->columns[c], p->row_count, &has_nulls))
+            return false;
+        nulls[c < 64 ? c : 63] |= has_nulls;
+    }
+    if (b->key_count > 0) {
+        const vector *keys[64];
+        dynamic_filter_key ranges[DYNAMIC_FILTER_MAX_KEYS];
+        for (int k = 0; k < b->key_count; k++)
+            keys[k] = &p->columns[b->key_channels[k]];
+        if (join_hash_table_hash_page(&b->table, keys, p->row_count, first) > 0)
+            atomic_store_explicit(&b->has_null_key_flag, true, memory_order_relaxed);
+        for (int k = 0; k < b->filter.key_count; k++) {
+            ranges[k] = b->filter.keys[k];
+            ranges[k].has_range = false;
+            ranges[k].min = INT64_MAX;
+            ranges[k].max = INT64_MIN;
+            if (dynamic_filter_type_has_range(ranges[k].type))
+                dynamic_filter_add_range(&ranges[k], keys[k], p->row_count);
+        }
+        pthread_mutex_lock(&b->lock);
+        for (int k = 0; k < b->filter.key_count; k++) {
+            dynamic_filter_key *key = &b->filter.keys[k];
+            if (!ranges[k].has_range)
+                continue;
+            key->min = key->has_range && key->min < ranges[k].min ? key->min : ranges[k].min;
+            key->max = key->has_range && key->max > ranges[k].max ? key->max : ranges[k].max;
+            key->has_range = true;
+        }
+        pthread_mutex_unlock(&b->lock);
+    }
+    if (b->column_count > 0) {
+        pthread_mutex_lock(&b->lock);
+        for (int c = 0; c < b->column_count; c++)
+            b->column_has_nulls[c] |= nulls[c < 64 ? c : 63];
+        pthread_mutex_unlock(&b->lock);
+    }
     return true;
+}
+
+static void publish(join_bridge *b);
+
+/* The columns are complete: open the partition tasks (or finish a key-less build). */
+static void pages_finished(join_bridge *b)
+{
+    for (int c = 0; c < b->column_count; c++) {
+        b->columns[c].count = b->row_count;
+        b->columns[c].has_nulls = b->column_has_nulls[c];
+    }
+    if (b->key_count == 0) {
+        publish(b);
+        return;
+    }
+    operator_event_set(&b->hashed);
+}
+
+/* ---- phase 3: partition tasks -------------------------------------------------------- */
+
+/* Adds the keys in slots [from, to) to the bloom filter. */
+static void add_to_bloom(join_bridge *b, uint64_t from, uint64_t to)
+{
+    if (!b->filter.bloom)
+        return;
+    const join_table_entry *entries = b->table.entries;
+    for (uint64_t s = from; s < to; s++)
+        if (entries[s].count)
+            dynamic_filter_add_hash(&b->filter, entries[s].hash);
+}
+
+static void run_partition_task(join_bridge *b, int p)
+{
+    if (!join_hash_table_insert_partition(&b->table, p, b->next)) {
+        atomic_store(&b->partition_full, true);
+        return;
+    }
+    uint64_t first = (uint64_t)p << b->table.partition_shift;
+    add_to_bloom(b, first, first + b->table.range_mask + 1);
+}
+
+static void publish(join_bridge *b)
+{
+    if (b->key_count > 0) {
+        if (atomic_load(&b->partition_full)) {
+            join_hash_table_rebuild_single(&b->table, b->next);
+            if (b->filter.bloom)
+                memset(b->filter.bloom, 0, (b->filter.bloom_mask + 1) * sizeof(uint64_t));
+            add_to_bloom(b, 0, b->table.capacity);
+        }
+        join_hash_table_finish_build(&b->table);
+        b->has_null_key = atomic_load(&b->has_null_key_flag);
+        b->filter.match_nothing = b->table.distinct_count == 0;
+    }
+    uint64_t bytes = (b->matched ? b->row_count : 0) + join_hash_table_bytes(&b->table) +
+                     (b->next ? sizeof(uint32_t) * b->row_count : 0);
+    for (int i = 0; i < b->page_count; i++)
+        bytes += page_retained_bytes(b->pages[i]);
+    for (int c = 0; c < b->column_count; c++)
+        bytes += column_buffer_bytes(&b->columns[c]);
+    if (b->filter.bloom)
+        bytes += (b->filter.bloom_mask + 1) * sizeof(uint64_t);
+    b->memory_bytes = bytes;
+    operator_event_set(&b->built);
+}
+
+/* ---- the step every build driver runs --------------------------------------------- */
+
+join_build_status join_bridge_build_step(join_bridge *b, operator_event **wait)
+{
+    if (operator_event_is_set(&b->built))
+        return JOIN_BUILD_DONE;
+    if (!operator_event_is_set(&b->collected)) {
+        *wait = &b->collected;
+        return JOIN_BUILD_WAIT;
+    }
+    int i = atomic_fetch_add(&b->next_page_task, 1);
+    if (i < b->page_count) {
+        if (!run_page_task(b, i))
+            build_oom(b);
+        if (atomic_fetch_add(&b->pages_done, 1) + 1 == b->page_count && !b->failed)
+            pages_finished(b);
+        return JOIN_BUILD_WORKED;
+    }
+    if (b->page_count == 0 && atomic_fetch_add(&b->pages_done, 1) == 0) {
+        pages_finished(b);
+        return JOIN_BUILD_WORKED;
+    }
+    if (!operator_event_is_set(&b->hashed)) {
+        *wait = &b->hashed;
+        return JOIN_BUILD_WAIT;
+    }
+    int p = b->key_count > 0 ? atomic_fetch_add(&b->next_partition_task, 1) : b->table.partition_count;
+    if (p < b->table.partition_count) {
+        run_partition_task(b, p);
+        if (atomic_fetch_add(&b->partitions_done, 1) + 1 == b->table.partition_count && !b->failed)
+            publish(b);
+        return JOIN_BUILD_WORKED;
+    }
+    if (operator_event_is_set(&b->built))
+        return JOIN_BUILD_DONE;
+    *wait = &b->built;
+    return JOIN_BUILD_WAIT;
+}
+
+void join_bridge_set_probe_drivers(join_bridge *b, int count)
+{
+    atomic_store(&b->probes_pending, count > 0 ? count : 1);
 }
 
 bool join_bridge_probe_done(join_bridge *b)

@@ -62,7 +62,8 @@ typedef struct lookup_join_operator {
     uint32_t list[VECTOR_SIZE];
     uint8_t flags[VECTOR_SIZE];
     uint8_t flag_nulls[VECTOR_SIZE];
-    unsigned char *rows[VECTOR_SIZE];
+    uint32_t found_head[VECTOR_SIZE];
+    uint32_t found_count[VECTOR_SIZE];
 } lookup_join_operator;
 
 static bool oom(shoal_error *error)
@@ -246,16 +247,16 @@ static void find_chains(lookup_join_operator *j, const page *p)
     }
     for (uint32_t i = 0; i < n; i++)
         j->cursor[i] = JOIN_NO_ROW;
-    hash_table_find(j->bridge->table, &j->scratch, keys, any_null ? j->list : NULL, count, j->rows);
+    join_hash_table_find(&j->bridge->table, &j->scratch, keys, any_null ? j->list : NULL, count,
+                         j->found_head, j->found_count);
     const column_buffer *first_output =
         j->build_output_count > 0 && outputs_build(j) ? &j->bridge->columns[j->build_output_channels[0]] : NULL;
     for (uint32_t k = 0; k < count; k++) {
-        if (!j->rows[k])
-            continue;
-        uint32_t head = join_bridge_chain_head(j->bridge, j->rows[k]);
-        j->cursor[j->list[k]] = head;
-        j->chain_left[j->list[k]] = join_bridge_chain_length(j->bridge, j->rows[k]);
-        if (first_output)
+        uint32_t row = any_null ? j->list[k] : k;
+        uint32_t head = j->found_head[k];
+        j->cursor[row] = head;
+        j->chain_left[row] = j->found_count[k];
+        if (first_output && head != JOIN_NO_ROW)
             __builtin_prefetch(first_output->values + (size_t)head * first_output->width);
     }
 }

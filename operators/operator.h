@@ -57,6 +57,11 @@ typedef struct operator_ops {
     bool (*is_finished)(operator *op);
     bool (*is_blocked)(operator *op, operator_wait *wait); /* NULL: never blocks */
     void (*close)(operator *op);                        /* releases everything, frees op */
+    /* NULL: none. A pipeline's last operator's own work after its input
+     * ended (its share of a hash build): the driver calls it while the
+     * operator is neither finished nor blocked; *progressed says it did
+     * something. */
+    bool (*work)(operator *op, bool *progressed, shoal_error *error);
 } operator_ops;
 
 /* Every operator struct starts with this header. */

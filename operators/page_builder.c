@@ -162,12 +162,37 @@ bool column_buffer_reserve(column_buffer *c, uint64_t capacity)
     return true;
 }
 
-static bool column_buffer_make_nulls(column_buffer *c)
+bool column_buffer_make_nulls(column_buffer *c)
 {
     if (c->nulls)
         return true;
     c->nulls = calloc(c->capacity ? c->capacity : 1, 1);
     return c->nulls != NULL;
+}
+
+bool column_buffer_write_at(column_buffer *c, uint64_t at, const vector *v, uint32_t count,
+                            bool *has_nulls)
+{
+    *has_nulls = false;
+    if (count == 0)
+        return true;
+    vector_view view = vector_view_of(v);
+    unsigned char *dst = c->values + at * c->width;
+    gather_values(dst, view.data, view.selection, count, c->width);
+    if (view.validity) {
+        bool any = false;
+        for (uint32_t i = 0; i < count; i++)
+            any |= !vector_view_valid(&view, vector_view_index(&view, i));
+        if (any && !c->nulls)
+            return false;
+        if (c->nulls)
+            for (uint32_t i = 0; i < count; i++)
+                c->nulls[at + i] = !vector_view_valid(&view, vector_view_index(&view, i));
+        *has_nulls = any;
+    } else if (c->nulls) {
+        memset(c->nulls + at, 0, count);
+    }
+    return true;
 }
 
 bool column_buffer_append(column_buffer *c, const vector *v, const uint32_t *selection,

@@ -70,6 +70,14 @@ bool column_buffer_reserve(column_buffer *c, uint64_t capacity);
  * they are (the caller keeps the source memory alive). */
 bool column_buffer_append(column_buffer *c, const vector *v, const uint32_t *selection,
                           uint32_t count, string_arena *arena);
+/* Makes the per-row NULL bytes (all valid) up to the capacity. */
+bool column_buffer_make_nulls(column_buffer *c);
+/* Writes the rows of `v` into rows [at, at + count) of a buffer reserved past
+ * them, touching nothing else, so threads may fill disjoint ranges of one
+ * buffer at once (the caller sets count). *has_nulls: some row was NULL;
+ * false when one was and the NULL bytes were not made beforehand. */
+bool column_buffer_write_at(column_buffer *c, uint64_t at, const vector *v, uint32_t count,
+                            bool *has_nulls);
 /* Writes rows[i] (UINT32_MAX: NULL) into out rows [out_row, out_row+count)
  * of a flat vector of the same type. */
 bool column_buffer_gather(const column_buffer *c, const uint32_t *rows, uint32_t count,

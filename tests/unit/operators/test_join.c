@@ -325,13 +325,13 @@ Test(join, string_and_multi_column_keys_many_rows)
         cr_assert_eq(name.u.string.length, (uint32_t)len);
         cr_assert(memcmp(string_view_data(&name.u.string), want, (size_t)len) == 0);
     }
-    const join_dynamic_filter *f = join_bridge_dynamic_filter(bridge);
+    const dynamic_filter *f = join_bridge_dynamic_filter(bridge);
     cr_assert(f);
-    cr_assert_eq(f->column_count, 2);
-    cr_assert(f->columns[1].has_range);
-    cr_assert_eq(f->columns[1].min.u.i64, 0);
-    cr_assert_eq(f->columns[1].max.u.i64, 6);
-    cr_assert_not(f->columns[1].has_values); /* 5000 distinct pairs > 1024 */
+    cr_assert_eq(f->key_count, 2);
+    cr_assert(f->keys[1].has_range);
+    cr_assert_eq(f->keys[1].min, 0);
+    cr_assert_eq(f->keys[1].max, 6);
+    cr_assert(f->bloom); /* 5000 rows: small enough for a bloom filter */
     collector_close(&c->base);
     join_bridge_unref(bridge);
 }
@@ -342,13 +342,11 @@ Test(join, dynamic_filter_small_build)
     cr_assert_null(join_bridge_dynamic_filter(bridge));
     page *b = tp_bigints(2, 5, build_rows);
     run_build(bridge, &b, 1);
-    const join_dynamic_filter *f = join_bridge_dynamic_filter(bridge);
+    const dynamic_filter *f = join_bridge_dynamic_filter(bridge);
     cr_assert(f);
-    cr_assert_not(f->build_empty);
-    cr_assert(f->columns[0].has_values);
-    cr_assert_eq(f->columns[0].value_count, 3); /* 1, 2, 4 */
+    cr_assert_not(f->match_nothing);
     column_range range;
-    cr_assert(join_dynamic_filter_range(f, 0, 5, &range));
+    cr_assert(dynamic_filter_range(f, 0, 5, &range));
     cr_assert_eq(range.column, 5);
     cr_assert_eq(range.low.u.i64, 1);
     cr_assert_eq(range.high.u.i64, 4);

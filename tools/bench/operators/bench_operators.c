@@ -54,7 +54,7 @@ static bool sink_is_finished(operator *op) { return ((counting_sink *)op)->finis
 static void sink_close(operator *op) { free(op); }
 static const operator_ops sink_ops = {"CountingSink", sink_needs_input, sink_add_input,
                                       sink_get_output, sink_finish, sink_is_finished, NULL,
-                                      sink_close};
+                                      sink_close, NULL};
 
 static counting_sink *sink_new(void)
 {
