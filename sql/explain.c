@@ -477,7 +477,8 @@ static const char *join_name(join_type type)
     return "Join";
 }
 
-static void describe_scan(description *d, const plan_node *scan, const plan_node *filter, const plan_node *project)
+static void describe_scan(description *d, const plan_node *scan, const plan_node *filter, const plan_node *project,
+                          const explain_options *options)
 {
     snprintf(d->name, sizeof d->name, "%s%s%s", filter || project ? "Scan" : "TableScan", filter ? "Filter" : "",
              project ? "Project" : "");
@@ -492,6 +493,16 @@ static void describe_scan(description *d, const plan_node *scan, const plan_node
     }
     if (scan->u.scan.range_count > 0)
         add_descriptor(d, "constraints", ranges_text(scan));
+    if (options && options->dynamic_filtering && scan->u.scan.dynamic_filter_count > 0) {
+        sbuf f = {0};
+        sb_printf(&f, "{");
+        for (int i = 0; i < scan->u.scan.dynamic_filter_count; i++) {
+            const plan_dynamic_filter *df = &scan->u.scan.dynamic_filters[i];
+            sb_printf(&f, "%s%s = #df_%d", i ? ", " : "", scan->columns[df->column].name, df->id);
+        }
+        sb_printf(&f, "}");
+        add_descriptor(d, "dynamicFilters", sb_take(&f));
+    }
     if (scan->u.scan.limit >= 0) {
         sbuf l = {0};
         sb_printf(&l, "%lld", (long long)scan->u.scan.limit);
@@ -551,14 +562,21 @@ static void describe_join(description *d, const plan_node *node, const explain_o
                                                                                             : NULL;
     if (distribution)
         add_descriptor(d, "distribution", strdup(distribution));
-    if (options && options->dynamic_filtering && node->u.join.type == JOIN_INNER && node->u.join.key_count > 0) {
+    if (options && options->dynamic_filtering && node->u.join.dynamic_filter_ids) {
         sbuf b = {0};
+        int shown = 0;
         sb_printf(&b, "{");
         for (int i = 0; i < node->u.join.key_count; i++)
-            sb_printf(&b, "%s%s -> #df_%d_%d", i ? ", " : "", node->inputs[1]->columns[node->u.join.right_keys[i]].name,
-                      node->id, i);
+            if (node->u.join.dynamic_filter_ids[i] >= 0)
+                sb_printf(&b, "%s%s -> #df_%d", shown++ ? ", " : "",
+                          node->inputs[1]->columns[node->u.join.right_keys[i]].name,
+                          node->u.join.dynamic_filter_ids[i]);
         sb_printf(&b, "}");
-        add_descriptor(d, "dynamicFilterAssignments", sb_take(&b));
+        char *text = sb_take(&b);
+        if (shown)
+            add_descriptor(d, "dynamicFilterAssignments", text);
+        else
+            free(text);
     }
 }
 
@@ -576,13 +594,13 @@ static void describe(description *d, const plan_node *node, const explain_option
                                       : node->kind == PLAN_FILTER ? node : NULL;
     const plan_node *below = filter ? filter->inputs[0] : project ? project->inputs[0] : NULL;
     if (below && below->kind == PLAN_TABLE_SCAN) {
-        describe_scan(d, below, filter, project);
+        describe_scan(d, below, filter, project, options);
         d->bottom = below;
         return;
     }
     switch (node->kind) {
     case PLAN_TABLE_SCAN:
-        describe_scan(d, node, NULL, NULL);
+        describe_scan(d, node, NULL, NULL, options);
         return;
     case PLAN_OUTPUT:
         snprintf(d->name, sizeof d->name, "Output");

@@ -45,6 +45,8 @@ plan_node *optimizer_run(plan_node *root, const optimizer_context *context, shoa
     if (!root)
         return NULL;
     optimizer_estimate(root, context); /* 8 */
-    plan_number(root);
+    root = optimizer_assign_dynamic_filters(root, context, error); /* 9 */
+    if (root)
+        plan_number(root);
     return root;
 }

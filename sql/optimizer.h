@@ -26,6 +26,7 @@
  *   7. aggregation     AGGREGATE → FINAL(PARTIAL(...)) when every aggregate
  *                      has an intermediate type
  *   8. estimate        cardinality estimates (plan_node.estimate) on every node
+ *   9. dynamic filters join keys → the probe-side scan columns they filter
  *
  * Rules 3 and 4 compute the estimates they need themselves (optimizer_estimate).
  */
@@ -90,6 +91,12 @@ plan_node *optimizer_prune(plan_node *root, const optimizer_context *context, sh
 plan_node *optimizer_push_limits(plan_node *root, const optimizer_context *context, shoal_error *error);
 plan_node *optimizer_split_aggregations(plan_node *root, const optimizer_context *context,
                                         shoal_error *error);
+
+/* Rule 9 (after 8, when enable_dynamic_filtering): dynamic filter
+ * assignment — join keys to the probe-side scan columns they filter
+ * (plan_node.u.join.dynamic_filter_ids, u.scan.dynamic_filters). */
+plan_node *optimizer_assign_dynamic_filters(plan_node *root, const optimizer_context *context,
+                                            shoal_error *error);
 
 /* Rule 8: sets plan_node.estimate (rows and bytes; NAN when unknown) on
  * every node of the tree. Never fails. */

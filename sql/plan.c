@@ -62,6 +62,7 @@ static void plan_free_payload(plan_node *node)
         table_metadata_free(node->u.scan.table);
         free(node->u.scan.columns);
         free(node->u.scan.ranges);
+        free(node->u.scan.dynamic_filters);
         break;
     case PLAN_VALUES:
         free_exprs(node->u.values.cells, node->u.values.row_count * node->column_count);
@@ -80,6 +81,7 @@ static void plan_free_payload(plan_node *node)
         free(node->u.join.left_keys);
         free(node->u.join.right_keys);
         expr_free(node->u.join.filter);
+        free(node->u.join.dynamic_filter_ids);
         break;
     case PLAN_SEMI_JOIN:
         free(node->u.semi.source_keys);

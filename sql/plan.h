@@ -116,6 +116,14 @@ typedef struct plan_estimate {
     double bytes;
 } plan_estimate;
 
+/* A scan column that a join's dynamic filter constrains (Trino's
+ * DynamicFilter): the join's build side publishes filter `id` when it is
+ * done; the scan drops rows whose `column` cannot match. */
+typedef struct plan_dynamic_filter {
+    int id;                   /* unique in the plan; the join key's filter */
+    int column;               /* the scan's output channel */
+} plan_dynamic_filter;
+
 typedef struct plan_node plan_node;
 
 struct plan_node {
@@ -136,6 +144,8 @@ struct plan_node {
             column_range *ranges;         /* pushed-down constraints */
             int range_count;
             int64_t limit;                /* -1: none */
+            plan_dynamic_filter *dynamic_filters; /* join filters applied here */
+            int dynamic_filter_count;
         } scan;
         struct {              /* VALUES: row_count rows of column_count constant exprs */
             int row_count;
@@ -165,6 +175,8 @@ struct plan_node {
             expr *filter;                 /* residual, over left ++ right, or NULL */
             join_distribution distribution;
             bool null_aware;              /* for NOT IN */
+            int *dynamic_filter_ids;      /* per key: the filter its build values
+                                             publish, -1: none; NULL: none at all */
         } join;
         struct {              /* SEMI_JOIN: output = left columns + match flag */
             int key_count;

@@ -47,10 +47,19 @@ struct local_plan {
     output_buffer *output;     /* made here: its producers are the root drivers */
 };
 
+/* A join key's dynamic filter (plan id) and the bridge that publishes it. */
+typedef struct planned_filter {
+    int id;
+    join_bridge *bridge;      /* the plan's cleanup holds a reference */
+    int key;
+} planned_filter;
+
 typedef struct planner {
     const local_planner_context *context;
     local_plan *plan;
     shoal_error *error;
+    planned_filter *filters;  /* joins visited so far (their probe sides follow) */
+    int filter_count;
 } planner;
 
 /* ---- bookkeeping --------------------------------------------------------------- */
@@ -121,14 +130,75 @@ static void free_factory(operator_factory *f)
 typedef struct scan_factory {
     operator_factory base;
     split_queue *queue;
+    scan_filter_binding *filters;  /* bridges borrowed from the plan's cleanups */
+    int filter_count;
 } scan_factory;
 
 static operator *create_scan(operator_factory *f, shoal_error *error)
 {
-    operator *op = split_scan_create(f->plan_node_id, ((scan_factory *)f)->queue);
+    scan_factory *sf = (scan_factory *)f;
+    scan_dynamic_filters *filters = NULL;
+    if (sf->filter_count > 0 && !(filters = scan_dynamic_filters_create(sf->filters, sf->filter_count))) {
+        error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+        return NULL;
+    }
+    operator *op = split_scan_create(f->plan_node_id, sf->queue, filters);
     if (!op)
         error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
     return op;
+}
+
+static void destroy_scan_factory(operator_factory *f)
+{
+    free(((scan_factory *)f)->filters);
+    free(f);
+}
+
+/* The dynamic filters of a scan whose joins are in this plan. */
+static bool bind_scan_filters(planner *p, const plan_node *node, scan_factory *f)
+{
+    int count = node->u.scan.dynamic_filter_count;
+    if (count == 0)
+        return true;
+    f->filters = calloc((size_t)count, sizeof *f->filters);
+    if (!f->filters)
+        return error_set(p->error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+    for (int i = 0; i < count; i++) {
+        const plan_dynamic_filter *df = &node->u.scan.dynamic_filters[i];
+        for (int j = 0; j < p->filter_count; j++) {
+            if (p->filters[j].id != df->id)
+                continue;
+            f->filters[f->filter_count++] = (scan_filter_binding){
+                .bridge = p->filters[j].bridge, .key = p->filters[j].key, .channel = df->column,
+                .table_column = node->u.scan.columns ? node->u.scan.columns[df->column] : df->column};
+            break;
+        }
+    }
+    return true;
+}
+
+static void unref_bridge(void *bridge)
+{
+    join_bridge_unref(bridge);
+}
+
+/* Makes a join's dynamic filters findable by the scans of its probe side. */
+static bool register_filters(planner *p, const plan_node *node, join_bridge *bridge)
+{
+    if (node->kind != PLAN_JOIN || !node->u.join.dynamic_filter_ids)
+        return true;
+    if (!add_cleanup(p, unref_bridge, join_bridge_ref(bridge)))
+        return false;
+    int keys = node->u.join.key_count;
+    planned_filter *grown = realloc(p->filters, sizeof *grown * (size_t)(p->filter_count + keys));
+    if (!grown)
+        return error_set(p->error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+    p->filters = grown;
+    for (int k = 0; k < keys; k++)
+        if (node->u.join.dynamic_filter_ids[k] >= 0)
+            p->filters[p->filter_count++] =
+                (planned_filter){.id = node->u.join.dynamic_filter_ids[k], .bridge = bridge, .key = k};
+    return true;
 }
 
 typedef struct filter_project_factory {
@@ -459,8 +529,12 @@ static pipeline_spec *visit_scan(planner *p, const plan_node *node)
         return free(f), NULL;
     f->base.plan_node_id = node->id;
     f->base.create = create_scan;
-    f->base.destroy = free_factory;
+    f->base.destroy = destroy_scan_factory;
     f->queue = queue;
+    if (!bind_scan_filters(p, node, f)) {
+        destroy_scan_factory(&f->base);
+        return NULL;
+    }
     return append_factory(p, spec, &f->base) ? spec : NULL;
 }
 
@@ -682,9 +756,6 @@ static pipeline_spec *visit_join(planner *p, const plan_node *node)
     pipeline_spec *build_spec = visit(p, build);
     if (!build_spec)
         return NULL;
-    pipeline_spec *probe_spec = visit(p, probe);
-    if (!probe_spec)
-        return NULL;
     sql_type *build_types = column_types(build);
     join_bridge_config config = {
         .build_column_count = build->column_count,
@@ -692,13 +763,19 @@ static pipeline_spec *visit_join(planner *p, const plan_node *node)
         .key_count = key_count,
         .build_key_channels = build_keys,
         .build_driver_count = build_spec->driver_count,
-        .probe_driver_count = probe_spec->driver_count,
+        .probe_driver_count = 1, /* set once the probe side is planned */
         .track_matches = !semi && (node->u.join.type == JOIN_RIGHT || node->u.join.type == JOIN_FULL),
     };
     join_bridge *bridge = join_bridge_create(&config, p->error);
     free(build_types);
     if (!bridge)
         return NULL;
+    pipeline_spec *probe_spec = NULL;
+    if (!register_filters(p, node, bridge) || !(probe_spec = visit(p, probe))) {
+        join_bridge_unref(bridge);
+        return NULL;
+    }
+    join_bridge_set_probe_drivers(bridge, probe_spec->driver_count);
     bridge_factory *sink = calloc(1, sizeof *sink);
     bridge_factory *join = calloc(1, sizeof *join);
     sink->base.plan_node_id = join->base.plan_node_id = node->id;
@@ -1085,8 +1162,10 @@ local_plan *local_planner_plan(const plan_node *root, const local_planner_contex
         error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
         return NULL;
     }
-    planner p = {context, lp, error};
-    if (!visit(&p, root)) {
+    planner p = {context, lp, error, NULL, 0};
+    bool ok = visit(&p, root) != NULL;
+    free(p.filters);
+    if (!ok) {
         if (!error_is_set(error))
             error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
         local_plan_free(lp);

@@ -56,6 +56,7 @@ typedef struct split_scan {
     operator header;
     split_queue *queue;
     operator *current;         /* the table scan of the split being read */
+    scan_dynamic_filters *filters;
     bool finished;
 } split_scan;
 
@@ -88,13 +89,17 @@ static bool scan_get_output(operator *op, page **out, shoal_error *error)
     *out = NULL;
     while (!s->finished) {
         if (!s->current) {
+            operator_wait wait;
+            if (s->filters && scan_dynamic_filters_blocked(s->filters, &wait))
+                return true; /* is_blocked reports it */
             const split *next = split_queue_take(s->queue);
             if (!next) {
                 s->finished = true;
                 return true;
             }
             split_queue *q = s->queue;
-            page_source *source = q->connector->ops->open_page_source(q->connector, q->table, next, q->request, error);
+            const scan_request *request = s->filters ? scan_dynamic_filters_request(s->filters, q->request) : q->request;
+            page_source *source = q->connector->ops->open_page_source(q->connector, q->table, next, request, error);
             if (!source)
                 return false;
             s->current = table_scan_create(op->plan_node_id, source);
@@ -105,6 +110,13 @@ static bool scan_get_output(operator *op, page **out, shoal_error *error)
         }
         if (!s->current->ops->get_output(s->current, out, error))
             return false;
+        if (*out && s->filters) {
+            *out = scan_dynamic_filters_apply(s->filters, *out, error);
+            if (!*out && error_is_set(error))
+                return false;
+            if (!*out)
+                continue; /* no row of the page can join */
+        }
         if (*out || !s->current->ops->is_finished(s->current))
             return true; /* a page, or the source is blocked */
         close_current(s);
@@ -125,6 +137,8 @@ static bool scan_is_finished(operator *op)
 static bool scan_is_blocked(operator *op, operator_wait *wait)
 {
     split_scan *s = (split_scan *)op;
+    if (!s->current && !s->finished && s->filters)
+        return scan_dynamic_filters_blocked(s->filters, wait);
     return s->current && s->current->ops->is_blocked(s->current, wait);
 }
 
@@ -132,6 +146,7 @@ static void scan_close(operator *op)
 {
     split_scan *s = (split_scan *)op;
     close_current(s);
+    scan_dynamic_filters_free(s->filters);
     free(s);
 }
 
@@ -146,12 +161,15 @@ static const operator_ops split_scan_ops = {
     .close = scan_close,
 };
 
-operator *split_scan_create(int plan_node_id, split_queue *q)
+operator *split_scan_create(int plan_node_id, split_queue *q, scan_dynamic_filters *filters)
 {
     split_scan *s = calloc(1, sizeof *s);
-    if (!s)
+    if (!s) {
+        scan_dynamic_filters_free(filters);
         return NULL;
+    }
     operator_init_header(&s->header, &split_scan_ops, plan_node_id);
     s->queue = q;
+    s->filters = filters;
     return &s->header;
 }

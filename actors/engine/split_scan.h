@@ -9,6 +9,7 @@
 
 #include "connectors/spi/connector.h"
 #include "operators/operator.h"
+#include "operators/scan_dynamic_filters.h"
 
 typedef struct split_queue split_queue;
 
@@ -18,6 +19,9 @@ split_queue *split_queue_create(connector *c, const table_metadata *table,
                                 const scan_request *request, split_list *splits);
 void split_queue_free(split_queue *q);
 
-operator *split_scan_create(int plan_node_id, split_queue *q);
+/* `filters` (owned, may be NULL): the join dynamic filters this scan
+ * applies; it then waits for their builds before opening a split, opens
+ * each split with the filters' ranges and drops rows that cannot join. */
+operator *split_scan_create(int plan_node_id, split_queue *q, scan_dynamic_filters *filters);
 
 #endif

@@ -199,8 +199,12 @@ Test(explain, q5_shows_inner_joins_with_criteria_and_scan_ranges)
     char *text = explain_plan(plan, &o, &error);
     cr_assert_null(strstr(text, "CrossJoin"), "%s", text);
     cr_assert_not_null(strstr(text, "InnerJoin[criteria = (l_orderkey = o_orderkey), distribution = REPLICATED, "
-                                    "dynamicFilterAssignments = {o_orderkey -> #df_"),
+                                    "dynamicFilterAssignments = {o_orderkey -> #df_0}"),
                        "%s", text);
+    /* the probe side's scan takes the filter */
+    cr_assert_not_null(strstr(text, "TableScan[table = tpch:tiny:lineitem, dynamicFilters = {l_orderkey = #df_0}]"),
+                       "%s", text);
+    cr_assert_eq(count(text, "#df_"), 2, "%s", text);
     cr_assert_not_null(strstr(text, "constraints = [DATE '1994-01-01' <= o_orderdate]"), "%s", text);
     free(text);
     plan_free(plan);
