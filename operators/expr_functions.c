@@ -17,6 +17,7 @@ typedef struct family {
 /* Newer families first: they take the overloads they know and pass the
  * others on (expr_functions_bind_next). */
 static const family families[] = {
+    {lambda_impls, &lambda_impl_count},
     {array_impls, &array_impl_count},
     {math_extra_impls, &math_extra_impl_count},
     {string_extra_impls, &string_extra_impl_count},

@@ -170,6 +170,13 @@ bool node_error(expr_node *n, eval_context *ctx, error_code code, const char *fo
 /* Builds a cast node over `child` (compiler helper, used by kernels' binds too). */
 expr_node *node_make_cast(expr_node *child, sql_type to, bool try_mode, shoal_error *error);
 
+/* Node allocation (expr_program.c). */
+expr_node *node_new(expr_kind kind, sql_type type, int child_count, shoal_error *error);
+void node_free(expr_node *n);
+/* A lambda argument: its body compiled once into an element program
+ * (n->data); evaluating the node itself yields a non-NULL placeholder so the
+ * calling function's NULL handling looks only at its other arguments. */
+expr_node *lambda_node_compile(const expr *e, shoal_error *error);
 /* Evaluates every child over the rows (expr_program.c). */
 bool node_eval_children(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count);
 

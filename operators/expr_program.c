@@ -28,7 +28,7 @@ struct expr_program {
 
 /* ---- nodes ---- */
 
-static void node_free(expr_node *n)
+void node_free(expr_node *n)
 {
     if (!n)
         return;
@@ -47,7 +47,7 @@ static void node_free(expr_node *n)
     free(n);
 }
 
-static expr_node *node_new(expr_kind kind, sql_type type, int child_count, shoal_error *error)
+expr_node *node_new(expr_kind kind, sql_type type, int child_count, shoal_error *error)
 {
     expr_node *n = calloc(1, sizeof *n);
     if (n && child_count > 0)
@@ -1091,6 +1091,8 @@ static expr_node *compile_special(const expr *e, shoal_error *error)
             return NULL;
         }
         return n;
+    case EXPR_LAMBDA:
+        return lambda_node_compile(e, error);
     case EXPR_DEREFERENCE:
         n = compile_children(e, e->kind, eval_dereference, e->type, error);
         if (n)

@@ -122,7 +122,7 @@ static bool lambda_parameter_types(const char *function, int lambda_index, expr 
 {
     sql_type first = args[0] ? args[0]->type : type_make(TYPE_UNKNOWN);
     sql_type element = first.kind == TYPE_ARRAY ? first.composite->field_types[0] : type_make(TYPE_UNKNOWN);
-    if (first.kind != TYPE_ARRAY)
+    if (first.kind != TYPE_ARRAY && first.kind != TYPE_UNKNOWN)
         return false;
     if (strcmp(function, "reduce") == 0) {
         sql_type state = args[1] ? args[1]->type : type_make(TYPE_UNKNOWN);
@@ -227,6 +227,31 @@ expr *analyzer_translate_lambda_call(const expr_scope *es, const ast_node *node,
         args[i] = translate_lambda(es, arg, types, n);
         if (!args[i])
             goto fail;
+        /* reduce: the state takes the common type of the initial state and
+         * the step's result; the step is analysed again with it */
+        if (strcmp(name, "reduce") == 0 && i == 2 && args[1] && !type_equal(args[2]->type, args[1]->type)) {
+            sql_type state;
+            if (!type_common_super_type(args[1]->type, args[2]->type, &state)) {
+                analyzer_fail(a, arg, ERR_TYPE_MISMATCH, "reduce: the lambda's result does not match the state type");
+                goto fail;
+            }
+            args[1] = coerce_expression(a, args[1], state, node);
+            expr_free(args[2]);
+            args[2] = args[1] && lambda_parameter_types(name, i, args, types, &n) ? translate_lambda(es, arg, types, n)
+                                                                                  : NULL;
+            if (!args[2])
+                goto fail;
+            if (!type_equal(args[2]->type, state)) {
+                if (!type_can_coerce(args[2]->type, state)) {
+                    analyzer_fail(a, arg, ERR_TYPE_MISMATCH, "reduce: the lambda's result does not match the state type");
+                    goto fail;
+                }
+                args[2]->args[0] = coerce_expression(a, args[2]->args[0], state, arg);
+                args[2]->type = state;
+                if (!args[2]->args[0])
+                    goto fail;
+            }
+        }
     }
     return make_call(a, name, count, args, node);
 fail:

@@ -129,3 +129,36 @@ Test(nested, map_functions)
                 "Key and value arrays must be the same length");
     check_error("SELECT map(ARRAY[NULL], ARRAY[2])", ERR_INVALID_FUNCTION_ARGUMENT, "map key cannot be null");
 }
+
+Test(nested, lambdas)
+{
+    check("SELECT transform(ARRAY[1, 2, NULL], x -> x + 1), transform(ARRAY[], x -> x), transform(NULL, x -> 1)",
+          "[2, 3, NULL] | [] | NULL");
+    check("SELECT filter(ARRAY[1, 2, 3, NULL], x -> x > 1), filter(ARRAY['a', 'bb'], s -> length(s) = 2)",
+          "[2, 3] | [bb]");
+    check("SELECT any_match(ARRAY[1, 2], x -> x > 1), any_match(ARRAY[NULL, 1], x -> x > 1), "
+          "all_match(ARRAY[1, NULL], x -> x > 0), all_match(ARRAY[1, NULL], x -> x > 1), none_match(ARRAY[], x -> true)",
+          "true | NULL | NULL | false | true");
+    check("SELECT reduce(ARRAY[1, 2, 3], 0, (s, x) -> s + x, s -> s * 10), "
+          "reduce(ARRAY[CAST(5 AS bigint)], 0, (s, x) -> s + x, s -> s), reduce(ARRAY[], 7, (s, x) -> s, s -> s)",
+          "60 | 5 | 7");
+    /* captured columns, and many rows through the vector kernels */
+    check("SELECT y, transform(a, x -> x * y), filter(a, x -> x < y) FROM "
+          "(VALUES (ARRAY[1, 2], 2), (ARRAY[3], 100), (NULL, 1)) t(a, y)",
+          "2 | [2, 4] | [1]\n100 | [300] | [3]\n1 | NULL | NULL");
+    check("SELECT sum(cardinality(filter(sequence(1, n), x -> x % 2 = 0))) = sum(n / 2), count(*) FROM "
+          "(SELECT orderkey % 50 AS n FROM tpch.tiny.orders WHERE orderkey % 50 > 0)", "true | 14700");
+    check("SELECT transform(ARRAY['a', 'b'], x -> upper(x) || x)", "[Aa, Bb]");
+}
+
+Test(nested, casts)
+{
+    check("SELECT CAST(ARRAY[1, 2] AS array(double)), CAST(ARRAY['1', NULL] AS array(integer))",
+          "[1.0, 2.0] | [1, NULL]");
+    check("SELECT CAST(map(ARRAY['a'], ARRAY[1]) AS map(varchar, bigint)), CAST(ROW(1, 2.5) AS ROW(x bigint, y double))",
+          "{a=1} | {x=1, y=2.5}");
+    check("SELECT CAST(ARRAY[1, NULL] AS json), CAST(map(ARRAY['k'], ARRAY[ARRAY[1]]) AS json), "
+          "CAST(ROW(1, 'a') AS json)", "[1,null] | {\"k\":[1]} | [1,\"a\"]");
+    check("SELECT TRY_CAST(ARRAY['x', '2'] AS array(integer))", "[NULL, 2]");
+    check_error("SELECT CAST(ARRAY['x'] AS array(integer))", ERR_INVALID_CAST_ARGUMENT, "Cannot cast 'x' to INT");
+}
