@@ -116,6 +116,15 @@ expr *analyzer_translate_lambda_variable(const expr_scope *es, const ast_node *n
 bool analyzer_call_has_lambda(const ast_node *call);
 expr *analyzer_translate_lambda_call(const expr_scope *es, const ast_node *node, const char *name);
 
+/* ---- UNNEST in FROM (analyzer_unnest.c) ---- */
+/* The UNNEST node of a relation (bare or aliased), or NULL; *alias gets the
+ * ALIASED_RELATION around it. */
+const ast_node *analyzer_unnest_of(const ast_node *relation, const ast_node **alias);
+/* Plans `left` (NULL: one row) joined with UNNEST; takes left->plan (the
+ * caller frees left->scope). */
+bool analyzer_plan_unnest(analyzer *a, relation *left, const ast_node *unnest, const ast_node *alias, bool outer,
+                          relation *out);
+
 /* ---- aggregation (analyzer_aggregation.c) ---- */
 struct aggregation_binding {
     const expr_scope *source;         /* the pre-aggregation scope */

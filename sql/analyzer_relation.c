@@ -112,6 +112,8 @@ static bool plan_table(analyzer *a, const ast_node *node, relation *out)
 
 static bool plan_aliased(analyzer *a, const ast_node *node, relation *out)
 {
+    if (node->u.aliased.relation->kind == AST_UNNEST)
+        return analyzer_plan_unnest(a, NULL, node->u.aliased.relation, node, false, out);
     if (!plan_relation(a, node->u.aliased.relation, out))
         return false;
     const char *alias = node->u.aliased.alias->u.identifier.value.ptr;
@@ -242,11 +244,33 @@ static bool plan_using_condition(analyzer *a, const ast_node *node, relation *le
     return true;
 }
 
+/* t JOIN UNNEST(...): CROSS, implicit, INNER ... ON true, LEFT ... ON true. */
+static bool plan_join_unnest(analyzer *a, const ast_node *node, relation *left, const ast_node *unnest,
+                             const ast_node *alias, relation *out)
+{
+    const ast_node *on = node->u.join.on;
+    bool on_true = on && on->kind == AST_BOOLEAN_LITERAL && on->u.literal.flag;
+    ast_join_type t = node->u.join.type;
+    bool ok = false;
+    if ((on && !on_true) || node->u.join.using_columns.count > 0 || node->u.join.natural)
+        analyzer_fail(a, on ? on : node, ERR_NOT_SUPPORTED, "UNNEST in a join supports only ON true");
+    else if (t == AST_JOIN_RIGHT || t == AST_JOIN_FULL)
+        analyzer_fail(a, node, ERR_NOT_SUPPORTED, "RIGHT and FULL joins with UNNEST are not supported");
+    else
+        ok = analyzer_plan_unnest(a, left, unnest, alias, t == AST_JOIN_LEFT, out);
+    relation_free(left);
+    return ok;
+}
+
 static bool plan_join(analyzer *a, const ast_node *node, relation *out)
 {
     relation left = {0}, right = {0};
     if (!plan_relation(a, node->u.join.left, &left))
         goto fail;
+    const ast_node *unnest_alias;
+    const ast_node *unnest = analyzer_unnest_of(node->u.join.right, &unnest_alias);
+    if (unnest)
+        return plan_join_unnest(a, node, &left, unnest, unnest_alias, out);
     if (node->u.join.right->kind == AST_LATERAL) {
         analyzer_fail(a, node->u.join.right, ERR_NOT_SUPPORTED, "LATERAL is not supported yet");
         goto fail;
@@ -322,6 +346,8 @@ static bool plan_relation_kind(analyzer *a, const ast_node *node, relation *out)
         return plan_values(a, node, out);
     case AST_QUERY:
         return plan_query(a, node, NULL, out);
+    case AST_UNNEST:
+        return analyzer_plan_unnest(a, NULL, node, NULL, false, out);
     default:
         return analyzer_fail(a, node, ERR_NOT_SUPPORTED, "Unsupported relation: %s", ast_kind_name(node->kind));
     }

@@ -99,6 +99,8 @@ static bool trace(const plan_node *node, int channel, column_estimate *out)
     case PLAN_WINDOW:
     case PLAN_GROUP_ID:
         return node->inputs[0] && trace(node->inputs[0], channel, out);
+    case PLAN_UNNEST:
+        return channel < node->u.unnest.replicate_count && trace(node->inputs[0], channel, out);
     case PLAN_PROJECT: {
         const expr *e = node->u.project.exprs[channel];
         while (e && (e->kind == EXPR_CAST) && e->arg_count == 1)

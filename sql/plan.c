@@ -137,9 +137,9 @@ const char *plan_kind_name(plan_kind kind)
         [PLAN_UNION] = "Union",                [PLAN_INTERSECT] = "Intersect",
         [PLAN_EXCEPT] = "Except",              [PLAN_WINDOW] = "Window",
         [PLAN_EXCHANGE] = "Exchange",          [PLAN_OUTPUT] = "Output",
-        [PLAN_GROUP_ID] = "GroupId",
+        [PLAN_GROUP_ID] = "GroupId",           [PLAN_UNNEST] = "Unnest",
     };
-    if ((int)kind < 0 || kind > PLAN_GROUP_ID)
+    if ((int)kind < 0 || kind > PLAN_UNNEST)
         return "Unknown";
     return names[kind];
 }

@@ -41,7 +41,8 @@ typedef enum plan_kind {
     PLAN_WINDOW,
     PLAN_EXCHANGE,
     PLAN_OUTPUT,
-    PLAN_GROUP_ID            /* GROUPING SETS: each row once per set, keys outside it NULL, + group id */
+    PLAN_GROUP_ID,           /* GROUPING SETS: each row once per set, keys outside it NULL, + group id */
+    PLAN_UNNEST              /* CROSS/LEFT JOIN UNNEST: rows repeated per element of arrays/maps */
 } plan_kind;
 
 typedef enum join_type {
@@ -211,6 +212,15 @@ struct plan_node {
             int set_count;
             uint64_t *set_masks;              /* bit k: the set groups by key_channels[k] */
         } group_id;
+        struct {              /* UNNEST: input = replicated columns then the arrays/maps;
+                                 output = replicated columns, the elements (array: one
+                                 column, array of rows: its fields, map: key and value),
+                                 then the ordinality (bigint) if asked for */
+            int replicate_count;
+            int unnest_count;
+            bool ordinality;
+            bool outer;                   /* LEFT JOIN UNNEST ... ON true: NULL row for empty input */
+        } unnest;
         struct {              /* EXCHANGE */
             exchange_kind kind;
             exchange_scope scope;

@@ -27,6 +27,7 @@
 #include "operators/op_set_operation.h"
 #include "operators/op_table_writer.h"
 #include "operators/op_top_n.h"
+#include "operators/op_unnest.h"
 #include "operators/op_values.h"
 #include "operators/op_window.h"
 #include "operators/local_exchange.h"
@@ -1110,6 +1111,41 @@ static pipeline_spec *visit_group_id(planner *p, const plan_node *node)
     return append_factory(p, spec, &f->base) ? spec : NULL;
 }
 
+typedef struct unnest_factory {
+    operator_factory base;
+    const plan_node *node;
+} unnest_factory;
+
+static operator *create_unnest(operator_factory *f, shoal_error *error)
+{
+    const plan_node *node = ((unnest_factory *)f)->node;
+    const plan_node *input = node->inputs[0];
+    sql_type types[UNNEST_MAX_COLUMNS];
+    int count = node->u.unnest.unnest_count;
+    if (count < 1 || count > UNNEST_MAX_COLUMNS || node->u.unnest.replicate_count + count != input->column_count) {
+        error_set(error, ERR_GENERIC_INTERNAL_ERROR, "Malformed UNNEST plan");
+        return NULL;
+    }
+    for (int j = 0; j < count; j++)
+        types[j] = input->columns[node->u.unnest.replicate_count + j].type;
+    return unnest_create(f->plan_node_id, node->u.unnest.replicate_count, count, types, node->u.unnest.ordinality,
+                         node->u.unnest.outer, error);
+}
+
+/* UNNEST: rows are repeated on whatever drivers feed it. */
+static pipeline_spec *visit_unnest(planner *p, const plan_node *node)
+{
+    pipeline_spec *spec = visit(p, node->inputs[0]);
+    unnest_factory *f = spec ? calloc(1, sizeof *f) : NULL;
+    if (!f)
+        return NULL;
+    f->base.plan_node_id = node->id;
+    f->base.create = create_unnest;
+    f->base.destroy = free_factory;
+    f->node = node;
+    return append_factory(p, spec, &f->base) ? spec : NULL;
+}
+
 /* UNION ALL: every input pipeline feeds one exchange, read round-robin. */
 static pipeline_spec *visit_union(planner *p, const plan_node *node)
 {
@@ -1145,6 +1181,7 @@ static pipeline_spec *visit(planner *p, const plan_node *node)
     case PLAN_UNION: return visit_union(p, node);
     case PLAN_WINDOW: return visit_window(p, node);
     case PLAN_GROUP_ID: return visit_group_id(p, node);
+    case PLAN_UNNEST: return visit_unnest(p, node);
     case PLAN_INTERSECT:
     case PLAN_EXCEPT: return visit_set_operation(p, node);
     case PLAN_EXCHANGE: return visit(p, node->inputs[0]);

@@ -162,3 +162,32 @@ Test(nested, casts)
     check("SELECT TRY_CAST(ARRAY['x', '2'] AS array(integer))", "[NULL, 2]");
     check_error("SELECT CAST(ARRAY['x'] AS array(integer))", ERR_INVALID_CAST_ARGUMENT, "Cannot cast 'x' to INT");
 }
+
+Test(nested, unnest)
+{
+    check("SELECT * FROM UNNEST(ARRAY[1, 2]) t(x)", "1\n2");
+    check("SELECT * FROM UNNEST(ARRAY[1, 2], ARRAY['a', 'b', 'c']) WITH ORDINALITY t(x, y, o)",
+          "1 | a | 1\n2 | b | 2\nNULL | c | 3");
+    check("SELECT n, x FROM (VALUES (1, ARRAY[10, 20]), (2, ARRAY[]), (3, NULL)) v(n, a) CROSS JOIN UNNEST(a) AS u(x)",
+          "1 | 10\n1 | 20");
+    check("SELECT n, x FROM (VALUES (1, ARRAY[10, 20]), (2, ARRAY[]), (3, NULL)) v(n, a) "
+          "LEFT JOIN UNNEST(a) AS u(x) ON true", "1 | 10\n1 | 20\n2 | NULL\n3 | NULL");
+    check("SELECT n, x, o FROM (VALUES (1, ARRAY[NULL, 5])) v(n, a), UNNEST(a) WITH ORDINALITY u(x, o)",
+          "1 | NULL | 1\n1 | 5 | 2");
+    check("SELECT k, v FROM UNNEST(map(ARRAY['a', 'b'], ARRAY[1, NULL])) t(k, v)", "a | 1\nb | NULL");
+    check("SELECT * FROM UNNEST(ARRAY[ROW(1, 'a'), NULL, ROW(2, 'b')]) t(i, s)", "1 | a\nNULL | NULL\n2 | b");
+    /* many rows per input row (output pages split inside one array) and many input rows */
+    check("SELECT count(*), sum(x), max(o) FROM UNNEST(sequence(1, 5000)) WITH ORDINALITY t(x, o)",
+          "5000 | 12502500 | 5000");
+    /* k = orderkey % 5 in 1..4 gives k rows summing k(k+1)/2 (30000 and 60000 over tiny's orders);
+     * sequence(1, 0) is [1, 0] */
+    check("SELECT count(*), sum(x) FROM tpch.tiny.orders, UNNEST(sequence(1, orderkey % 5)) t(x) "
+          "WHERE orderkey % 5 > 0", "30000 | 60000");
+    check("SELECT count(*), sum(x) FROM tpch.tiny.orders CROSS JOIN UNNEST(sequence(1, orderkey % 5)) t(x) "
+          "WHERE orderkey % 5 = 0", "6000 | 3000");
+    check("SELECT x FROM UNNEST(ARRAY[3, 1, 2]) t(x) ORDER BY x", "1\n2\n3");
+    check_error("SELECT * FROM UNNEST(5) t(x)", ERR_TYPE_MISMATCH, "Cannot unnest type: integer");
+    check_error("SELECT * FROM UNNEST(ARRAY[1]) t(x, y)", ERR_MISMATCHED_COLUMN_ALIASES, "has 1 columns available");
+    check_error("SELECT * FROM (VALUES ARRAY[1]) v(a) LEFT JOIN UNNEST(a) u(x) ON x > 1", ERR_NOT_SUPPORTED,
+                "ON true");
+}
