@@ -821,7 +821,9 @@ static expr_node *compile_call(const expr *e, shoal_error *error)
         return NULL;
     sql_type arg_types[16];
     for (int i = 0; i < e->arg_count; i++) {
-        n->children[i] = compile(e->args[i], error);
+        /* a lambda is only ever a function argument */
+        n->children[i] = e->args[i]->kind == EXPR_LAMBDA ? lambda_node_compile(e->args[i], error)
+                                                          : compile(e->args[i], error);
         if (!n->children[i]) {
             node_free(n);
             return NULL;
@@ -1091,8 +1093,6 @@ static expr_node *compile_special(const expr *e, shoal_error *error)
             return NULL;
         }
         return n;
-    case EXPR_LAMBDA:
-        return lambda_node_compile(e, error);
     case EXPR_DEREFERENCE:
         n = compile_children(e, e->kind, eval_dereference, e->type, error);
         if (n)
