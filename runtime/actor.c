@@ -105,6 +105,7 @@ static void actor_registry_add(actor *a, scheduler *s)
 
 static void actor_free_now(actor *a)
 {
+    sched_job_unref(a->sched_job);
     free(a->exit_reason);
     free(a);
 }
@@ -203,6 +204,9 @@ actor *actor_spawn_err(runtime *rt, const actor_behaviour *b, const actor_option
     a->pin_count = o->pinned ? 1 : 0;
     a->trap_exits = o->trap_exits;
     a->state_size = o->state_size;
+    a->sched_job = o->sched_job;
+    if (a->sched_job)
+        sched_job_ref(a->sched_job);
     a->id = actor_next_id(rt, scheduler_current());
     atomic_store_explicit(&a->refs, 2, memory_order_relaxed);
     actor_registry_add(a, s);

@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 typedef struct task task;
+typedef struct sched_job sched_job;
 typedef struct admission_policy admission_policy;
 
 typedef struct actor_behaviour {
@@ -63,6 +64,8 @@ typedef struct actor_options {
     bool trap_exits;         /* a linked failure arrives as actor_down instead of killing us */
     bool pinned;             /* true: always run on scheduler `pin` (fd owners) */
     int pin;                 /* scheduler index used when `pinned` */
+    sched_job *sched_job;    /* share CPU by its group's weight (sched_group.h); the
+                                actor holds a reference. NULL: ungrouped */
 } actor_options;
 
 /* Sent to monitors (and linked actors) when an actor stops. */

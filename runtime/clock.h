@@ -21,6 +21,15 @@ static inline uint64_t clock_now_ns(void)
 }
 
 /* A deadline `ms` milliseconds from now. */
+/* CPU time the calling thread has used (what a turn costs, without the
+ * time the OS gave the core to someone else). */
+static inline uint64_t clock_thread_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * CLOCK_NS_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
 static inline uint64_t clock_deadline_after_ms(uint64_t ms)
 {
     return clock_now_ns() + ms * CLOCK_NS_PER_MS;

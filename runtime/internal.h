@@ -13,6 +13,7 @@
 #include "runtime/mailbox.h"
 #include "runtime/run_queue.h"
 #include "runtime/runtime.h"
+#include "runtime/sched_group.h"
 #include "runtime/task.h"
 #include "runtime/timer.h"
 
@@ -52,6 +53,36 @@ int poller_wait(poller *p, int timeout_ms);
 /* Any thread: makes a parked poller_wait return. */
 void poller_wake(poller *p);
 
+/* ---- group queue (sched_group.c): the runtime's runnable grouped actors,
+ * one queue for every core so the weights hold across cores ---- */
+typedef struct group_entry {
+    sched_group *group;                    /* no reference: its queued actors hold one */
+    run_link *head[SCHED_LEVELS], *tail[SCHED_LEVELS];
+    uint32_t length;
+} group_entry;
+
+typedef struct group_queue {
+    pthread_mutex_t lock;                  /* owner, thieves and remote wakers */
+    group_entry *entries;                  /* groups with queued actors here */
+    uint32_t count, capacity;
+    _Atomic uint32_t length;               /* actors queued, readable without the lock */
+} group_queue;
+
+void group_queue_init(group_queue *q);
+void group_queue_fini(group_queue *q);
+/* Any thread. `a` has a sched_job. False when out of memory (then queue it elsewhere). */
+bool group_queue_push(group_queue *q, actor *a);
+/* The next actor of the group with the least virtual time, from its level
+ * with the least level time; NULL when empty. */
+actor *group_queue_pop(group_queue *q);
+static inline uint32_t group_queue_length(group_queue *q)
+{
+    return atomic_load_explicit(&q->length, memory_order_relaxed);
+}
+/* A turn of an actor of `j` took `ns`. */
+void sched_job_charge(sched_job *j, uint64_t ns);
+uint64_t sched_group_vtime(const sched_group *g);
+
 /* ---- scheduler (scheduler.c) ---- */
 struct scheduler {
     run_ring ring;
@@ -72,6 +103,8 @@ struct scheduler {
     _Atomic bool preempt;          /* need_preempt() of this core */
     _Atomic uint64_t turns;        /* progress counter, owner writes */
     _Atomic uint64_t running_id;   /* actor in its turn (0 = none), for the stall detector */
+    _Atomic uintptr_t running_group;  /* sched_group of a grouped turn (compared, never followed) */
+    _Atomic uint64_t running_vtime;   /* that group's virtual time when the turn began */
     _Atomic(const char *) running_name;
     _Atomic uint64_t steals, parks, spawned, stopped;
 
@@ -122,6 +155,8 @@ struct runtime {
     _Atomic bool det_idle;
 
     helper_pool *helpers;
+
+    group_queue groups;            /* runnable grouped actors (sched_group.h) */
 
     pthread_mutex_t foreign_lock;  /* actors spawned from non-scheduler threads */
     actor *foreign_registry;
@@ -175,6 +210,7 @@ struct actor {
     uint64_t id;
     const char *name;
     task *task;
+    sched_job *sched_job;     /* reference held; NULL: not grouped */
     admission_policy admission;
     message *held_head, *held_tail;
     size_t held_count;

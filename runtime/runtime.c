@@ -96,6 +96,7 @@ runtime *runtime_create(const runtime_config *cfg_in, int *err)
     rt->det_rng = rt->cfg.seed;
     pthread_mutex_init(&rt->ticker_lock, NULL);
     pthread_mutex_init(&rt->foreign_lock, NULL);
+    group_queue_init(&rt->groups);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -124,6 +125,7 @@ runtime *runtime_create(const runtime_config *cfg_in, int *err)
             runtime_free_schedulers(rt);
         pthread_mutex_destroy(&rt->ticker_lock);
         pthread_cond_destroy(&rt->ticker_cond);
+        group_queue_fini(&rt->groups);
         free(rt);
         return NULL;
     }
@@ -355,6 +357,7 @@ void runtime_destroy(runtime *rt)
     pthread_mutex_destroy(&rt->ticker_lock);
     pthread_mutex_destroy(&rt->foreign_lock);
     pthread_cond_destroy(&rt->ticker_cond);
+    group_queue_fini(&rt->groups);
     free(rt);
 }
 

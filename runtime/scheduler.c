@@ -19,6 +19,11 @@
  *  - After a turn that wants more, if nothing else is waiting the same actor
  *    runs again at once (as Pony does) instead of a round trip through the
  *    queue.
+ *  - Grouped actors (sched_group.h) never use the slot, ring or inject queue:
+ *    they wait in the runtime's one group queue, which every core consults
+ *    after its own queues (ungrouped actors are short: I/O, coordination)
+ *    and which picks by the groups' weighted virtual time, so the weights
+ *    hold across cores. Each grouped turn is timed and charged to its job.
  */
 #define _GNU_SOURCE
 #include "runtime/internal.h"
@@ -36,6 +41,8 @@
 #define SCHED_SPIN_NS 50000        /* look for work this long before parking */
 #define SCHED_SLOT_MAX_RUNS 32     /* then the FIFO ring gets a turn */
 #define SCHED_POLL_EVERY_TURNS 64  /* timer/fd check period when busy */
+#define SCHED_WAKEUP_GRANULARITY_NS 1000000ull /* virtual time a waking group must be
+                                                  behind a running one to preempt it */
 
 static log_subsystem sched_log = LOG_SUBSYSTEM_INIT("sched");
 static __thread scheduler *tls_scheduler;
@@ -84,7 +91,8 @@ void scheduler_fini(scheduler *s)
 bool scheduler_has_work(scheduler *s)
 {
     return atomic_load_explicit(&s->next_slot, memory_order_relaxed) != NULL ||
-           run_ring_length(&s->ring) > 0 || !inject_queue_is_empty(&s->inject);
+           run_ring_length(&s->ring) > 0 || !inject_queue_is_empty(&s->inject) ||
+           group_queue_length(&s->rt->groups) > 0;
 }
 
 void scheduler_wake(scheduler *s)
@@ -138,10 +146,49 @@ static void scheduler_inject(scheduler *target, actor *a)
     scheduler_wake(target);
 }
 
+/* Wake-up preemption (as CFS does): when every core is busy, a core
+ * running a group well ahead of `g` in virtual time is asked to yield at
+ * its next need_preempt() check, so the group that is behind runs now
+ * instead of after a whole quantum. */
+static void scheduler_preempt_for(runtime *rt, const sched_group *g)
+{
+    if (atomic_load_explicit(&rt->parked_count, memory_order_relaxed) > 0)
+        return; /* an idle core will take it */
+    uint64_t vtime = sched_group_vtime(g);
+    for (int i = 0; i < rt->nsched; i++) {
+        scheduler *o = rt->scheds[i];
+        uintptr_t running = atomic_load_explicit(&o->running_group, memory_order_relaxed);
+        if (running != 0 && running != (uintptr_t)g &&
+            atomic_load_explicit(&o->running_vtime, memory_order_relaxed) > vtime + SCHED_WAKEUP_GRANULARITY_NS) {
+            atomic_store_explicit(&o->preempt, true, memory_order_relaxed);
+            return;
+        }
+    }
+}
+
+/* An unpinned grouped actor: into the runtime's group queue, then wake a
+ * parked core (this one when called from outside the schedulers). False
+ * when the queue cannot grow: it is then scheduled unweighted. */
+static bool scheduler_queue_grouped(runtime *rt, scheduler *s, actor *a)
+{
+    if (a->pinned >= 0 || !group_queue_push(&rt->groups, a))
+        return false;
+    scheduler_preempt_for(rt, sched_job_group(a->sched_job));
+    atomic_thread_fence(memory_order_seq_cst);
+    if (s != NULL && s->rt == rt)
+        scheduler_wake_sibling(s);
+    else
+        scheduler_wake(rt->scheds[atomic_fetch_add_explicit(&rt->inject_rr, 1, memory_order_relaxed) %
+                                  (uint32_t)rt->nsched]);
+    return true;
+}
+
 void scheduler_schedule(actor *a)
 {
     runtime *rt = a->rt;
     scheduler *s = tls_scheduler;
+    if (a->sched_job != NULL && scheduler_queue_grouped(rt, s, a))
+        return;
     if (s != NULL && s->rt == rt && (a->pinned < 0 || a->pinned == s->index)) {
         scheduler_push_local(s, a);
         return;
@@ -178,7 +225,8 @@ static actor *scheduler_pop_local(scheduler *s)
     run_link *l = run_ring_pop(&s->ring);
     if (l)
         return actor_of_link(l);
-    return scheduler_pop_inject(s);
+    actor *a = scheduler_pop_inject(s);
+    return a ? a : group_queue_pop(&s->rt->groups);
 }
 
 /* Takes one actor from another scheduler's ring. An actor pinned elsewhere is
@@ -288,10 +336,31 @@ static void scheduler_end_turn(scheduler *s)
 /* After a turn that wants more: back in line, or forwarded to its pin. */
 static void scheduler_requeue(scheduler *s, actor *a)
 {
+    if (a->sched_job != NULL && scheduler_queue_grouped(s->rt, s, a))
+        return;
     if (a->pinned >= 0 && a->pinned != s->index)
         scheduler_inject(s->rt->scheds[a->pinned], a);
     else
         scheduler_push_ring(s, a);
+}
+
+/* One turn; a grouped actor's turn is charged to its job in thread CPU
+ * time (the actor may be freed by the turn: the job is held across it). */
+static bool scheduler_turn(scheduler *s, actor *a)
+{
+    sched_job *job = a->sched_job;
+    if (job == NULL)
+        return actor_run_turn(s, a);
+    sched_job_ref(job);
+    sched_group *g = sched_job_group(job);
+    atomic_store_explicit(&s->running_vtime, sched_group_vtime(g), memory_order_relaxed);
+    atomic_store_explicit(&s->running_group, (uintptr_t)g, memory_order_relaxed);
+    uint64_t start = clock_thread_cpu_ns();
+    bool again = actor_run_turn(s, a);
+    sched_job_charge(job, clock_thread_cpu_ns() - start);
+    atomic_store_explicit(&s->running_group, 0, memory_order_relaxed);
+    sched_job_unref(job);
+    return again;
 }
 
 static void scheduler_run_actor(scheduler *s, actor *a)
@@ -299,7 +368,7 @@ static void scheduler_run_actor(scheduler *s, actor *a)
     runtime *rt = s->rt;
     for (;;) {
         scheduler_begin_turn(s, a);
-        bool again = actor_run_turn(s, a);
+        bool again = scheduler_turn(s, a);
         scheduler_end_turn(s);
         if (!again)
             return; /* `a` may be freed */
@@ -430,7 +499,7 @@ static void scheduler_det_step(scheduler *s)
         return;
     scheduler_begin_turn(s, a);
     atomic_store_explicit(&s->preempt, true, memory_order_relaxed); /* forced yields */
-    bool again = actor_run_turn(s, a);
+    bool again = scheduler_turn(s, a);
     scheduler_end_turn(s);
     if (again)
         scheduler_requeue(s, a);

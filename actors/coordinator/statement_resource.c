@@ -414,7 +414,9 @@ static void start_query_locked(coordinator *c, tracked_query *tq)
     session *s = tq->client.session;
     session *before = session_headers_snapshot(s);
     tq->started_ns = tracker_now_ns();
-    tq->q = query_submit(c->engine, s, tq->sql);
+    /* its pipelines share CPU by the resource group's schedulingWeight */
+    query_submit_options options = {.sched_group = tq->ticket ? resource_ticket_sched_group(tq->ticket) : NULL};
+    tq->q = query_submit_with(c->engine, s, tq->sql, &options);
     tq->phase = TRACKED_STARTED;
     if (!tq->q) {
         error_set(&tq->error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");

@@ -39,6 +39,7 @@ struct execution {
     int actor_count;
     bool all_spawned;          /* actors[] is complete: failures may cancel the rest */
     query_limits *limits;      /* memory contexts and deadline (query_limits.h) */
+    sched_job *sched_job;      /* the pipelines' scheduling job, or NULL */
     /* per plan node, summed over its operators in every driver (under lock) */
     execution_node_stats *node_stats;
     int node_count;
@@ -179,7 +180,8 @@ static bool start_drivers(execution *x, shoal_error *error)
     x->drivers_running = made;
     x->actor_count = made;
     for (int i = 0; i < made; i++) {
-        x->actors[i] = pipeline_actor_spawn(engine_runtime(x->engine), drivers[i], driver_done, driver_stats, x);
+        x->actors[i] =
+            pipeline_actor_spawn(engine_runtime(x->engine), drivers[i], x->sched_job, driver_done, driver_stats, x);
         if (!x->actors[i]) {
             /* the driver was closed; count it as failed */
             x->drivers_running--;
@@ -217,6 +219,7 @@ execution *execution_start(engine *e, plan_node *plan, const execution_options *
     x->node_count = plan_node_count(plan);
     x->node_stats = calloc((size_t)x->node_count + 1, sizeof *x->node_stats);
     x->sink = options->sink;
+    x->sched_job = options->sched_job;
     pthread_mutex_init(&x->lock, NULL);
     pthread_cond_init(&x->drivers_done, NULL);
     error_clear(&x->error);

@@ -20,6 +20,7 @@ typedef struct execution execution;
 typedef struct execution_options {
     page_sink *sink;          /* non-NULL: write the result rows here (taken over) */
     uint64_t created_ns;      /* when the query was created (max-run-time); 0: now */
+    sched_job *sched_job;     /* CPU share of its pipelines (runtime/sched_group.h); NULL: ungrouped */
 } execution_options;
 
 /* Starts executing `plan` (taken over). NULL with *error on failure. */

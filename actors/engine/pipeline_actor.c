@@ -156,7 +156,7 @@ static const actor_behaviour pipeline_behaviour = {
     .on_stop = pipeline_on_stop,
 };
 
-actor *pipeline_actor_spawn(runtime *rt, driver *d, pipeline_done_fn done, pipeline_stats_fn stats,
+actor *pipeline_actor_spawn(runtime *rt, driver *d, sched_job *job, pipeline_done_fn done, pipeline_stats_fn stats,
                             void *context)
 {
     pipeline_state init;
@@ -165,7 +165,7 @@ actor *pipeline_actor_spawn(runtime *rt, driver *d, pipeline_done_fn done, pipel
     init.done = done;
     init.stats = stats;
     init.context = context;
-    actor_options options = {.name = "pipeline", .state_size = sizeof init, .init_state = &init};
+    actor_options options = {.name = "pipeline", .state_size = sizeof init, .init_state = &init, .sched_job = job};
     actor *a = actor_spawn(rt, &pipeline_behaviour, &options);
     if (!a)
         driver_close(d);

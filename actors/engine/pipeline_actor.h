@@ -22,7 +22,9 @@ typedef void (*pipeline_stats_fn)(void *context, const driver *d);
 
 /* Spawns the actor; it takes over the driver. NULL on failure (the driver is
  * then closed). The returned reference is the caller's. */
-actor *pipeline_actor_spawn(runtime *rt, driver *d, pipeline_done_fn done, pipeline_stats_fn stats,
+/* `job` (NULL: none): the scheduling job whose group's weight shares CPU
+ * with other groups' pipelines (runtime/sched_group.h). */
+actor *pipeline_actor_spawn(runtime *rt, driver *d, sched_job *job, pipeline_done_fn done, pipeline_stats_fn stats,
                             void *context);
 
 #endif

@@ -46,6 +46,7 @@ struct query {
     const value *parameters;   /* EXECUTE ... USING values (prepared_statements.c) */
     int parameter_count;
     uint64_t created_ns;       /* for query.max-run-time / max-planning-time */
+    sched_job *sched_job;      /* its pipelines' CPU share (reference held), or NULL */
 };
 
 static const char *const state_names[] = {
@@ -558,7 +559,7 @@ static bool run_query(query *q, const ast_node *node)
         return false;
     }
     q->state = QUERY_STARTING;
-    execution_options options = {.created_ns = q->created_ns};
+    execution_options options = {.created_ns = q->created_ns, .sched_job = q->sched_job};
     q->execution = execution_start(q->engine, plan, &options, &q->error);
     lookup_release(&lookup);
     if (!q->execution)
@@ -720,7 +721,7 @@ static bool run_write(query *q, const ast_node *node, bool create)
     sql_type types[1] = {type_make(TYPE_BIGINT)};
     set_columns(q, 1, cols, types);
     q->update_type = create ? "CREATE TABLE" : "INSERT";
-    execution_options options = {.sink = sink, .created_ns = q->created_ns};
+    execution_options options = {.sink = sink, .created_ns = q->created_ns, .sched_job = q->sched_job};
     q->state = QUERY_RUNNING;
     q->execution = execution_start(q->engine, plan, &options, &q->error);
     return q->execution != NULL;
@@ -731,7 +732,7 @@ static bool run_write(query *q, const ast_node *node, bool create)
  * prints it with what each node's operators did. */
 static char *explain_analyze(query *q, plan_node *plan, explain_options *options)
 {
-    execution_options run = {0};
+    execution_options run = {.sched_job = q->sched_job};
     execution *x = execution_start(q->engine, plan, &run, &q->error);
     if (!x)
         return NULL;
@@ -969,9 +970,21 @@ static void fail_query(query *q)
 
 query *query_submit(engine *e, session *s, const char *sql)
 {
+    return query_submit_with(e, s, sql, NULL);
+}
+
+query *query_submit_with(engine *e, session *s, const char *sql, const query_submit_options *options)
+{
     query *q = calloc(1, sizeof *q);
     if (!q)
         return NULL;
+    if (options && options->sched_group) {
+        q->sched_job = sched_job_create(options->sched_group);
+        if (!q->sched_job) {
+            free(q);
+            return NULL;
+        }
+    }
     q->engine = e;
     q->session = s;
     q->state = QUERY_QUEUED;
@@ -1045,5 +1058,6 @@ void query_free(query *q)
     for (int i = 0; i < q->column_count; i++)
         free(q->columns[i].name);
     free(q->columns);
+    sched_job_unref(q->sched_job);
     free(q);
 }

@@ -17,6 +17,7 @@
 #include "actors/engine/session.h"
 #include "connectors/spi/error.h"
 #include "connectors/spi/page.h"
+#include "runtime/sched_group.h"
 #include "sql/plan.h"
 
 typedef struct query query;
@@ -42,6 +43,15 @@ typedef enum query_fetch_status {
  * SESSION, PREPARE) are applied to `s` when it succeeds. Returns NULL only
  * when out of memory; a failed statement is a query in state FAILED. */
 query *query_submit(engine *e, session *s, const char *sql);
+
+typedef struct query_submit_options {
+    /* Its pipelines share CPU with other groups' by this group's weight
+     * (runtime/sched_group.h; the resource group's, actors/resource); NULL:
+     * ungrouped, ahead of every group. */
+    sched_group *sched_group;
+} query_submit_options;
+
+query *query_submit_with(engine *e, session *s, const char *sql, const query_submit_options *options);
 
 query_state query_get_state(const query *q);
 const char *query_state_name(query_state state);

@@ -14,6 +14,7 @@
 
 #include "actors/resource/resource_manager.h"
 #include "runtime/actor.h"
+#include "runtime/sched_group.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -131,6 +132,7 @@ struct rg_group {
 
     actor *actor;
     resource_manager *rm;
+    sched_group *sched;             /* CPU share of its running queries (weight: rg_sched_weight) */
 };
 
 /* ---- the group algorithms (resource_group.c); all under the tree lock ---- */

@@ -257,6 +257,28 @@ static const actor_behaviour ticker_behaviour = {
 
 /* ---- group instances -------------------------------------------------------- */
 
+/* A group's CPU weight among all running queries: the product of the
+ * schedulingWeights from its root down (siblings share by their weights,
+ * root groups by theirs; exact for one level, proportional below). */
+static uint32_t rg_sched_weight(const rg_group *g)
+{
+    uint64_t weight = 1;
+    for (; g; g = g->parent) {
+        weight *= (uint64_t)(g->limits.weight > 0 ? g->limits.weight : 1);
+        if (weight > UINT32_MAX)
+            return UINT32_MAX;
+    }
+    return (uint32_t)weight;
+}
+
+static void update_sched_weights(rg_group *g)
+{
+    if (g->sched)
+        sched_group_set_weight(g->sched, rg_sched_weight(g));
+    for (size_t i = 0; i < g->child_count; i++)
+        update_sched_weights(g->children[i]);
+}
+
 static void group_free(rg_group *g)
 {
     for (size_t i = 0; i < g->child_count; i++)
@@ -268,6 +290,7 @@ static void group_free(rg_group *g)
     free(g->id);
     if (g->actor)
         actor_unref(g->actor);
+    sched_group_unref(g->sched);
     free(g);
 }
 
@@ -293,6 +316,11 @@ static rg_group *group_create(resource_manager *rm, rg_group *parent, const char
     g->limits = tmpl->limits;
     g->leaf = tmpl->child_count == 0;
     g->configured = true;
+    g->sched = sched_group_create(g->id, rg_sched_weight(g));
+    if (!g->sched) {
+        group_free(g);
+        return NULL;
+    }
     group_actor_state init = {.rm = rm, .group = g};
     actor_options options = {.name = "resource_group", .state_size = sizeof init, .init_state = &init};
     g->actor = actor_spawn(rm->rt, &group_behaviour, &options);
@@ -604,6 +632,7 @@ bool resource_manager_reload(resource_manager *rm, const resource_groups_spec *s
             if (strcmp(config->roots[k].name, rm->roots[i]->template_name) == 0)
                 tmpl = &config->roots[k];
         reconfigure(rm->roots[i], tmpl);
+        update_sched_weights(rm->roots[i]);
     }
     for (size_t i = 0; i < rm->root_count; i++)
         rg_recompute_eligibility(rm->roots[i], rm->cluster_memory);
@@ -616,6 +645,7 @@ bool resource_manager_reload(resource_manager *rm, const resource_groups_spec *s
 /* ---- tickets and state --------------------------------------------------------------- */
 
 const char *resource_ticket_group(const resource_ticket *t) { return t->group->id; }
+sched_group *resource_ticket_sched_group(const resource_ticket *t) { return t->group->sched; }
 int64_t resource_ticket_priority(const resource_ticket *t) { return t->priority; }
 int64_t resource_ticket_queued_ns(const resource_ticket *t)
 {

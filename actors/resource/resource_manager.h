@@ -43,6 +43,7 @@
 #include "config/resource_groups.h"
 #include "connectors/spi/error.h"
 #include "runtime/runtime.h"
+#include "runtime/sched_group.h"
 
 typedef struct resource_manager resource_manager;
 typedef struct resource_ticket resource_ticket;
@@ -126,6 +127,10 @@ bool resource_manager_reload(resource_manager *rm, const resource_groups_spec *s
 /* ---- tickets ---- */
 const char *resource_ticket_group(const resource_ticket *ticket);   /* "global.adhoc.bob" */
 int64_t resource_ticket_priority(const resource_ticket *ticket);
+/* The runtime scheduling group of the ticket's leaf group (valid while the
+ * ticket lives; a sched_job made from it keeps it alive): its pipelines
+ * share CPU with other groups' by schedulingWeight (runtime/sched_group.h). */
+sched_group *resource_ticket_sched_group(const resource_ticket *ticket);
 /* Nanoseconds between submit and admit (0 while not admitted). */
 int64_t resource_ticket_queued_ns(const resource_ticket *ticket);
 
