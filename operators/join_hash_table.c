@@ -7,8 +7,41 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
-enum { INSERT_BATCH = 256 };
+/* rows a loop looks ahead: enough misses in flight, few enough to be kept */
+enum { INSERT_BATCH = 256, PREFETCH_DISTANCE = 16 };
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* A zeroed directory. Large ones are mapped on their own and asked for
+ * transparent huge pages: probes and inserts jump around the whole
+ * directory, and with 4 KiB pages nearly every access is a TLB miss (and
+ * every 4 KiB a page fault while building). */
+static join_table_entry *directory_alloc(uint64_t capacity, size_t *mapped)
+{
+    size_t bytes = capacity * sizeof(join_table_entry);
+    *mapped = 0;
+    if (bytes < 2 * HUGE_PAGE)
+        return calloc(capacity, sizeof(join_table_entry));
+    bytes = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    madvise(p, bytes, MADV_HUGEPAGE); /* a hint: without THP it is 4 KiB pages */
+    *mapped = bytes;
+    return p;
+}
+
+static void directory_free(join_hash_table *t)
+{
+    if (t->entries_mapped)
+        munmap(t->entries, t->entries_mapped);
+    else
+        free(t->entries);
+    t->entries = NULL;
+    t->entries_mapped = 0;
+}
 
 bool join_hash_table_init(join_hash_table *t, int key_count, const column_buffer **key_columns,
                           shoal_error *error)
@@ -39,7 +72,7 @@ bool join_hash_table_init(join_hash_table *t, int key_count, const column_buffer
 void join_hash_table_free(join_hash_table *t)
 {
     join_hash_table_finish_build(t);
-    free(t->entries);
+    directory_free(t);
     free(t->key_kinds);
     free(t->key_columns);
     memset(t, 0, sizeof *t);
@@ -66,37 +99,69 @@ static int log2_of(uint64_t x)
     return 63 - __builtin_clzll(x);
 }
 
-/* Sets capacity, masks and partitioning; the directory is allocated apart. */
-static void set_geometry(join_hash_table *t, uint64_t capacity, int partitions)
+/* Sets capacity and masks for the current partition count. */
+static void set_geometry(join_hash_table *t, uint64_t capacity)
 {
     t->capacity = capacity;
     t->mask = capacity - 1;
-    t->partition_count = partitions;
-    t->partition_shift = log2_of(capacity) - log2_of((uint64_t)partitions);
-    t->range_mask = (capacity / (uint64_t)partitions) - 1;
+    t->partition_shift = log2_of(capacity) - t->partition_bits;
+    t->range_mask = (capacity >> t->partition_bits) - 1;
+}
+
+static uint64_t capacity_for(uint64_t keys, int partitions)
+{
+    uint64_t capacity = 1024;
+    while (capacity < keys * 2 || capacity < (uint64_t)partitions * 64)
+        capacity *= 2;
+    return capacity;
 }
 
 bool join_hash_table_prepare(join_hash_table *t, uint64_t rows, int partitions)
 {
-    uint64_t capacity = 1024;
-    while (capacity < rows * 2)
-        capacity *= 2;
     if (partitions < 1)
         partitions = 1;
-    while ((uint64_t)partitions * 64 > capacity)
-        partitions /= 2;
-    free(t->entries);
+    directory_free(t);
     join_hash_table_finish_build(t);
-    /* calloc of a large block maps fresh zero pages: the builders fault them
-     * in while inserting, each in its own range */
-    t->entries = calloc(capacity, sizeof *t->entries);
     t->row_hashes = malloc(sizeof *t->row_hashes * (rows ? rows : 1));
     t->row_partitions = malloc(rows ? rows : 1);
-    if (!t->entries || !t->row_hashes || !t->row_partitions)
+    if (!t->row_hashes || !t->row_partitions)
         return false;
-    set_geometry(t, capacity, partitions);
+    t->partition_count = partitions;
+    t->partition_bits = log2_of((uint64_t)partitions);
+    memset(t->sketch, 0, sizeof t->sketch);
     t->row_count = rows;
     t->distinct_count = 0;
+    return true;
+}
+
+/* HyperLogLog estimate of the distinct keys hashed so far. */
+static uint64_t estimate_distinct(const join_hash_table *t)
+{
+    double m = JOIN_TABLE_SKETCH_SIZE, sum = 0;
+    int zeros = 0;
+    for (int j = 0; j < JOIN_TABLE_SKETCH_SIZE; j++) {
+        sum += ldexp(1.0, -t->sketch[j]);
+        zeros += t->sketch[j] == 0;
+    }
+    double estimate = 0.7213 / (1 + 1.079 / m) * m * m / sum;
+    if (estimate < 2.5 * m && zeros > 0)
+        estimate = m * log(m / zeros);
+    return (uint64_t)estimate;
+}
+
+bool join_hash_table_size_directory(join_hash_table *t)
+{
+    uint64_t keys = estimate_distinct(t);
+    keys += keys / 4; /* the sketch's error is ~1.6 %: room to spare */
+    if (keys > t->row_count)
+        keys = t->row_count;
+    /* fresh zero pages: the builders fault them in while inserting, each in
+     * its own range */
+    uint64_t capacity = capacity_for(keys, t->partition_count);
+    t->entries = directory_alloc(capacity, &t->entries_mapped);
+    if (!t->entries)
+        return false;
+    set_geometry(t, capacity);
     return true;
 }
 
@@ -109,15 +174,32 @@ void join_hash_table_hash_vectors(const join_hash_table *t, const vector *const 
         hash_vector(keys[k], selection, count, hashes, k > 0);
 }
 
+/* HyperLogLog registers: the top bits pick one, the rank of the rest is
+ * kept when larger (atomically: pages are hashed on several threads; after
+ * the first pages almost no row raises a register). */
+static void add_to_sketch(join_hash_table *t, const uint64_t *hashes, uint32_t count)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t h = hashes[i] * UINT64_C(0x9e3779b97f4a7c15); /* decorrelate from the slot bits */
+        uint32_t j = (uint32_t)(h >> (64 - JOIN_TABLE_SKETCH_BITS));
+        uint64_t rest = h << JOIN_TABLE_SKETCH_BITS;
+        uint8_t rank = (uint8_t)(rest ? __builtin_clzll(rest) + 1 : 64 - JOIN_TABLE_SKETCH_BITS + 1);
+        uint8_t seen = __atomic_load_n(&t->sketch[j], __ATOMIC_RELAXED);
+        while (rank > seen &&
+               !__atomic_compare_exchange_n(&t->sketch[j], &seen, rank, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+        }
+    }
+}
+
 uint32_t join_hash_table_hash_page(join_hash_table *t, const vector *const *keys, uint32_t count,
                                    uint64_t first)
 {
     uint64_t *hashes = t->row_hashes + first;
     uint8_t *partitions = t->row_partitions + first;
     join_hash_table_hash_vectors(t, keys, NULL, count, hashes);
-    int shift = t->partition_shift;
     for (uint32_t i = 0; i < count; i++)
-        partitions[i] = (uint8_t)((hashes[i] & t->mask) >> shift);
+        partitions[i] = (uint8_t)join_table_partition_of(t, hashes[i]);
+    add_to_sketch(t, hashes, count);
     uint32_t nulls = 0;
     for (int k = 0; k < t->key_count; k++) {
         vector_view view = vector_view_of(keys[k]);
@@ -192,12 +274,14 @@ static inline uint64_t next_slot(const join_hash_table *t, uint64_t slot)
 static bool insert_rows(join_hash_table *t, const uint32_t *rows, uint32_t n, uint32_t *next,
                         uint64_t *fill)
 {
-    for (uint32_t j = 0; j < n; j++)
-        __builtin_prefetch(&t->entries[t->row_hashes[rows[j]] & t->mask], 1);
+    for (uint32_t j = 0; j < n && j < PREFETCH_DISTANCE; j++)
+        __builtin_prefetch(&t->entries[join_table_home_slot(t, t->row_hashes[rows[j]])], 1);
     for (uint32_t j = 0; j < n; j++) {
+        if (j + PREFETCH_DISTANCE < n)
+            __builtin_prefetch(&t->entries[join_table_home_slot(t, t->row_hashes[rows[j + PREFETCH_DISTANCE]])], 1);
         uint32_t r = rows[j];
         uint64_t hash = t->row_hashes[r];
-        uint64_t slot = hash & t->mask;
+        uint64_t slot = join_table_home_slot(t, hash);
         for (;;) {
             join_table_entry *e = &t->entries[slot];
             if (e->count == 0) {
@@ -248,13 +332,29 @@ bool join_hash_table_insert_partition(join_hash_table *t, int p, uint32_t *next)
     return ok;
 }
 
-void join_hash_table_rebuild_single(join_hash_table *t, uint32_t *next)
+bool join_hash_table_rebuild_single(join_hash_table *t, uint32_t *next)
 {
-    memset(t->entries, 0, t->capacity * sizeof *t->entries);
-    set_geometry(t, t->capacity, 1);
+    /* the sketch may have been far off: size for every row being distinct */
+    uint64_t capacity = capacity_for(t->row_count, 1);
+    if (capacity > t->capacity) {
+        size_t mapped;
+        join_table_entry *entries = directory_alloc(capacity, &mapped);
+        if (!entries)
+            return false;
+        directory_free(t);
+        t->entries = entries;
+        t->entries_mapped = mapped;
+    } else {
+        capacity = t->capacity;
+        memset(t->entries, 0, capacity * sizeof *t->entries);
+    }
+    t->partition_count = 1;
+    t->partition_bits = 0;
+    set_geometry(t, capacity);
     uint64_t fill = 0;
     insert_matching(t, -1, next, &fill); /* capacity ≥ 2 × rows: cannot fill */
     t->distinct_count = fill;
+    return true;
 }
 
 /* ---- probing ----------------------------------------------------------------- */
@@ -315,14 +415,17 @@ void join_hash_table_find(const join_hash_table *t, hash_table_scratch *scratch,
     uint32_t *remaining = scratch->remaining;
     join_hash_table_hash_vectors(t, keys, selection, count, hashes);
     for (uint32_t i = 0; i < count; i++) {
-        slots[i] = hashes[i] & t->mask;
+        slots[i] = join_table_home_slot(t, hashes[i]);
         remaining[i] = i;
-        __builtin_prefetch(&t->entries[slots[i]]);
     }
+    for (uint32_t i = 0; i < count && i < PREFETCH_DISTANCE; i++)
+        __builtin_prefetch(&t->entries[slots[i]]);
     uint32_t remaining_count = count;
     while (remaining_count > 0) {
         uint32_t next_count = 0, candidate_count = 0;
         for (uint32_t j = 0; j < remaining_count; j++) {
+            if (j + PREFETCH_DISTANCE < remaining_count)
+                __builtin_prefetch(&t->entries[slots[remaining[j + PREFETCH_DISTANCE]]]);
             uint32_t i = remaining[j];
             const join_table_entry *e = &t->entries[slots[i]];
             if (e->count == 0) {

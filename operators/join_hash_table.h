@@ -14,8 +14,10 @@
  * typed loops over the candidates of a vector.
  *
  * Parallel build: the directory is cut into `partition_count` contiguous
- * slot ranges by the high bits of a key's home slot, and linear probing
- * wraps inside the range, so one thread fills one range with plain stores.
+ * slot ranges, a key's range chosen by the top bits of its hash, and
+ * linear probing wraps inside the range, so one thread fills one range
+ * with plain stores. The directory is sized after hashing, from a
+ * HyperLogLog count of the distinct keys.
  * A builder first hashes its rows (join_hash_table_hash_page, any thread,
  * any page), then each partition is filled by one thread
  * (join_hash_table_insert_partition). A partition that fills up (badly
@@ -30,7 +32,12 @@
 #include "operators/hash_table.h"
 #include "operators/page_builder.h"
 
-enum { JOIN_TABLE_NO_ROW = UINT32_MAX, JOIN_TABLE_MAX_PARTITIONS = 64 };
+enum {
+    JOIN_TABLE_NO_ROW = UINT32_MAX,
+    JOIN_TABLE_MAX_PARTITIONS = 64,
+    JOIN_TABLE_SKETCH_BITS = 12,
+    JOIN_TABLE_SKETCH_SIZE = 1 << JOIN_TABLE_SKETCH_BITS
+};
 
 typedef struct join_table_entry {
     uint64_t hash;
@@ -45,11 +52,14 @@ typedef struct join_hash_table {
     bool exact;
 
     join_table_entry *entries;
+    size_t entries_mapped;             /* bytes when mmapped (huge pages), else 0 */
     uint64_t capacity;                 /* power of two */
     uint64_t mask;
     int partition_count;               /* power of two */
-    int partition_shift;               /* partition = slot >> partition_shift */
+    int partition_bits;                /* log2(partition_count) */
+    int partition_shift;               /* a partition's slots start at p << shift */
     uint64_t range_mask;               /* slots per partition - 1 */
+    uint8_t sketch[JOIN_TABLE_SKETCH_SIZE]; /* HyperLogLog of the hashed keys */
 
     uint64_t row_count;                /* build rows hashed */
     uint64_t *row_hashes;              /* per build row, while building */
@@ -65,10 +75,26 @@ bool join_hash_table_init(join_hash_table *t, int key_count, const column_buffer
                           shoal_error *error);
 void join_hash_table_free(join_hash_table *t);
 
-/* Sizes the directory and the per-row arrays for `rows` build rows cut into
- * `partitions` (a power of two ≤ JOIN_TABLE_MAX_PARTITIONS) ranges. The
- * directory is zeroed lazily by the allocator. */
+/* Sizes the per-row arrays for `rows` build rows cut into `partitions` (a
+ * power of two ≤ JOIN_TABLE_MAX_PARTITIONS) partitions. */
 bool join_hash_table_prepare(join_hash_table *t, uint64_t rows, int partitions);
+
+/* After every row is hashed: allocates the directory for the distinct keys
+ * the hashing counted (a HyperLogLog sketch; duplicates do not inflate the
+ * directory), zeroed lazily by the allocator. */
+bool join_hash_table_size_directory(join_hash_table *t);
+
+/* A key's partition: the top bits of its hash (so it is known before the
+ * directory is sized); its home slot: the low bits inside that
+ * partition's slot range. */
+static inline uint64_t join_table_partition_of(const join_hash_table *t, uint64_t hash)
+{
+    return t->partition_bits ? hash >> (64 - t->partition_bits) : 0;
+}
+static inline uint64_t join_table_home_slot(const join_hash_table *t, uint64_t hash)
+{
+    return (join_table_partition_of(t, hash) << t->partition_shift) | (hash & t->range_mask);
+}
 
 /* Hashes the keys of a build page's rows, which are build rows [first,
  * first + count) (count ≤ VECTOR_SIZE), and records their partitions; rows
@@ -83,8 +109,9 @@ uint32_t join_hash_table_hash_page(join_hash_table *t, const vector *const *keys
  * join_hash_table_rebuild_single). */
 bool join_hash_table_insert_partition(join_hash_table *t, int p, uint32_t *next);
 
-/* Rebuilds the directory as one partition (after a full partition). */
-void join_hash_table_rebuild_single(join_hash_table *t, uint32_t *next);
+/* Rebuilds the directory as one partition sized for every row (after a
+ * full partition). False on out of memory. */
+bool join_hash_table_rebuild_single(join_hash_table *t, uint32_t *next);
 
 /* Frees the per-row build arrays (after the build). */
 void join_hash_table_finish_build(join_hash_table *t);

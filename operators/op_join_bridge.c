@@ -139,7 +139,7 @@ static int partition_count_for(const join_bridge *b, uint64_t rows)
     if (b->build_driver_count < 2 || rows < PARALLEL_BUILD_MIN_ROWS)
         return 1;
     int partitions = 1;
-    while (partitions < b->build_driver_count * 4 && partitions < JOIN_TABLE_MAX_PARTITIONS)
+    while (partitions < b->build_driver_count * 2 && partitions < JOIN_TABLE_MAX_PARTITIONS)
         partitions *= 2;
     return partitions;
 }
@@ -285,6 +285,10 @@ static void pages_finished(join_bridge *b)
         publish(b);
         return;
     }
+    if (!join_hash_table_size_directory(&b->table)) {
+        build_oom(b);
+        return;
+    }
     operator_event_set(&b->hashed);
 }
 
@@ -315,7 +319,10 @@ static void publish(join_bridge *b)
 {
     if (b->key_count > 0) {
         if (atomic_load(&b->partition_full)) {
-            join_hash_table_rebuild_single(&b->table, b->next);
+            if (!join_hash_table_rebuild_single(&b->table, b->next)) {
+                build_oom(b);
+                return;
+            }
             if (b->filter.bloom)
                 memset(b->filter.bloom, 0, (b->filter.bloom_mask + 1) * sizeof(uint64_t));
             add_to_bloom(b, 0, b->table.capacity);
