@@ -180,7 +180,7 @@ operator *order_by_create(int plan_node_id, int column_count, const sql_type *ty
     o->output_count = output_count;
     o->column_count = column_count;
     for (int c = 0; c < column_count; c++) {
-        if (!column_buffer_init(&o->columns[c], types[c], error)) {
+        if (!column_buffer_init_any(&o->columns[c], types[c], error)) {
             ob_close(&o->base);
             return NULL;
         }

@@ -133,8 +133,28 @@ bool column_buffer_init(column_buffer *c, sql_type type, shoal_error *error)
     return true;
 }
 
+bool column_buffer_init_any(column_buffer *c, sql_type type, shoal_error *error)
+{
+    if (type_is_flat_scalar(type))
+        return column_buffer_init(c, type, error);
+    memset(c, 0, sizeof *c);
+    c->type = type;
+    c->width = 1;
+    c->nested = malloc(sizeof *c->nested);
+    if (!c->nested || !vector_init_flat(c->nested, type, 1024)) {
+        free(c->nested);
+        c->nested = NULL;
+        return error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+    }
+    return true;
+}
+
 void column_buffer_free(column_buffer *c)
 {
+    if (c->nested) {
+        vector_destroy(c->nested);
+        free(c->nested);
+    }
     free(c->values);
     free(c->nulls);
     memset(c, 0, sizeof *c);
@@ -144,6 +164,12 @@ bool column_buffer_reserve(column_buffer *c, uint64_t capacity)
 {
     if (capacity <= c->capacity)
         return true;
+    if (c->nested) {
+        if (capacity > UINT32_MAX || !vector_reserve(c->nested, (uint32_t)capacity))
+            return false;
+        c->capacity = c->nested->capacity;
+        return true;
+    }
     uint64_t n = c->capacity ? c->capacity : 1024;
     while (n < capacity)
         n *= 2;
@@ -176,6 +202,8 @@ bool column_buffer_write_at(column_buffer *c, uint64_t at, const vector *v, uint
     *has_nulls = false;
     if (count == 0)
         return true;
+    if (c->nested)
+        return false; /* nested columns are appended, never written at an offset */
     vector_view view = vector_view_of(v);
     unsigned char *dst = c->values + at * c->width;
     gather_values(dst, view.data, view.selection, count, c->width);
@@ -202,6 +230,12 @@ bool column_buffer_append(column_buffer *c, const vector *v, const uint32_t *sel
         return true;
     if (!column_buffer_reserve(c, c->count + count))
         return false;
+    if (c->nested) {
+        if (!vector_copy_values(c->nested, NULL, (uint32_t)c->count, v, selection, 0, count))
+            return false;
+        c->count += count;
+        return true;
+    }
     vector_view view = vector_view_of(v);
     uint32_t scratch[VECTOR_SIZE];
     const uint32_t *sel = compose_selection(&view, selection, count, scratch);
@@ -236,9 +270,33 @@ bool column_buffer_append(column_buffer *c, const vector *v, const uint32_t *sel
     return true;
 }
 
+/* Nested values: one copy of the present rows, NULL for missing ones. */
+static bool gather_nested(const column_buffer *c, const uint32_t *rows, uint32_t count, vector *out,
+                          uint32_t out_row)
+{
+    uint32_t *targets = malloc(sizeof(uint32_t) * (count ? count : 1));
+    uint32_t *sources = malloc(sizeof(uint32_t) * (count ? count : 1));
+    bool ok = targets && sources;
+    uint32_t m = 0;
+    for (uint32_t i = 0; ok && i < count; i++) {
+        if (rows[i] == UINT32_MAX) {
+            ok = vector_set_null(out, out_row + i);
+        } else {
+            targets[m] = out_row + i;
+            sources[m++] = rows[i];
+        }
+    }
+    ok = ok && vector_copy_values(out, targets, 0, c->nested, sources, 0, m);
+    free(targets);
+    free(sources);
+    return ok;
+}
+
 bool column_buffer_gather(const column_buffer *c, const uint32_t *rows, uint32_t count,
                           vector *out, uint32_t out_row)
 {
+    if (c->nested)
+        return gather_nested(c, rows, count, out, out_row);
     unsigned char *dst = (unsigned char *)out->data + (size_t)out_row * c->width;
     bool has_missing = false;
     for (uint32_t i = 0; i < count; i++)
@@ -280,6 +338,8 @@ bool column_buffer_gather(const column_buffer *c, const uint32_t *rows, uint32_t
 
 size_t column_buffer_bytes(const column_buffer *c)
 {
+    if (c->nested)
+        return (size_t)c->capacity * 16 + (size_t)c->nested->child_size * 16;
     return c->capacity * c->width + (c->nulls ? c->capacity : 0);
 }
 

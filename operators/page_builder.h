@@ -17,9 +17,10 @@
  * into the arena. Gathers copy long string bytes into the output vector, so
  * output pages never pin operator state.
  *
- * Nested types (array, map, row) are not stored here: column_buffer_init
- * fails with NOT_SUPPORTED for them (operators pass such columns through as
- * dictionary vectors where they can).
+ * Nested types (array, map, row): column_buffer_init fails with
+ * NOT_SUPPORTED for them; column_buffer_init_any keeps them in a growing
+ * flat vector instead (append and gather only — callers that read values
+ * with column_buffer_at or write_at must use column_buffer_init).
  */
 #ifndef SHOAL_OPERATORS_PAGE_BUILDER_H
 #define SHOAL_OPERATORS_PAGE_BUILDER_H
@@ -59,10 +60,13 @@ typedef struct column_buffer {
     unsigned char *values;
     uint8_t *nulls;          /* 1 = NULL, one byte per row; NULL until needed */
     bool has_nulls;
+    vector *nested;          /* nested types (column_buffer_init_any): the values */
 } column_buffer;
 
 /* Fails with NOT_SUPPORTED for nested types. */
 bool column_buffer_init(column_buffer *c, sql_type type, shoal_error *error);
+/* As column_buffer_init, nested types included (for append + gather users). */
+bool column_buffer_init_any(column_buffer *c, sql_type type, shoal_error *error);
 void column_buffer_free(column_buffer *c);
 bool column_buffer_reserve(column_buffer *c, uint64_t capacity);
 /* Appends rows (selection ? selection[i] : i), i < count, of `v`. With an

@@ -431,6 +431,11 @@ static bool resolve_aggregate(analyzer *a, const expr_scope *source, const ast_n
         free(name);
         return analyzer_fail(a, call, ERR_NOT_SUPPORTED, "Too many arguments for aggregate");
     }
+    if (call->u.call.order_by.count > 0) { /* never ignore an ordering silently */
+        free(name);
+        return analyzer_fail(a, call->u.call.order_by.items[0], ERR_NOT_SUPPORTED,
+                             "ORDER BY inside an aggregate call is not supported yet");
+    }
     sql_type types[4];
     for (int i = 0; i < n; i++) {
         arg_exprs[i] = translate_expression(source, call->u.call.args.items[i]);

@@ -426,6 +426,8 @@ static const function_decl declarations[] = {
     AGG("approx_distinct(T) -> bigint", "varbinary", "approximate number of distinct values (HyperLogLog, standard error 0.023)"),
     AGG("geometric_mean(double) -> double", "varbinary", "geometric mean of the values"),
     AGG("geometric_mean(bigint) -> double", "varbinary", "geometric mean of the values"),
+    AGG("array_agg(T) -> array(T)", "array(T)", "the values (NULLs included) as an array"),
+    AGG("map_agg(K, V) -> map(K,V)", "map(K,V)", "a map of the key/value pairs (first value of a repeated key; NULL keys skipped)"),
     AGG("checksum(T) -> varbinary", "varbinary", "order-insensitive checksum of the values"),
     AGG("bitwise_and_agg(bigint) -> bigint", "varbinary", "bitwise AND of the values"),
     AGG("bitwise_or_agg(bigint) -> bigint", "varbinary", "bitwise OR of the values"),

@@ -146,10 +146,12 @@ static ZSTD_DCtx *thread_dctx(void)
 
 /* ---- shared helpers ---------------------------------------------------- */
 
-static bool type_supported(sql_type type)
+enum { MAX_NESTING = 16 };
+
+static bool type_is_nested(sql_type type)
 {
     physical_type physical = type_physical(type);
-    return physical != PHYSICAL_LIST && physical != PHYSICAL_STRUCT;
+    return physical == PHYSICAL_LIST || physical == PHYSICAL_STRUCT;
 }
 
 static size_t wire_value_size(sql_type type)
@@ -266,21 +268,69 @@ static bool encode_payload(const vector *v, uint32_t n, bool *has_validity, byte
     return true;
 }
 
+/* A nested value's own payload (validity, then for arrays/maps one uint32
+ * length per row) over `flat`, a canonical copy: entries in row order,
+ * elements packed from 0. */
+static bool encode_nested_payload(const vector *flat, uint32_t n, bool *has_validity, byte_buffer *out)
+{
+    bool any_null = false;
+    for (uint32_t i = 0; i < n && flat->validity && !any_null; i++)
+        any_null = vector_is_null(flat, i);
+    *has_validity = any_null;
+    size_t vbytes = any_null ? validity_size(n) : 0;
+    bool list = type_physical(flat->type) == PHYSICAL_LIST;
+    if (!reserve_bytes(out, vbytes + (list ? (size_t)n * 4 : 0)))
+        return false;
+    if (any_null) {
+        uint64_t *words = (uint64_t *)(out->data + out->size);
+        memset(words, 0, vbytes);
+        for (uint32_t i = 0; i < n; i++)
+            if (!vector_is_null(flat, i))
+                words[i >> 6] |= UINT64_C(1) << (i & 63);
+        out->size += vbytes;
+    }
+    if (list) {
+        const list_entry *entries = flat->data;
+        for (uint32_t i = 0; i < n; i++)
+            put_bytes(out, &entries[i].length, 4);
+    }
+    return true;
+}
+
+static bool pack_column_at(msgpack_packer *pk, const vector *v, uint32_t rows, const page_serde_options *options,
+                           byte_buffer *raw, byte_buffer *packed, int depth, shoal_error *error);
+
 static bool pack_column(msgpack_packer *pk, const vector *v, uint32_t rows,
                         const page_serde_options *options, byte_buffer *raw, byte_buffer *packed,
                         shoal_error *error)
 {
+    return pack_column_at(pk, v, rows, options, raw, packed, 0, error);
+}
+
+static bool pack_column_at(msgpack_packer *pk, const vector *v, uint32_t rows, const page_serde_options *options,
+                           byte_buffer *raw, byte_buffer *packed, int depth, shoal_error *error)
+{
     char type_name[TYPE_NAME_MAX];
     size_t name_length = type_format(v->type, false, type_name, sizeof type_name);
-    if (!type_supported(v->type) || name_length >= sizeof type_name)
-        return error_set(error, ERR_NOT_SUPPORTED, "Page serde does not support type %s yet", type_name);
+    if (name_length >= sizeof type_name || depth > MAX_NESTING)
+        return error_set(error, ERR_NOT_SUPPORTED, "Page serde does not support type %s", type_name);
 
     bool constant = v->kind == VECTOR_CONSTANT;
     uint32_t n = constant ? 1 : rows;
     bool has_validity;
+    bool nested = type_is_nested(v->type);
+    vector flat;
     raw->size = 0;
-    if (!encode_payload(v, n, &has_validity, raw))
+    if (nested) {
+        if (!vector_init_flat(&flat, v->type, n ? n : 1))
+            return error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+        if (!vector_copy_values(&flat, NULL, 0, v, NULL, 0, n) || !encode_nested_payload(&flat, n, &has_validity, raw)) {
+            vector_destroy(&flat);
+            return error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+        }
+    } else if (!encode_payload(v, n, &has_validity, raw)) {
         return error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+    }
 
     unsigned flags = has_validity ? FLAG_VALIDITY : 0;
     const unsigned char *payload = raw->data;
@@ -301,7 +351,7 @@ static bool pack_column(msgpack_packer *pk, const vector *v, uint32_t rows,
             }
         }
     }
-    msgpack_pack_array(pk, 5);
+    msgpack_pack_array(pk, nested ? 6 : 5);
     msgpack_pack_str(pk, name_length);
     msgpack_pack_str_body(pk, type_name, name_length);
     msgpack_pack_unsigned_int(pk, constant ? ENCODING_CONSTANT : ENCODING_FLAT);
@@ -309,7 +359,16 @@ static bool pack_column(msgpack_packer *pk, const vector *v, uint32_t rows,
     msgpack_pack_uint64(pk, raw->size);
     msgpack_pack_bin(pk, payload_size);
     msgpack_pack_bin_body(pk, payload, payload_size);
-    return true;
+    if (!nested)
+        return true;
+    /* the children: array/map elements (child_size rows), row fields (n rows) */
+    uint32_t child_rows = type_physical(v->type) == PHYSICAL_LIST ? flat.child_size : n;
+    bool ok = true;
+    msgpack_pack_array(pk, (size_t)flat.child_count);
+    for (int i = 0; ok && i < flat.child_count; i++)
+        ok = pack_column_at(pk, flat.children[i], child_rows, options, raw, packed, depth + 1, error);
+    vector_destroy(&flat);
+    return ok;
 }
 
 bool page_serialize(const page *p, const page_serde_options *options, unsigned char **out,
@@ -454,6 +513,8 @@ typedef struct column_wire {
     uint64_t raw_size;
     const unsigned char *payload;
     uint32_t payload_size;
+    const unsigned char *children;   /* nested types: the msgpack array of child columns */
+    const unsigned char *end;        /* the end of this column's bytes */
 } column_wire;
 
 static bool corrupt(shoal_error *error, const char *reason)
@@ -461,10 +522,21 @@ static bool corrupt(shoal_error *error, const char *reason)
     return error_set(error, ERR_CORRUPT_PAGE, "Corrupt page: %s", reason);
 }
 
-static bool read_column(mp_reader *r, column_wire *c, shoal_error *error)
+static bool read_column_at(mp_reader *r, column_wire *c, int depth, uint64_t *decoded, shoal_error *error);
+
+static bool read_column(mp_reader *r, column_wire *c, uint64_t *decoded, shoal_error *error)
+{
+    return read_column_at(r, c, 0, decoded, error);
+}
+
+/* Reads (and checks the headers of) a column and, for nested types, its
+ * children; *decoded accumulates the raw sizes of all of them. */
+static bool read_column_at(mp_reader *r, column_wire *c, int depth, uint64_t *decoded, shoal_error *error)
 {
     uint64_t fields;
-    if (!mp_array(r, &fields) || fields != 5)
+    if (depth > MAX_NESTING)
+        return corrupt(error, "nesting too deep");
+    if (!mp_array(r, &fields) || (fields != 5 && fields != 6))
         return corrupt(error, "bad column header");
     if (!mp_str(r, &c->type_name, &c->type_name_size) || c->type_name_size == 0 ||
         c->type_name_size >= TYPE_NAME_MAX)
@@ -479,6 +551,22 @@ static bool read_column(mp_reader *r, column_wire *c, shoal_error *error)
         return corrupt(error, "bad column payload");
     if (!(c->flags & FLAG_ZSTD) && c->payload_size != c->raw_size)
         return corrupt(error, "payload size mismatch");
+    *decoded += c->raw_size;
+    if (*decoded > PAGE_SERDE_MAX_DECODED_BYTES)
+        return corrupt(error, "page too large");
+    c->children = NULL;
+    if (fields == 6) {
+        uint64_t count;
+        c->children = r->p;
+        if (!mp_array(r, &count) || count == 0 || count > TYPE_NAME_MAX)
+            return corrupt(error, "bad child columns");
+        for (uint64_t i = 0; i < count; i++) {
+            column_wire child;
+            if (!read_column_at(r, &child, depth + 1, decoded, error))
+                return false;
+        }
+    }
+    c->end = r->p;
     return true;
 }
 
@@ -578,14 +666,64 @@ static bool decode_fixed(vector *v, uint32_t n, const unsigned char *values, uin
     return true;
 }
 
+static bool decode_column(vector *v, const column_wire *c, uint32_t rows, shoal_error *error);
+
+/* Decodes a nested column: its own validity and lengths, then the children
+ * (decoded into the vector's child slots; each is checked against its own
+ * bytes before anything of its size is trusted). */
+static bool decode_nested(vector *v, sql_type type, const column_wire *c, uint32_t n, const unsigned char *values,
+                          uint64_t size, shoal_error *error)
+{
+    bool list = type_physical(type) == PHYSICAL_LIST;
+    if (size != (list ? (uint64_t)n * 4 : 0))
+        return corrupt(error, "nested value bytes do not match the row count");
+    if (!c->children)
+        return corrupt(error, "nested column without children");
+    uint64_t total = 0;
+    if (list) {
+        list_entry *entries = v->data;
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t length = read32(values + (size_t)i * 4);
+            if (length && !vector_view_valid(&(vector_view){v->data, v->validity, NULL}, i))
+                return corrupt(error, "NULL array with elements");
+            entries[i] = (list_entry){(uint32_t)total, length};
+            total += length;
+            if (total > PAGE_SERDE_MAX_ROWS)
+                return corrupt(error, "too many elements");
+        }
+    }
+    mp_reader r = {c->children, c->end};
+    uint64_t count;
+    if (!mp_array(&r, &count) || count != (uint64_t)v->child_count)
+        return corrupt(error, "child columns do not match the type");
+    for (int i = 0; i < v->child_count; i++) {
+        column_wire child;
+        uint64_t ignored = 0;
+        if (!read_column(&r, &child, &ignored, error))
+            return false;
+        if (child.encoding != ENCODING_FLAT)
+            return corrupt(error, "constant child column");
+        vector_destroy(v->children[i]); /* left destroyable when decoding fails */
+        if (!decode_column(v->children[i], &child, list ? (uint32_t)total : n, error))
+            return false;
+        if (!type_equal(v->children[i]->type, type.composite->field_types[i]))
+            return corrupt(error, "child column type does not match");
+    }
+    if (list)
+        v->child_size = (uint32_t)total;
+    return true;
+}
+
 static bool decode_column(vector *v, const column_wire *c, uint32_t rows, shoal_error *error)
 {
     char name[TYPE_NAME_MAX];
     memcpy(name, c->type_name, c->type_name_size);
     name[c->type_name_size] = '\0';
     sql_type type;
-    if (!type_parse(name, &type) || !type_supported(type))
-        return corrupt(error, "unknown or unsupported column type");
+    if (!type_parse(name, &type))
+        return corrupt(error, "unknown column type");
+    if (type_is_nested(type) != (c->children != NULL))
+        return corrupt(error, "children do not match the column type");
     uint32_t n = c->encoding == ENCODING_CONSTANT ? 1 : rows;
     uint64_t vbytes = (c->flags & FLAG_VALIDITY) ? validity_size(n) : 0;
     if (c->raw_size < vbytes)
@@ -595,7 +733,16 @@ static bool decode_column(vector *v, const column_wire *c, uint32_t rows, shoal_
     const unsigned char *data = NULL;
     if (!column_payload(c, &owned, &data, error))
         return false;
-    bool ok = vector_init_flat(v, type, n > 0 ? n : 1);
+    /* nested vectors start with one-row children: the children's sizes are
+     * trusted only once their own bytes are checked */
+    bool nested = type_is_nested(type);
+    bool ok = vector_init_flat(v, type, nested ? 1 : n > 0 ? n : 1);
+    if (ok && nested && n > 1) {
+        if (type_physical(type) == PHYSICAL_LIST)
+            ok = vector_reserve(v, n);   /* the entries; the children come later */
+        else
+            v->capacity = n;             /* a row has no data of its own */
+    }
     if (!ok)
         error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
     if (ok && vbytes && !set_validity(v, data, n))
@@ -603,8 +750,11 @@ static bool decode_column(vector *v, const column_wire *c, uint32_t rows, shoal_
     if (ok) {
         const unsigned char *values = data + vbytes;
         uint64_t size = c->raw_size - vbytes;
-        ok = type_physical(type) == PHYSICAL_STRING ? decode_strings(v, n, values, size, owned, error)
-                                                    : decode_fixed(v, n, values, size, error);
+        if (nested)
+            ok = decode_nested(v, type, c, n, values, size, error);
+        else
+            ok = type_physical(type) == PHYSICAL_STRING ? decode_strings(v, n, values, size, owned, error)
+                                                        : decode_fixed(v, n, values, size, error);
     }
     buffer_unref(owned);
     if (ok && c->encoding == ENCODING_CONSTANT)
@@ -647,11 +797,9 @@ page *page_deserialize_flags(const void *data, size_t size, unsigned flags, shoa
     }
     page *p = NULL;
     uint64_t decoded = 0, checksum;
-    for (uint64_t i = 0; i < column_count; i++) {
-        if (!read_column(&r, &columns[i], error))
+    for (uint64_t i = 0; i < column_count; i++)
+        if (!read_column(&r, &columns[i], &decoded, error))
             goto done;
-        decoded += columns[i].raw_size;
-    }
     if (decoded > PAGE_SERDE_MAX_DECODED_BYTES) {
         corrupt(error, "page too large");
         goto done;

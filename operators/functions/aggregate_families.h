@@ -28,6 +28,8 @@ const aggregate_function *aggregate_statistics_family(const resolved_function *r
 const aggregate_function *aggregate_by_family(const resolved_function *resolved, shoal_error *error);
 /* approx_percentile */
 const aggregate_function *aggregate_percentile_family(const resolved_function *resolved, shoal_error *error);
+/* array_agg, map_agg (aggregates_array.c) */
+const aggregate_function *aggregate_array_family(const resolved_function *resolved, shoal_error *error);
 /* listagg */
 const aggregate_function *aggregate_listagg_family(const resolved_function *resolved, shoal_error *error);
 

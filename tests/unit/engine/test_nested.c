@@ -191,3 +191,27 @@ Test(nested, unnest)
     check_error("SELECT * FROM (VALUES ARRAY[1]) v(a) LEFT JOIN UNNEST(a) u(x) ON x > 1", ERR_NOT_SUPPORTED,
                 "ON true");
 }
+
+Test(nested, array_agg_and_map_agg)
+{
+    check("SELECT array_agg(x) FROM (VALUES 1, NULL, 3) t(x)", "[1, NULL, 3]");
+    check("SELECT array_agg(x), map_agg(x, 1) FROM (VALUES 1) t(x) WHERE x > 5", "NULL | NULL");
+    check("SELECT k, array_agg(v), map_agg(v, k) FROM (VALUES (1, 'a'), (2, 'b'), (1, 'c')) t(k, v) "
+          "GROUP BY k ORDER BY k", "1 | [a, c] | {a=1, c=1}\n2 | [b] | {b=2}");
+    check("SELECT map_agg(k, v) FROM (VALUES (1, 'x'), (NULL, 'y'), (1, 'z')) t(k, v)", "{1=x}");
+    check("SELECT array_agg(ARRAY[x]) FROM (VALUES 1, 2) t(x)", "[[1], [2]]");
+    /* many groups, partial and final steps, long strings */
+    check("SELECT count(*), sum(cardinality(a)), sum(cardinality(m)), bool_and(cardinality(m) = n), "
+          "bool_and(contains(a, c)) FROM (SELECT custkey, array_agg(comment) a, map_agg(orderkey, totalprice) m, "
+          "count(*) n, max(comment) c FROM tpch.tiny.orders GROUP BY custkey)", "1000 | 15000 | 15000 | true | true");
+    check_error("SELECT array_agg(x ORDER BY x DESC) FROM (VALUES 1, 3, 2) t(x)", ERR_NOT_SUPPORTED,
+                "ORDER BY inside an aggregate call");
+}
+
+Test(nested, sorted_nested_columns)
+{
+    check("SELECT a FROM (VALUES ARRAY[1], ARRAY[2, 3], NULL) t(a) ORDER BY cardinality(a) DESC NULLS LAST",
+          "[2, 3]\n[1]\nNULL");
+    check("SELECT k, r FROM (VALUES (2, ROW('b', ARRAY[2])), (1, ROW('a', NULL))) t(k, r) ORDER BY k",
+          "1 | {a, NULL}\n2 | {b, [2]}");
+}
