@@ -2,7 +2,8 @@
 # run.sh SHOAL_SERVER [WORK_DIR] — installs the npm clients (trino-client,
 # presto-client) into WORK_DIR, starts shoal-server on a free 127.0.0.1
 # port with a scratch etc/ directory, runs clients.js against it, then stops
-# the server with SIGTERM and checks that it exits cleanly.
+# the server with SIGTERM and checks that it exits cleanly. Then the same
+# with HTTPS and PASSWORD authentication for auth.js.
 # Exits 0 with a "skipped" line only when npm (or node) is not installed.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,7 +16,7 @@ if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
 fi
 
 mkdir -p "$work"
-cp "$here/package.json" "$here/clients.js" "$work/"
+cp "$here/package.json" "$here/clients.js" "$here/auth.js" "$work/"
 if [ ! -d "$work/node_modules/trino-client" ] || [ ! -d "$work/node_modules/presto-client" ]; then
     (cd "$work" && npm install --no-audit --no-fund --loglevel=error) || {
         echo "npm_clients: npm install failed" >&2
@@ -73,6 +74,48 @@ server_status=0
 wait "$pid" || server_status=$?
 if [ "$server_status" -ne 0 ]; then
     echo "npm_clients: shoal-server exited with $server_status after SIGTERM:" >&2
+    cat "$log" >&2
+    status=1
+fi
+
+# ---- HTTPS + PASSWORD: auth.js ----------------------------------------------------------
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$etc/key.pem" -out "$etc/cert.pem" -days 2 \
+    -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
+cat "$etc/key.pem" "$etc/cert.pem" > "$etc/keystore.pem"
+# alice / alicepw (bcrypt, cost 8)
+printf 'alice:%s\n' '$2y$08$7qW9DgqKCqWNXcN5gTLC3Ov0MnnwhwJUtOi3IY1GCbwZtH34uSjeG' > "$etc/password.db"
+printf 'password-authenticator.name=file\nfile.password-file=%s\n' "$etc/password.db" \
+    > "$etc/password-authenticator.properties"
+cat >> "$etc/config.properties" <<PROPS
+http-server.https.enabled=true
+http-server.https.port=0
+http-server.https.keystore.path=$etc/keystore.pem
+http-server.authentication.type=PASSWORD
+PROPS
+"$server" --etc "$etc" > "$log" 2>&1 &
+pid=$!
+https=""
+i=0
+while [ $i -lt 300 ]; do
+    https=$(sed -n 's/.*SERVER STARTED.* \(https:[^ ]*\).*/\1/p' "$log" | head -n 1)
+    [ -n "$https" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+    i=$((i + 1))
+done
+if [ -z "$https" ]; then
+    echo "npm_clients: shoal-server with HTTPS did not start:" >&2
+    cat "$log" >&2
+    exit 1
+fi
+http=$(sed -n 's/.*SERVER STARTED.* \(http:[^ ]*\).*/\1/p' "$log" | head -n 1)
+echo "npm_clients: shoal-server at $http and $https (PASSWORD)"
+(cd "$work" && node auth.js "$https" "$http" "$etc/cert.pem") || status=1
+kill -TERM "$pid"
+server_status=0
+wait "$pid" || server_status=$?
+if [ "$server_status" -ne 0 ]; then
+    echo "npm_clients: shoal-server (HTTPS) exited with $server_status after SIGTERM:" >&2
     cat "$log" >&2
     status=1
 fi

@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh SHOAL_SERVER — HTTPS (nng's TLS with mbedtls) and Trino's PASSWORD
+# run.sh SHOAL_SERVER SHOAL_CLI — HTTPS (nng's TLS with mbedtls) and Trino's PASSWORD
 # authentication (file authenticator, bcrypt and PBKDF2 lines) of a live
 # shoal-server, checked with curl:
 #   * a PEM keystore (key + certificate from openssl, the key encrypted with
@@ -12,8 +12,11 @@
 #   * the password file is re-read after file.refresh-period
 #   * repeated X-Trino-Session lines all apply; X-Trino-User repeated → first
 #   * a keystore without a key, or a wrong key password, stops the start
+#   * the `shoal` CLI: --password (TRINO_PASSWORD), --truststore-path,
+#     --insecure; a password to an http:// server is refused
 set -eu
-server=${1:?usage: run.sh path/to/shoal-server}
+server=${1:?usage: run.sh path/to/shoal-server path/to/shoal}
+cli=${2:?usage: run.sh path/to/shoal-server path/to/shoal}
 name=rest_security
 for tool in curl openssl jq; do
     command -v $tool >/dev/null 2>&1 || { echo "$name: $tool is required" >&2; exit 1; }
@@ -151,6 +154,25 @@ check "repeated X-Trino-Session lines all apply" '[["query_max_execution_time","
         jq -c '[.data[] | [.[0], .[1]]]')"
 check "repeated X-Trino-User lines: the first counts" '[["carol"]]' \
     "$(run_query "$http" 'SELECT current_user' -H 'X-Trino-User: carol' -H 'X-Trino-User: dave' | jq -c .data)"
+
+# the CLI (bob is still in the file here)
+check "cli: --password with TRINO_PASSWORD and --truststore-path" '"bob"' \
+    "$(TRINO_PASSWORD=bobpw "$cli" --server "$https" --user bob --password --truststore-path "$work/cert.pem" \
+        --execute 'SELECT current_user' 2>&1)"
+check "cli: --insecure skips certificate validation" '"bob"' \
+    "$(TRINO_PASSWORD=bobpw "$cli" --server "$https" --user bob --password --insecure \
+        --execute 'SELECT current_user' 2>&1)"
+status=0
+out=$(TRINO_PASSWORD=bobpw "$cli" --server "$https" --user bob --password --execute 'SELECT 1' 2>&1) || status=$?
+check "cli: an untrusted certificate fails" "1 1" "$status $(printf '%s' "$out" | grep -c -i 'certificate')"
+status=0
+out=$(TRINO_PASSWORD=nope "$cli" --server "$https" --user bob --password --truststore-path "$work/cert.pem" \
+    --execute 'SELECT 1' 2>&1) || status=$?
+check "cli: a wrong password fails with the server's message" "1 1" \
+    "$status $(printf '%s' "$out" | grep -c 'Access Denied: Invalid credentials')"
+status=0
+out=$(TRINO_PASSWORD=bobpw "$cli" --server "$http" --user bob --password --execute 'SELECT 1' 2>&1) || status=$?
+check "cli: --password needs HTTPS" "2 1" "$status $(printf '%s' "$out" | grep -c 'requires HTTPS to be enabled')"
 
 # the password file is read again after file.refresh-period (1s)
 carol_hash=$(openssl kdf -keylen 32 -kdfopt digest:SHA1 -kdfopt pass:carolpw -kdfopt hexsalt:0011223344556677 \

@@ -7,12 +7,15 @@
  *         [--execute SQL | --file FILE] [--output-format FMT]
  *         [--output-format-interactive FMT] [--ignore-errors]
  *         [--no-progress] [--history-file PATH]
+ *         [--password] [--insecure] [--truststore-path PEM]
  *
  * With --execute or --file (or SQL piped on stdin) it runs the statements in
  * order and exits 1 after the first failure (all of them with
  * --ignore-errors, still exiting 1), 0 when all succeeded; bad options exit 2.
  * Otherwise it opens the interactive console (interactive.c).
  * Batch output defaults to CSV, interactive output to ALIGNED, as Trino's.
+ * --password sends Basic credentials, the password from TRINO_PASSWORD or
+ * asked on the terminal, and as Trino's CLI only to an https:// server.
  */
 #include <getopt.h>
 #include <pwd.h>
@@ -20,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "client_session.h"
@@ -49,6 +54,9 @@ typedef struct cli_options {
     output_format interactive_format;
     bool ignore_errors;
     bool no_progress;
+    bool password;
+    bool insecure;
+    const char *truststore_path;
     const char **sessions;
     int session_count;
 } cli_options;
@@ -71,7 +79,10 @@ static void usage(FILE *out)
             "  --output-format-interactive FMT   console output (default: ALIGNED)\n"
             "  --ignore-errors                   keep going after a failed statement (batch)\n"
             "  --no-progress                     no status line on stderr while a query runs\n"
-            "  --history-file PATH               console history (default: ~/.shoal_history)\n");
+            "  --history-file PATH               console history (default: ~/.shoal_history)\n"
+            "  --password                        ask for a password (or take $TRINO_PASSWORD); HTTPS only\n"
+            "  --truststore-path PEM             trusted certificates for HTTPS\n"
+            "  --insecure                        skip HTTPS certificate validation\n");
 }
 
 static bool parse_format(const char *text, output_format *out)
@@ -95,7 +106,8 @@ static const char *default_user(void)
 static int parse_options(int argc, char **argv, cli_options *o)
 {
     enum { OPT_SERVER = 256, OPT_USER, OPT_CATALOG, OPT_SCHEMA, OPT_SESSION, OPT_SOURCE, OPT_TZ, OPT_EXECUTE,
-           OPT_FORMAT, OPT_FORMAT_INTERACTIVE, OPT_IGNORE, OPT_NO_PROGRESS, OPT_HISTORY, OPT_HELP };
+           OPT_FORMAT, OPT_FORMAT_INTERACTIVE, OPT_IGNORE, OPT_NO_PROGRESS, OPT_HISTORY, OPT_HELP, OPT_PASSWORD,
+           OPT_INSECURE, OPT_TRUSTSTORE };
     static const struct option long_options[] = {
         {"server", required_argument, NULL, OPT_SERVER}, {"user", required_argument, NULL, OPT_USER},
         {"catalog", required_argument, NULL, OPT_CATALOG}, {"schema", required_argument, NULL, OPT_SCHEMA},
@@ -105,6 +117,8 @@ static int parse_options(int argc, char **argv, cli_options *o)
         {"output-format-interactive", required_argument, NULL, OPT_FORMAT_INTERACTIVE},
         {"ignore-errors", no_argument, NULL, OPT_IGNORE}, {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"history-file", required_argument, NULL, OPT_HISTORY}, {"help", no_argument, NULL, OPT_HELP},
+        {"password", no_argument, NULL, OPT_PASSWORD}, {"insecure", no_argument, NULL, OPT_INSECURE},
+        {"truststore-path", required_argument, NULL, OPT_TRUSTSTORE},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
@@ -139,6 +153,9 @@ static int parse_options(int argc, char **argv, cli_options *o)
         case OPT_IGNORE: o->ignore_errors = true; break;
         case OPT_NO_PROGRESS: o->no_progress = true; break;
         case OPT_HISTORY: o->history_file = optarg; break;
+        case OPT_PASSWORD: o->password = true; break;
+        case OPT_INSECURE: o->insecure = true; break;
+        case OPT_TRUSTSTORE: o->truststore_path = optarg; break;
         case 'h':
         case OPT_HELP: usage(stdout); return -1;
         default: usage(stderr); return 2;
@@ -152,11 +169,42 @@ static int parse_options(int argc, char **argv, cli_options *o)
         fprintf(stderr, "shoal: only one of --execute and --file may be specified\n");
         return 2;
     }
+    if (o->password && strncasecmp(o->server, "https://", 8) != 0) {
+        fprintf(stderr, "shoal: Authentication using username/password requires HTTPS to be enabled\n");
+        return 2;
+    }
     if (o->schema && !o->catalog) {
         fprintf(stderr, "shoal: --schema needs --catalog\n");
         return 2;
     }
     return 0;
+}
+
+/* TRINO_PASSWORD, else asked on the terminal; NULL when neither works. */
+static char *read_password(const char *user)
+{
+    const char *env = getenv("TRINO_PASSWORD");
+    if (env)
+        return strdup(env);
+    FILE *tty = fopen("/dev/tty", "r+");
+    if (!tty)
+        return NULL;
+    struct termios saved, quiet;
+    bool echo_off = tcgetattr(fileno(tty), &saved) == 0;
+    if (echo_off) {
+        quiet = saved;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+    }
+    fprintf(tty, "Password for %s: ", user);
+    fflush(tty);
+    char line[1024];
+    char *password = fgets(line, sizeof line, tty) ? strndup(line, strcspn(line, "\r\n")) : NULL;
+    if (echo_off)
+        tcsetattr(fileno(tty), TCSAFLUSH, &saved);
+    fputc('\n', tty);
+    fclose(tty);
+    return password;
 }
 
 static char *read_stream(FILE *f)
@@ -235,6 +283,24 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &action, NULL); /* no SA_RESTART: a read at the prompt returns */
 
     rest_client *client = rest_client_new(&interrupted);
+    char *password = o.password ? read_password(o.user) : NULL;
+    if (o.password && !password) {
+        fprintf(stderr, "shoal: no password: set TRINO_PASSWORD or run on a terminal\n");
+        rest_client_free(client);
+        client_session_free(&session);
+        free(o.sessions);
+        return 2;
+    }
+    rest_client_security security = {
+        .user = o.user, .password = password, .truststore_path = o.truststore_path, .insecure = o.insecure};
+    if (client && !rest_client_set_security(client, &security)) {
+        rest_client_free(client);
+        client = NULL;
+    }
+    if (password) {
+        memset(password, 0, strlen(password));
+        free(password);
+    }
     bool batch = o.execute || o.file || !isatty(STDIN_FILENO);
     query_runner_options ro = {
         .format = batch ? o.batch_format : o.interactive_format,

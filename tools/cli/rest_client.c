@@ -14,6 +14,10 @@ struct rest_client {
     CURL *curl;
     const volatile sig_atomic_t *interrupt;
     bool interruptible;
+    char *user;                  /* Basic authentication when password is set */
+    char *password;
+    char *truststore_path;
+    bool insecure;
 };
 
 rest_client *rest_client_new(const volatile sig_atomic_t *interrupt)
@@ -40,7 +44,40 @@ void rest_client_free(rest_client *c)
     if (!c)
         return;
     curl_easy_cleanup(c->curl);
+    free(c->user);
+    free(c->password);
+    free(c->truststore_path);
     free(c);
+}
+
+static bool copy_or_null(char **to, const char *from)
+{
+    free(*to);
+    *to = from ? strdup(from) : NULL;
+    return !from || *to;
+}
+
+bool rest_client_set_security(rest_client *c, const rest_client_security *security)
+{
+    c->insecure = security->insecure;
+    return copy_or_null(&c->user, security->user) && copy_or_null(&c->password, security->password) &&
+           copy_or_null(&c->truststore_path, security->truststore_path);
+}
+
+/* Options curl_easy_reset cleared: TLS trust and Basic credentials. */
+static void apply_security(const rest_client *c)
+{
+    if (c->password) {
+        curl_easy_setopt(c->curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+        curl_easy_setopt(c->curl, CURLOPT_USERNAME, c->user ? c->user : "");
+        curl_easy_setopt(c->curl, CURLOPT_PASSWORD, c->password);
+    }
+    if (c->truststore_path)
+        curl_easy_setopt(c->curl, CURLOPT_CAINFO, c->truststore_path);
+    if (c->insecure) {
+        curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
 }
 
 static size_t collect_body(char *data, size_t size, size_t n, void *arg)
@@ -137,6 +174,7 @@ rest_outcome rest_client_request(rest_client *c, const char *method, const char 
     }
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "shoal-cli");
+    apply_security(c);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, out);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect_header);

@@ -28,6 +28,19 @@ typedef enum rest_outcome { REST_OK, REST_INTERRUPTED, REST_TRANSPORT_ERROR } re
 rest_client *rest_client_new(const volatile sig_atomic_t *interrupt);
 void rest_client_free(rest_client *c);
 
+/* TLS and Basic authentication of every later request (strings copied):
+ * user/password as `Authorization: Basic` (password NULL: none),
+ * truststore_path a PEM file of trusted certificates (NULL: the system's),
+ * insecure: no certificate or host name check (Trino CLI's --insecure). */
+typedef struct rest_client_security {
+    const char *user;
+    const char *password;
+    const char *truststore_path;
+    bool insecure;
+} rest_client_security;
+
+bool rest_client_set_security(rest_client *c, const rest_client_security *security);
+
 /* method "POST"/"GET"/"DELETE"; body NULL for none; headers NULL-terminated
  * "Name: value" lines or NULL. On REST_TRANSPORT_ERROR `error` says why. */
 rest_outcome rest_client_request(rest_client *c, const char *method, const char *url, const char *body,
