@@ -68,17 +68,6 @@ void scan_dynamic_filters_free(scan_dynamic_filters *f)
     free(f);
 }
 
-bool scan_dynamic_filters_blocked(scan_dynamic_filters *f, operator_wait *wait)
-{
-    for (int g = 0; g < f->group_count; g++) {
-        if (!join_bridge_is_built(f->groups[g].bridge)) {
-            wait->event = &f->groups[g].bridge->built;
-            return true;
-        }
-    }
-    return false;
-}
-
 const scan_request *scan_dynamic_filters_request(scan_dynamic_filters *f, const scan_request *base)
 {
     int extra = 0;

@@ -3,12 +3,13 @@
  * (see dynamic_filter.h and sql/optimizer_dynamic_filters.c): which of the
  * scan's channels hold which key of which local join bridge.
  *
- * A scan with dynamic filters waits until their bridges are built (the
- * probe side waits for the build anyway, so reading ahead gains nothing),
- * then narrows each split's scan request by the filters' key ranges (split
- * and row pruning in the connector) and drops the rows of each page that
- * cannot join. A filter that keeps nearly every row is switched off after
- * a few pages so it costs nothing where it does not help.
+ * A scan does not wait for its filters (that would serialise the build
+ * and everything before the join on the probe side; a probe pipeline that
+ * reaches its join stops at the join anyway): once a bridge is built, each
+ * split opened after that gets the filter's key ranges in its scan request
+ * (split and row pruning in the connector) and the rows of each page that
+ * cannot join are dropped. A filter that keeps nearly every row is switched
+ * off after a few pages so it costs nothing where it does not help.
  */
 #ifndef SHOAL_OPERATORS_SCAN_DYNAMIC_FILTERS_H
 #define SHOAL_OPERATORS_SCAN_DYNAMIC_FILTERS_H
@@ -28,9 +29,6 @@ typedef struct scan_dynamic_filters scan_dynamic_filters;
 /* NULL on out of memory. Takes references to the bridges. */
 scan_dynamic_filters *scan_dynamic_filters_create(const scan_filter_binding *bindings, int count);
 void scan_dynamic_filters_free(scan_dynamic_filters *f);
-
-/* True (with wait->event set) while a bridge is not yet built. */
-bool scan_dynamic_filters_blocked(scan_dynamic_filters *f, operator_wait *wait);
 
 /* `base` narrowed by the filters' ranges; valid until the next call or
  * free. Returns base itself when no filter has a range. */

@@ -547,6 +547,27 @@ static void describe_aggregate(description *d, const plan_node *node)
     }
 }
 
+/* dynamicFilterAssignments = {build key -> #df_N, ...} of the keys that filter a scan. */
+static void describe_dynamic_filters(description *d, const plan_node *node, int key_count,
+                                     const int *build_keys, const int *ids)
+{
+    if (!ids)
+        return;
+    sbuf b = {0};
+    int shown = 0;
+    sb_printf(&b, "{");
+    for (int i = 0; i < key_count; i++)
+        if (ids[i] >= 0)
+            sb_printf(&b, "%s%s -> #df_%d", shown++ ? ", " : "", node->inputs[1]->columns[build_keys[i]].name,
+                      ids[i]);
+    sb_printf(&b, "}");
+    char *text = sb_take(&b);
+    if (shown)
+        add_descriptor(d, "dynamicFilterAssignments", text);
+    else
+        free(text);
+}
+
 static void describe_join(description *d, const plan_node *node, const explain_options *options)
 {
     snprintf(d->name, sizeof d->name, "%s", join_name(node->u.join.type));
@@ -562,22 +583,9 @@ static void describe_join(description *d, const plan_node *node, const explain_o
                                                                                             : NULL;
     if (distribution)
         add_descriptor(d, "distribution", strdup(distribution));
-    if (options && options->dynamic_filtering && node->u.join.dynamic_filter_ids) {
-        sbuf b = {0};
-        int shown = 0;
-        sb_printf(&b, "{");
-        for (int i = 0; i < node->u.join.key_count; i++)
-            if (node->u.join.dynamic_filter_ids[i] >= 0)
-                sb_printf(&b, "%s%s -> #df_%d", shown++ ? ", " : "",
-                          node->inputs[1]->columns[node->u.join.right_keys[i]].name,
-                          node->u.join.dynamic_filter_ids[i]);
-        sb_printf(&b, "}");
-        char *text = sb_take(&b);
-        if (shown)
-            add_descriptor(d, "dynamicFilterAssignments", text);
-        else
-            free(text);
-    }
+    if (options && options->dynamic_filtering)
+        describe_dynamic_filters(d, node, node->u.join.key_count, node->u.join.right_keys,
+                                 node->u.join.dynamic_filter_ids);
 }
 
 static void describe(description *d, const plan_node *node, const explain_options *options,
@@ -642,6 +650,9 @@ static void describe(description *d, const plan_node *node, const explain_option
         add_descriptor(d, "semiJoinOutput", strdup(node->columns[node->column_count - 1].name));
         if (node->u.semi.null_aware)
             add_descriptor(d, "nullAware", strdup("true"));
+        if (options && options->dynamic_filtering)
+            describe_dynamic_filters(d, node, node->u.semi.key_count, node->u.semi.filtering_keys,
+                                     node->u.semi.dynamic_filter_ids);
         break;
     }
     case PLAN_SORT:

@@ -90,28 +90,62 @@ static plan_node *trace_to_scan(plan_node *node, int channel, int *scan_channel)
 
 static bool assign(assigner *a, plan_node *node);
 
-static bool assign_join(assigner *a, plan_node *join)
+/* Gives each probe key that reaches a scan a filter id (ids[k], -1: none). */
+static bool assign_keys(assigner *a, plan_node *probe, int key_count, const int *probe_keys, int **ids_out)
 {
-    int keys = join->u.join.key_count;
-    if ((join->u.join.type != JOIN_INNER && join->u.join.type != JOIN_RIGHT) || keys == 0 ||
-        join->u.join.null_aware)
-        return true;
-    free(join->u.join.dynamic_filter_ids);
-    join->u.join.dynamic_filter_ids = malloc(sizeof(int) * (size_t)keys);
-    if (!join->u.join.dynamic_filter_ids)
+    free(*ids_out);
+    int *ids = *ids_out = malloc(sizeof(int) * (size_t)key_count);
+    if (!ids)
         return false;
-    for (int k = 0; k < keys; k++) {
-        join->u.join.dynamic_filter_ids[k] = -1;
+    for (int k = 0; k < key_count; k++) {
+        ids[k] = -1;
         int column = -1;
-        plan_node *scan = trace_to_scan(join->inputs[0], join->u.join.left_keys[k], &column);
+        plan_node *scan = trace_to_scan(probe, probe_keys[k], &column);
         if (!scan)
             continue;
         int id = a->next_id++;
         if (!add_scan_filter(scan, id, column))
             return false;
-        join->u.join.dynamic_filter_ids[k] = id;
+        ids[k] = id;
     }
     return true;
+}
+
+static bool assign_join(assigner *a, plan_node *join)
+{
+    if ((join->u.join.type != JOIN_INNER && join->u.join.type != JOIN_RIGHT) || join->u.join.key_count == 0 ||
+        join->u.join.null_aware)
+        return true;
+    return assign_keys(a, join->inputs[0], join->u.join.key_count, join->u.join.left_keys,
+                       &join->u.join.dynamic_filter_ids);
+}
+
+/* The predicate keeps only rows whose `channel` is TRUE (it is that
+ * column, or a conjunct of an AND). */
+static bool requires_true(const expr *predicate, int channel)
+{
+    if (!predicate)
+        return false;
+    if (predicate->kind == EXPR_COLUMN)
+        return predicate->column == channel;
+    if (predicate->kind != EXPR_AND)
+        return false;
+    for (int i = 0; i < predicate->arg_count; i++)
+        if (requires_true(predicate->args[i], channel))
+            return true;
+    return false;
+}
+
+/* FILTER(match) over a SEMI_JOIN (x IN / EXISTS ...): rows without a
+ * match are dropped above, so the semi join's build may filter its source. */
+static bool assign_semi_join(assigner *a, plan_node *filter)
+{
+    plan_node *semi = filter->inputs[0];
+    if (!semi || semi->kind != PLAN_SEMI_JOIN || semi->u.semi.key_count == 0 ||
+        !requires_true(filter->u.filter.predicate, semi->column_count - 1))
+        return true;
+    return assign_keys(a, semi->inputs[0], semi->u.semi.key_count, semi->u.semi.source_keys,
+                       &semi->u.semi.dynamic_filter_ids);
 }
 
 static bool assign(assigner *a, plan_node *node)
@@ -119,6 +153,8 @@ static bool assign(assigner *a, plan_node *node)
     if (!node)
         return true;
     if (node->kind == PLAN_JOIN && !assign_join(a, node))
+        return false;
+    if (node->kind == PLAN_FILTER && !assign_semi_join(a, node))
         return false;
     for (int i = 0; i < 2; i++)
         if (!assign(a, node->inputs[i]))

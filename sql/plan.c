@@ -87,6 +87,7 @@ static void plan_free_payload(plan_node *node)
         free(node->u.semi.source_keys);
         free(node->u.semi.filtering_keys);
         expr_free(node->u.semi.filter);
+        free(node->u.semi.dynamic_filter_ids);
         break;
     case PLAN_SORT:
     case PLAN_TOP_N:

@@ -185,6 +185,8 @@ struct plan_node {
             int *filtering_keys;
             expr *filter;                 /* residual, over left ++ right, or NULL */
             bool null_aware;              /* IN semantics: NULL when no match and a NULL exists */
+            int *dynamic_filter_ids;      /* as for JOIN: set when a filter above keeps
+                                             only matches */
         } semi;
         struct {              /* SORT, TOP_N */
             int key_count;

@@ -186,19 +186,20 @@ static void unref_bridge(void *bridge)
 /* Makes a join's dynamic filters findable by the scans of its probe side. */
 static bool register_filters(planner *p, const plan_node *node, join_bridge *bridge)
 {
-    if (node->kind != PLAN_JOIN || !node->u.join.dynamic_filter_ids)
+    bool semi = node->kind == PLAN_SEMI_JOIN;
+    const int *ids = semi ? node->u.semi.dynamic_filter_ids : node->u.join.dynamic_filter_ids;
+    if (!ids)
         return true;
     if (!add_cleanup(p, unref_bridge, join_bridge_ref(bridge)))
         return false;
-    int keys = node->u.join.key_count;
+    int keys = semi ? node->u.semi.key_count : node->u.join.key_count;
     planned_filter *grown = realloc(p->filters, sizeof *grown * (size_t)(p->filter_count + keys));
     if (!grown)
         return error_set(p->error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
     p->filters = grown;
     for (int k = 0; k < keys; k++)
-        if (node->u.join.dynamic_filter_ids[k] >= 0)
-            p->filters[p->filter_count++] =
-                (planned_filter){.id = node->u.join.dynamic_filter_ids[k], .bridge = bridge, .key = k};
+        if (ids[k] >= 0)
+            p->filters[p->filter_count++] = (planned_filter){.id = ids[k], .bridge = bridge, .key = k};
     return true;
 }
 

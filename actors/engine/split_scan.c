@@ -89,9 +89,6 @@ static bool scan_get_output(operator *op, page **out, shoal_error *error)
     *out = NULL;
     while (!s->finished) {
         if (!s->current) {
-            operator_wait wait;
-            if (s->filters && scan_dynamic_filters_blocked(s->filters, &wait))
-                return true; /* is_blocked reports it */
             const split *next = split_queue_take(s->queue);
             if (!next) {
                 s->finished = true;
@@ -137,8 +134,6 @@ static bool scan_is_finished(operator *op)
 static bool scan_is_blocked(operator *op, operator_wait *wait)
 {
     split_scan *s = (split_scan *)op;
-    if (!s->current && !s->finished && s->filters)
-        return scan_dynamic_filters_blocked(s->filters, wait);
     return s->current && s->current->ops->is_blocked(s->current, wait);
 }
 

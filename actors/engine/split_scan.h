@@ -20,8 +20,8 @@ split_queue *split_queue_create(connector *c, const table_metadata *table,
 void split_queue_free(split_queue *q);
 
 /* `filters` (owned, may be NULL): the join dynamic filters this scan
- * applies; it then waits for their builds before opening a split, opens
- * each split with the filters' ranges and drops rows that cannot join. */
+ * applies once their builds are done: splits opened after that get the
+ * filters' key ranges, and rows that cannot join are dropped. */
 operator *split_scan_create(int plan_node_id, split_queue *q, scan_dynamic_filters *filters);
 
 #endif
