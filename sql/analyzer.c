@@ -427,16 +427,19 @@ static bool resolve_aggregate(analyzer *a, const expr_scope *source, const ast_n
         *arg_count = 1;
         return true;
     }
-    if (n > 4) {
+    /* listagg orders its values: WITHIN GROUP keys become trailing arguments */
+    bool ordered = strcmp(name, "listagg") == 0;
+    int order_count = ordered ? (int)call->u.call.order_by.count : 0;
+    if (n > 5 || n + order_count > 8) {
         free(name);
         return analyzer_fail(a, call, ERR_NOT_SUPPORTED, "Too many arguments for aggregate");
     }
-    if (call->u.call.order_by.count > 0) { /* never ignore an ordering silently */
+    if (call->u.call.order_by.count > 0 && !ordered) { /* never ignore an ordering silently */
         free(name);
         return analyzer_fail(a, call->u.call.order_by.items[0], ERR_NOT_SUPPORTED,
                              "ORDER BY inside an aggregate call is not supported yet");
     }
-    sql_type types[4];
+    sql_type types[8];
     for (int i = 0; i < n; i++) {
         arg_exprs[i] = translate_expression(source, call->u.call.args.items[i]);
         if (!arg_exprs[i]) {
@@ -461,10 +464,37 @@ static bool resolve_aggregate(analyzer *a, const expr_scope *source, const ast_n
         if (!arg_exprs[i])
             return false;
     }
-    out->arg_count = n;
+    for (int k = 0; k < order_count; k++) {
+        const ast_node *item = call->u.call.order_by.items[k];
+        expr *key = translate_expression(source, item->u.sort_item.key);
+        if (!key) {
+            for (int j = 0; j < n + k; j++)
+                expr_free(arg_exprs[j]);
+            return false;
+        }
+        if (!type_is_orderable(key->type)) {
+            char type_text[128];
+            type_format(key->type, false, type_text, sizeof type_text);
+            for (int j = 0; j < n + k; j++)
+                expr_free(arg_exprs[j]);
+            expr_free(key);
+            return analyzer_fail(a, item, ERR_TYPE_MISMATCH, "ORDER BY can only be applied to orderable types (actual: %s)",
+                                 type_text);
+        }
+        arg_exprs[n + k] = key;
+        out->function.arg_types[n + k] = key->type;
+        if (item->u.sort_item.descending)
+            out->function.order_descending |= (uint8_t)(1u << k);
+        /* NULLS LAST is the default for both directions */
+        if (item->u.sort_item.null_ordering == AST_NULLS_FIRST)
+            out->function.order_nulls_first |= (uint8_t)(1u << k);
+    }
+    out->function.arg_count = n + order_count;
+    out->function.order_count = order_count;
+    out->arg_count = n + order_count;
     out->distinct = call->u.call.distinct;
     out->filter_channel = -1;
-    *arg_count = n;
+    *arg_count = n + order_count;
     return true;
 }
 
@@ -491,7 +521,7 @@ static bool plan_aggregation(analyzer *a, relation *r, const aggregation_plan *p
                                                        : column_name_for(p->key_nodes[i], NULL, i);
     }
     for (int i = 0; i < p->aggregate_count; i++) {
-        expr *args[4];
+        expr *args[8];
         int n = 0;
         if (!resolve_aggregate(a, source, p->aggregate_nodes[i], p->count_star_channel, &aggregates[i], args, &n))
             goto fail;

@@ -182,7 +182,42 @@ static void format_window_spec(out *o, const ast_node *spec) {
   }
 }
 
-static void format_call(out *o, const ast_node *n) {
+/* listagg(x, sep, error, filler, count) as Trino writes it:
+ * listagg(x, sep [ON OVERFLOW TRUNCATE filler WITH|WITHOUT COUNT]) WITHIN
+ * GROUP (ORDER BY ...); false when the call has another shape. */
+static bool format_listagg(out *o, const ast_node *n) {
+  const ast_node *name = n->u.call.name;
+  if (name->u.list.items.count != 1 || n->u.call.args.count != 5) return false;
+  const ast_node *ident = name->u.list.items.items[0];
+  sql_str v = ident->u.identifier.value;
+  if (ident->u.identifier.quoted || v.len != 7 || memcmp(v.ptr, "listagg", 7) != 0) return false;
+  const ast_node *const *a = (const ast_node *const *)n->u.call.args.items;
+  if (a[2]->kind != AST_BOOLEAN_LITERAL || a[3]->kind != AST_STRING_LITERAL || a[4]->kind != AST_BOOLEAN_LITERAL)
+    return false;
+  bool error = a[2]->u.literal.flag, count = a[4]->u.literal.flag;
+  sql_str filler = a[3]->u.literal.text;
+  if (error && (count || filler.len != 3 || memcmp(filler.ptr, "...", 3) != 0)) return false;
+  put(o, "listagg(");
+  if (n->u.call.distinct) put(o, "DISTINCT ");
+  format_expr(o, a[0], 0);
+  put(o, ", ");
+  format_expr(o, a[1], 0);
+  if (!error) {
+    put(o, " ON OVERFLOW TRUNCATE ");
+    format_expr(o, a[3], 0);
+    put(o, count ? " WITH COUNT" : " WITHOUT COUNT");
+  }
+  put(o, ")");
+  if (n->u.call.order_by.count) {
+    put(o, " WITHIN GROUP (ORDER BY ");
+    format_sort_items(o, &n->u.call.order_by);
+    put(o, ")");
+  }
+  return true;
+}
+
+/* name(args [ORDER BY ...]) */
+static void format_call_head(out *o, const ast_node *n) {
   const ast_node *name = n->u.call.name;
   /* trim/normalize are reserved words that parse as special forms (whose
    * arguments are value expressions) producing calls of those names */
@@ -206,6 +241,10 @@ static void format_call(out *o, const ast_node *n) {
     format_sort_items(o, &n->u.call.order_by);
   }
   put(o, ")");
+}
+
+static void format_call(out *o, const ast_node *n) {
+  if (!format_listagg(o, n)) format_call_head(o, n);
   if (n->u.call.filter) {
     put(o, " FILTER (WHERE ");
     format_expr(o, n->u.call.filter, 0);

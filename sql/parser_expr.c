@@ -355,6 +355,53 @@ static void parse_call_suffix(parser *p, ast_node *call) {
   }
 }
 
+static bool is_listagg(const ast_node *name) {
+  if (name->u.list.items.count != 1) return false;
+  const ast_node *id = name->u.list.items.items[0];
+  return !id->u.identifier.quoted && id->u.identifier.value.len == 7 &&
+         memcmp(id->u.identifier.value.ptr, "listagg", 7) == 0;
+}
+
+static ast_node *literal_node(parser *p, ast_kind kind, const sql_token *at) {
+  return p_node(p, kind, at);
+}
+
+/* listagg(x [, separator] [ON OVERFLOW ERROR | TRUNCATE [filler] WITH|WITHOUT
+ * COUNT]) becomes listagg(x, separator, overflow_error, filler, show_count)
+ * as Trino's parser does (defaults '', true, '...', false); a call already
+ * written with five arguments is left as it is. */
+static void complete_listagg(parser *p, ast_node *call, list_builder *args, const sql_token *at) {
+  if (call->u.call.args.count > 2) return;
+  if (call->u.call.args.count == 1) {
+    ast_node *separator = literal_node(p, AST_STRING_LITERAL, at);
+    separator->u.literal.text = p_str(p, "", 0);
+    p_push(p, args, separator);
+  }
+  ast_node *error = literal_node(p, AST_BOOLEAN_LITERAL, at);
+  ast_node *filler = literal_node(p, AST_STRING_LITERAL, at);
+  ast_node *count = literal_node(p, AST_BOOLEAN_LITERAL, at);
+  error->u.literal.flag = true;
+  filler->u.literal.text = p_str(p, "...", 3);
+  count->u.literal.flag = false;
+  if (p_check(p, KW_ON) && p_peek(p, 1) == KW_OVERFLOW) {
+    p_advance(p);
+    p_advance(p);
+    if (!p_accept(p, KW_ERROR)) {
+      p_expect(p, KW_TRUNCATE);
+      error->u.literal.flag = false;
+      if (p_check(p, TOK_STRING) || p_check(p, TOK_UNICODE_STRING)) filler = p_string_literal(p);
+      if (!p_accept(p, KW_WITHOUT)) {
+        p_expect(p, KW_WITH);
+        count->u.literal.flag = true;
+      }
+      p_expect(p, KW_COUNT);
+    }
+  }
+  p_push(p, args, error);
+  p_push(p, args, filler);
+  p_push(p, args, count);
+}
+
 static ast_node *parse_function_call(parser *p, ast_node *name, const sql_token *at) {
   ast_node *call = p_node(p, AST_FUNCTION_CALL, at);
   call->u.call.name = name;
@@ -369,12 +416,26 @@ static ast_node *parse_function_call(parser *p, ast_node *name, const sql_token 
     do p_push(p, &args, parse_expression(p));
     while (p_accept(p, TOK_COMMA));
     call->u.call.args = p_list(&args);
+    if (is_listagg(name)) {
+      complete_listagg(p, call, &args, at);
+      call->u.call.args = p_list(&args);
+    }
     if (p_accept(p, KW_ORDER)) {
       p_expect(p, KW_BY);
       call->u.call.order_by = parse_sort_items(p);
     }
   }
   p_expect(p, TOK_RPAREN);
+  /* aggregate(...) WITHIN GROUP (ORDER BY ...): the ordering of listagg */
+  if (!call->u.call.order_by.count && p_check(p, KW_WITHIN) && p_peek(p, 1) == KW_GROUP) {
+    p_advance(p);
+    p_advance(p);
+    p_expect(p, TOK_LPAREN);
+    p_expect(p, KW_ORDER);
+    p_expect(p, KW_BY);
+    call->u.call.order_by = parse_sort_items(p);
+    p_expect(p, TOK_RPAREN);
+  }
   parse_call_suffix(p, call);
   return call;
 }
@@ -624,6 +685,18 @@ ast_node *parse_primary_expression(parser *p) {
       return node;
     }
     case TOK_LPAREN: return parse_parenthesized(p, at);
+    case KW_LISTAGG:
+      if (next == TOK_LPAREN) {
+        /* a reserved word in Trino's grammar, spelled like a function */
+        ast_node *id = p_node(p, AST_IDENTIFIER, at);
+        id->u.identifier.text = p_token_text(p, at);
+        id->u.identifier.value = p_str(p, "listagg", 7);
+        ast_node *name = p_node(p, AST_QUALIFIED_NAME, at);
+        name->u.list.items = p_list1(p, id);
+        p_advance(p);
+        return parse_function_call(p, name, at);
+      }
+      break;
     case KW_CASE: p_advance(p); return parse_case(p, at);
     case KW_CAST: p_advance(p); return parse_cast(p, at, false);
     case KW_EXISTS: {

@@ -80,7 +80,7 @@ typedef struct plan_column {
 typedef struct plan_aggregate {
     resolved_function function;
     int arg_count;
-    int args[4];              /* input channels */
+    int args[8];              /* input channels (listagg: 5 + ORDER BY keys) */
     bool distinct;
     int filter_channel;       /* boolean input channel, or -1 */
 } plan_aggregate;

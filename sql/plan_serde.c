@@ -223,7 +223,7 @@ static void enc_payload(encoder *e, const plan_node *n)
         msgpack_pack_array(pk, (size_t)n->u.aggregate.aggregate_count);
         for (int i = 0; i < n->u.aggregate.aggregate_count; i++) {
             const plan_aggregate *a = &n->u.aggregate.aggregates[i];
-            msgpack_pack_array(pk, 7);
+            msgpack_pack_array(pk, 8);
             enc_function(e, a->function.function);
             msgpack_pack_array(pk, (size_t)a->function.arg_count);
             for (int k = 0; k < a->function.arg_count && k < 16; k++)
@@ -236,6 +236,8 @@ static void enc_payload(encoder *e, const plan_node *n)
             else
                 msgpack_pack_false(pk);
             msgpack_pack_int(pk, a->filter_channel);
+            int order[3] = {a->function.order_count, a->function.order_descending, a->function.order_nulls_first};
+            enc_ints(e, order, 3);
         }
         msgpack_pack_int(pk, n->u.aggregate.grouping_set_count);
         msgpack_pack_int(pk, n->u.aggregate.group_id_channel);
@@ -802,7 +804,7 @@ static bool dec_aggregate(decoder *d, plan_node *n)
         plan_aggregate *a = &n->u.aggregate.aggregates[i];
         uint32_t types;
         int *args = NULL, arg_count;
-        if (!dec_check(d, mp_expect_array(&d->r, 7), "aggregate") || !dec_function(d, &a->function.function) ||
+        if (!dec_check(d, mp_expect_array(&d->r, 8), "aggregate") || !dec_function(d, &a->function.function) ||
             !dec_check(d, a->function.function != NULL, "aggregate function") ||
             !dec_check(d, mp_read_array(&d->r, &types) && types <= 16, "aggregate argument types"))
             return false;
@@ -813,7 +815,7 @@ static bool dec_aggregate(decoder *d, plan_node *n)
         if (!dec_type(d, &a->function.return_type) || !dec_type(d, &a->function.intermediate_type) ||
             !dec_ints(d, width, &args, &arg_count, "aggregate arguments"))
             return false;
-        bool ok = arg_count <= 4;
+        bool ok = arg_count <= 8;
         if (ok)
             memcpy(a->args, args, sizeof(int) * (size_t)arg_count);
         free(args);
@@ -821,6 +823,18 @@ static bool dec_aggregate(decoder *d, plan_node *n)
             return false;
         a->arg_count = arg_count;
         if (!dec_bool(d, &a->distinct, "distinct") || !dec_int(d, -1, width - 1, &a->filter_channel, "mask"))
+            return false;
+        int *order = NULL, order_length = 0;
+        if (!dec_ints(d, 1 << 8, &order, &order_length, "aggregate order"))
+            return false;
+        ok = order_length == 3 && order[0] >= 0 && order[0] <= 8 && order[0] <= a->function.arg_count;
+        if (ok) {
+            a->function.order_count = order[0];
+            a->function.order_descending = (uint8_t)order[1];
+            a->function.order_nulls_first = (uint8_t)order[2];
+        }
+        free(order);
+        if (!dec_check(d, ok, "aggregate order"))
             return false;
     }
     return dec_int(d, 0, 1 << 16, &n->u.aggregate.grouping_set_count, "grouping sets") &&

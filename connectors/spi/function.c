@@ -447,6 +447,8 @@ static const function_decl declarations[] = {
     AGG("skewness(bigint) -> double", "varbinary", "skewness of the values"),
     AGG("kurtosis(double) -> double", "varbinary", "excess kurtosis of the values (unbiased estimate)"),
     AGG("kurtosis(bigint) -> double", "varbinary", "excess kurtosis of the values (unbiased estimate)"),
+    AGG("listagg(varchar(v), varchar(s), boolean, varchar(f), boolean) -> varchar", "varbinary",
+        "the values joined by the separator in the WITHIN GROUP order (ON OVERFLOW ERROR | TRUNCATE)"),
     AGG("approx_percentile(bigint, double) -> bigint", "varbinary", "approximate percentile of the values (T-Digest)"),
     AGG("approx_percentile(double, double) -> double", "varbinary", "approximate percentile of the values (T-Digest)"),
     AGG("approx_percentile(real, double) -> real", "varbinary", "approximate percentile of the values (T-Digest)"),

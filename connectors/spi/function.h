@@ -16,6 +16,7 @@
 #define SHOAL_SPI_FUNCTION_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "connectors/spi/error.h"
 #include "connectors/spi/types.h"
@@ -54,6 +55,11 @@ typedef struct resolved_function {
     sql_type return_type;
     /* aggregates: the intermediate (partial) state type */
     sql_type intermediate_type;
+    /* aggregates with ORDER BY (listagg ... WITHIN GROUP): the last
+     * order_count arguments are the sort keys; bit k of order_descending
+     * and order_nulls_first describes key k. Set by the analyser. */
+    int order_count;
+    uint8_t order_descending, order_nulls_first;
 } resolved_function;
 
 /* Resolves name(args) like Trino: exact match first, then the overload

@@ -613,7 +613,7 @@ static const aggregate_function *other_family_for(const resolved_function *resol
 {
     const aggregate_function *(*const families[])(const resolved_function *, shoal_error *) = {
         aggregate_extra_family, aggregate_statistics_family, aggregate_by_family,
-        aggregate_percentile_family, aggregate_array_family,
+        aggregate_percentile_family, aggregate_array_family, aggregate_listagg_family,
     };
     for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
         shoal_error failure;

@@ -1,7 +1,7 @@
 /*
  * test_aggregate_sql.c — the aggregate function library through SQL:
  * min_by/max_by, corr/covar/regr, skewness/kurtosis, approx_percentile,
- * checksum, geometric_mean, bitwise_*_agg. Values, NULLs, empty input,
+ * listagg ... WITHIN GROUP, checksum, geometric_mean, bitwise_*_agg. Values, NULLs, empty input,
  * grouped runs (partial and final steps), and Trino's error messages.
  * Each case is (SQL, expected first-row cells joined by '|').
  */
@@ -184,6 +184,57 @@ Test(aggregate_sql, checksum_geometric_mean_bitwise)
         {"SELECT geometric_mean(x), bitwise_and_agg(x), bitwise_or_agg(x) FROM " T("(1), (4), (16)", "x"),
          "4.0|0|21"},
         {"SELECT regionkey, bitwise_or_agg(nationkey) FROM nation GROUP BY regionkey ORDER BY 1 LIMIT 1", "0|31"},
+    };
+    check_all(cases, sizeof cases / sizeof cases[0]);
+}
+
+Test(aggregate_sql, listagg)
+{
+    static const sql_case cases[] = {
+        {"SELECT listagg(x, ', ') WITHIN GROUP (ORDER BY x) FROM " T("('b'), ('a'), (NULL), ('c')", "x"), "a, b, c"},
+        {"SELECT listagg(x, '-') WITHIN GROUP (ORDER BY y DESC) FROM " T("('b', 2), ('a', 1), ('c', 3)", "x, y"),
+         "c-b-a"},
+        /* no separator: '' ; NULL keys last by default, NULLS FIRST on request */
+        {"SELECT listagg(x) WITHIN GROUP (ORDER BY y) FROM " T("('b', 2), ('n', NULL), ('a', 1)", "x, y"), "abn"},
+        {"SELECT listagg(x) WITHIN GROUP (ORDER BY y NULLS FIRST) FROM " T("('b', 2), ('n', NULL), ('a', 1)", "x, y"),
+         "nab"},
+        {"SELECT listagg(x) WITHIN GROUP (ORDER BY y DESC NULLS LAST, x DESC) FROM "
+         T("('b', 2), ('n', NULL), ('a', 2), ('z', 0)", "x, y"),
+         "bazn"},
+        {"SELECT listagg(x, ',') WITHIN GROUP (ORDER BY x) FROM " T("(CAST(NULL AS varchar))", "x"), "NULL"},
+        {"SELECT listagg(x, ',') WITHIN GROUP (ORDER BY x) FROM " T("('a')", "x") " WHERE x = 'q'", "NULL"},
+        /* grouped across partial/final steps, ordered by another column */
+        {"SELECT regionkey, listagg(name, ',') WITHIN GROUP (ORDER BY nationkey DESC) FROM nation "
+         "WHERE regionkey < 2 GROUP BY regionkey ORDER BY 1",
+         "0|MOZAMBIQUE,MOROCCO,KENYA,ETHIOPIA,ALGERIA;1|UNITED STATES,PERU,CANADA,BRAZIL,ARGENTINA"},
+        {"SELECT length(listagg(comment, '') WITHIN GROUP (ORDER BY orderkey)) = sum(length(comment)) FROM orders "
+         "WHERE orderkey < 1000",
+         "true"},
+        /* overflow: 1 MB of output */
+        {"SELECT listagg(comment, ',') WITHIN GROUP (ORDER BY orderkey) FROM lineitem",
+         "ERROR EXCEEDED_FUNCTION_MEMORY_LIMIT: Concatenated string has the length in bytes larger than the maximum "
+         "output length 1048576"},
+        {"SELECT length(v) <= 1048576 + 6, substr(v, length(v) - 1) FROM (SELECT listagg(comment, ',' ON OVERFLOW "
+         "TRUNCATE '~' WITHOUT COUNT) WITHIN GROUP (ORDER BY orderkey) v FROM lineitem)",
+         "true|,~"},
+        {"SELECT regexp_like(listagg(comment, ',' ON OVERFLOW TRUNCATE WITH COUNT) WITHIN GROUP (ORDER BY orderkey), "
+         "',\\.\\.\\.\\([0-9]+\\)$') FROM lineitem",
+         "true"},
+        {"SELECT listagg(x, ',' ON OVERFLOW ERROR) WITHIN GROUP (ORDER BY x) FROM " T("('a'), ('b')", "x"), "a,b"},
+        {"SELECT listagg(x, ',') WITHIN GROUP (ORDER BY x) FROM " T("(1)", "x"),
+         "ERROR FUNCTION_NOT_FOUND: Unexpected parameters (integer, varchar(1), boolean, varchar(3), boolean) for "
+         "function listagg."},
+    };
+    check_all(cases, sizeof cases / sizeof cases[0]);
+}
+
+Test(aggregate_sql, show_functions_lists_them)
+{
+    static const sql_case cases[] = {
+        {"SHOW FUNCTIONS LIKE 'max_by'", "max_by|max_by(V, K) -> V|aggregate|value of x at the row with the maximum y"},
+        {"SHOW FUNCTIONS LIKE 'listagg'",
+         "listagg|listagg(varchar(v), varchar(s), boolean, varchar(f), boolean) -> varchar|aggregate|"
+         "the values joined by the separator in the WITHIN GROUP order (ON OVERFLOW ERROR | TRUNCATE)"},
     };
     check_all(cases, sizeof cases / sizeof cases[0]);
 }

@@ -297,3 +297,61 @@ Test(plan_serde, unknown_version_and_garbage_are_refused)
     cr_assert_null(plan_deserialize(deep, n, NULL, &error));
     cr_assert_eq(error.code, ERR_SERIALIZATION_ERROR);
 }
+
+/* The first aggregate call named `name` in the tree, or NULL. */
+static const plan_aggregate *find_aggregate(const plan_node *n, const char *name)
+{
+    if (!n)
+        return NULL;
+    if (n->kind == PLAN_AGGREGATE)
+        for (int a = 0; a < n->u.aggregate.aggregate_count; a++)
+            if (strcmp(n->u.aggregate.aggregates[a].function.function->name, name) == 0)
+                return &n->u.aggregate.aggregates[a];
+    for (int i = 0; i < 2; i++) {
+        const plan_aggregate *found = find_aggregate(n->inputs[i], name);
+        if (found)
+            return found;
+    }
+    for (int i = 0; i < n->source_count; i++) {
+        const plan_aggregate *found = find_aggregate(n->sources[i], name);
+        if (found)
+            return found;
+    }
+    return NULL;
+}
+
+/* listagg's WITHIN GROUP keys travel as arguments; their directions must
+ * cross the wire too (the partial step encodes the sort keys). */
+Test(plan_serde, listagg_ordering_round_trips)
+{
+    fragmented_plan *fragments = plan_query("SELECT o_orderstatus, listagg(o_clerk, ',') WITHIN GROUP (ORDER BY o_orderdate "
+                                            "DESC NULLS FIRST, o_clerk) FROM orders GROUP BY o_orderstatus",
+                                            JOIN_DISTRIBUTION_TYPE_PARTITIONED);
+    int checked = 0;
+    for (int i = 0; i < fragments->fragment_count; i++) {
+        const plan_fragment *f = &fragments->fragments[i];
+        round_trip_fragment(f, 0);
+        const plan_aggregate *before = find_aggregate(f->root, "listagg");
+        if (!before || before->function.order_count == 0)
+            continue;
+        shoal_error error;
+        error_clear(&error);
+        unsigned char *bytes = NULL;
+        size_t size = 0;
+        cr_assert(plan_fragment_serialize(f, &bytes, &size, &error), "%s", error.message);
+        plan_serde_options options = {resolve_table, NULL};
+        plan_fragment decoded;
+        cr_assert(plan_fragment_deserialize(bytes, size, &options, &decoded, &error), "%s", error.message);
+        const plan_aggregate *after = find_aggregate(decoded.root, "listagg");
+        cr_assert_not_null(after);
+        cr_expect_eq(after->function.order_count, 2);
+        cr_expect_eq(after->function.order_descending, 1);
+        cr_expect_eq(after->function.order_nulls_first, 1);
+        cr_expect_eq(after->function.arg_count, 7);
+        checked++;
+        plan_fragment_clear(&decoded);
+        free(bytes);
+    }
+    cr_expect_gt(checked, 0, "no fragment held the partial listagg");
+    fragmented_plan_free(fragments);
+}

@@ -118,6 +118,10 @@ static const char *const valid_statements[] = {
   "SELECT sum(x) OVER (ORDER BY y GROUPS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) FROM t",
   "SELECT lag(x, 1) IGNORE NULLS OVER (ORDER BY y), first_value(x) RESPECT NULLS OVER () FROM t",
   "SELECT count(*) FILTER (WHERE x > 0), count(DISTINCT y), array_agg(x ORDER BY y DESC) FROM t",
+  "SELECT listagg(x, ',') WITHIN GROUP (ORDER BY y DESC), listagg(x) WITHIN GROUP (ORDER BY x) FROM t",
+  "SELECT listagg(x, '; ' ON OVERFLOW TRUNCATE '..' WITH COUNT) WITHIN GROUP (ORDER BY y) FILTER (WHERE y > 0) FROM t",
+  "SELECT listagg(DISTINCT x, ',' ON OVERFLOW ERROR) WITHIN GROUP (ORDER BY x) FROM t",
+  "SELECT listagg(x, ',') WITHIN GROUP (ORDER BY x) OVER (PARTITION BY y) FROM t",
   "SELECT max(x) FILTER (WHERE y) OVER (PARTITION BY z) FROM t",
   /* expressions */
   "SELECT a OR b AND c OR NOT d",
