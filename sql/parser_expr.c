@@ -426,8 +426,9 @@ static ast_node *parse_function_call(parser *p, ast_node *name, const sql_token 
     }
   }
   p_expect(p, TOK_RPAREN);
-  /* aggregate(...) WITHIN GROUP (ORDER BY ...): the ordering of listagg */
-  if (!call->u.call.order_by.count && p_check(p, KW_WITHIN) && p_peek(p, 1) == KW_GROUP) {
+  /* listagg(...) WITHIN GROUP (ORDER BY ...) */
+  if (is_listagg(name) && call->u.call.args.count && !call->u.call.order_by.count && p_check(p, KW_WITHIN) &&
+      p_peek(p, 1) == KW_GROUP) {
     p_advance(p);
     p_advance(p);
     p_expect(p, TOK_LPAREN);
