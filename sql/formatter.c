@@ -229,8 +229,15 @@ static void format_call_head(out *o, const ast_node *n) {
         ((v.len == 4 && memcmp(v.ptr, "trim", 4) == 0) || (v.len == 9 && memcmp(v.ptr, "normalize", 9) == 0)))
       arg_prec = PREC_CONCAT;
   }
-  if (arg_prec) put_bytes(o, name->u.list.items.items[0]->u.identifier.value.ptr,
-                          name->u.list.items.items[0]->u.identifier.value.len);
+  /* so is listagg, which parses as a call when written bare */
+  bool bare = arg_prec != 0;
+  if (name->u.list.items.count == 1) {
+    const ast_node *ident = name->u.list.items.items[0];
+    sql_str v = ident->u.identifier.value;
+    bare |= !ident->u.identifier.quoted && v.len == 7 && memcmp(v.ptr, "listagg", 7) == 0;
+  }
+  if (bare) put_bytes(o, name->u.list.items.items[0]->u.identifier.value.ptr,
+                      name->u.list.items.items[0]->u.identifier.value.len);
   else format_qualified_name(o, name);
   put(o, "(");
   if (n->u.call.star) put(o, "*");

@@ -123,6 +123,7 @@ static const char *const valid_statements[] = {
   "SELECT listagg(DISTINCT x, ',' ON OVERFLOW ERROR) WITHIN GROUP (ORDER BY x) FROM t",
   "SELECT listagg(x, ',') WITHIN GROUP (ORDER BY x) OVER (PARTITION BY y) FROM t",
   "SELECT listagg(x, ',') WITHIN GROUP (ORDER BY y DESC), listaggg(x) AS within FROM t",
+  "SELECT listagg(xDESC), listagg() xHINt, listagg(*), listagg(a, b, c) FROM t",
   "SELECT max(x) FILTER (WHERE y) OVER (PARTITION BY z) FROM t",
   /* expressions */
   "SELECT a OR b AND c OR NOT d",
