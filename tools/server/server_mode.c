@@ -23,6 +23,7 @@
 #include "actors/coordinator/coordinator.h"
 #include "actors/engine/catalog_store.h"
 #include "actors/engine/engine.h"
+#include "actors/resource/resource_watch.h"
 #include "config/node_config.h"
 #include "config/password_authenticator_config.h"
 #include "config/resource_groups.h"
@@ -35,13 +36,21 @@ static bool is_loopback(const char *address)
     return address && (strcmp(address, "127.0.0.1") == 0 || strcmp(address, "localhost") == 0);
 }
 
+/* Where the resource-groups.json in force lives, for the reload watcher
+ * (path[0] == 0: the legacy group, nothing to watch). */
+typedef struct groups_file {
+    char path[4096];
+    int64_t refresh_ms;
+} groups_file;
+
 /* Resource groups: etc/resource-groups.properties (the `file` manager and its
  * resource-groups.config-file, a relative path tried as given, then under
  * etc/) when present, else Trino's legacy `global` group from
  * query.max-concurrent-queries / query.max-queued-queries. */
 static resource_manager *create_resource_manager(const server_mode_options *o, const server_config *sc, engine *e,
-                                                 uint64_t cluster_memory)
+                                                 uint64_t cluster_memory, groups_file *watched)
 {
+    watched->path[0] = '\0';
     char path[4096];
     snprintf(path, sizeof path, "%s/resource-groups.properties", o->etc);
     resource_manager_options options = {
@@ -67,7 +76,9 @@ static resource_manager *create_resource_manager(const server_mode_options *o, c
         snprintf(file, sizeof file, "%s", rgc.config_file);
         if (file[0] != '/' && access(file, F_OK) != 0)
             snprintf(file, sizeof file, "%s/%s", o->etc, rgc.config_file);
+        watched->refresh_ms = rgc.refresh_interval / 1000000;
         resource_groups_config_free(&rgc);
+        snprintf(watched->path, sizeof watched->path, "%s", file);
         if (!resource_groups_load(file, &spec, &config_err)) {
             fprintf(stderr, "shoal-server: %s\n", config_err.message);
             return NULL;
@@ -181,12 +192,17 @@ static int serve(const server_mode_options *o, const server_config *sc, const no
         engine_destroy(e);
         return 1;
     }
-    resource_manager *rm = create_resource_manager(o, sc, e, node_pool);
+    groups_file groups;
+    resource_manager *rm = create_resource_manager(o, sc, e, node_pool, &groups);
     if (!rm) {
         catalog_store_detach(e);
         engine_destroy(e);
         return 1;
     }
+    /* resource-groups.json is reloaded when it changes (resource_watch.h) */
+    resource_watch *watch = groups.path[0] ? resource_watch_start(rm, groups.path, groups.refresh_ms) : NULL;
+    if (groups.path[0] && !watch)
+        fprintf(stderr, "shoal-server: %s will not be reloaded (cannot start the watcher)\n", groups.path);
     coordinator_config cc = coordinator_config_default();
     cc.resource_manager = rm;
     cc.bind_host = is_loopback(nc->internal_address) ? "127.0.0.1" : "0.0.0.0";
@@ -214,6 +230,7 @@ static int serve(const server_mode_options *o, const server_config *sc, const no
     password_authenticator_config_free(&pac);
     if (!c) {
         fprintf(stderr, "shoal-server: %s (%s)\n", error.message, error_name(error.code));
+        resource_watch_stop(watch);
         resource_manager_destroy(rm);
         catalog_store_detach(e);
         engine_destroy(e);
@@ -241,6 +258,7 @@ static int serve(const server_mode_options *o, const server_config *sc, const no
     fprintf(stderr, "shoal-server: %s received, shutting down\n", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
     cluster_services_stop(cluster);
     coordinator_stop(c);
+    resource_watch_stop(watch);
     resource_manager_destroy(rm); /* after the coordinator ended every ticket */
     catalog_store_detach(e);
     engine_destroy(e);

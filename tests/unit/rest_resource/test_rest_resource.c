@@ -442,3 +442,98 @@ Test(rest_resource, group_over_soft_memory_limit_queues_and_does_not_kill, .time
     free(b_next);
     live_stop(&s);
 }
+
+static const char reload_before_json[] =
+    "{\"rootGroups\": [{\"name\": \"etl\", \"softMemoryLimit\": \"100%\", \"hardConcurrencyLimit\": 1,"
+    " \"maxQueued\": 5}],"
+    " \"selectors\": [{\"user\": \"alice\", \"group\": \"etl\"}]}\n";
+static const char reload_after_json[] =
+    "{\"rootGroups\": [{\"name\": \"etl\", \"softMemoryLimit\": \"100%\", \"hardConcurrencyLimit\": 2,"
+    " \"maxQueued\": 5}],"
+    " \"selectors\": [{\"user\": \"alice\", \"group\": \"etl\"}]}\n";
+
+/* Replaces etc/resource-groups.json the way an operator's tool would:
+ * a new file renamed over the old one. */
+static void replace_groups_file(live_server *s, const char *text)
+{
+    char etc[300], from[400], to[400];
+    snprintf(etc, sizeof etc, "%s/etc", s->dir);
+    write_file(etc, "resource-groups.json.new", text);
+    snprintf(from, sizeof from, "%s/resource-groups.json.new", etc);
+    snprintf(to, sizeof to, "%s/resource-groups.json", etc);
+    cr_assert_eq(rename(from, to), 0);
+}
+
+/* resource-groups.json changed on disk: the new limits apply without a
+ * restart (the queued query is admitted by the raised concurrency limit),
+ * the running query keeps its group, and a broken file keeps the
+ * configuration in force. */
+Test(rest_resource, groups_file_reloads_without_restart, .timeout = 120)
+{
+    live_server s;
+    const char *files[] = {
+        "resource-groups.properties",
+        "resource-groups.configuration-manager=file\nresource-groups.config-file=resource-groups.json\n"
+        "resource-groups.refresh-interval=100ms\n",
+        "resource-groups.json", reload_before_json, NULL};
+    live_start(&s, NULL, files);
+
+    char *a = post_queued(&s, long_query, "alice");
+    long status;
+    json_t *doc = get_json(a, &status);
+    cr_assert_not_null(strstr(rest_next_uri(doc), "/executing/"));
+    char *a_exec = strdup(rest_next_uri(doc));
+    json_decref(doc);
+    char *b = post_queued(&s, long_query, "alice");
+    doc = get_json(b, &status);
+    cr_assert_str_eq(rest_state(doc), "QUEUED");
+    char *b_next = strdup(rest_next_uri(doc));
+    json_decref(doc);
+
+    /* a broken file: nothing changes */
+    replace_groups_file(&s, "{\"rootGroups\": [");
+    sleep_ms(500);
+    doc = group_state(&s, "etl", &status);
+    cr_assert_eq(status, 200);
+    cr_expect_eq(member_int(doc, "hardConcurrencyLimit"), 1);
+    cr_expect_eq(member_int(doc, "numQueuedQueries"), 1);
+    json_decref(doc);
+
+    /* the limit is raised on disk: B is admitted, A still runs in the group */
+    replace_groups_file(&s, reload_after_json);
+    bool running = false;
+    for (int i = 0; i < 100 && !running; i++) {
+        doc = get_json(b_next, &status);
+        cr_assert_eq(status, 200);
+        cr_assert_neq(strcmp(rest_state(doc), "FAILED"), 0);
+        free(b_next);
+        b_next = strdup(rest_next_uri(doc));
+        running = strstr(b_next, "/executing/") != NULL;
+        json_decref(doc);
+    }
+    cr_assert(running, "B was not admitted after the limit was raised on disk");
+    doc = group_state(&s, "etl", &status);
+    cr_expect_eq(member_int(doc, "hardConcurrencyLimit"), 2);
+    cr_expect_eq(member_int(doc, "numRunningQueries"), 2);
+    cr_expect_eq(member_int(doc, "numQueuedQueries"), 0);
+    json_decref(doc);
+    doc = get_json(a_exec, &status);
+    cr_expect_str_eq(rest_state(doc), "RUNNING");
+    free(a_exec);
+    a_exec = strdup(rest_next_uri(doc));
+    json_decref(doc);
+
+    rest_response r;
+    cr_assert(rest_call("DELETE", a_exec, NULL, 0, NULL, &r));
+    rest_response_free(&r);
+    cr_assert(rest_call("DELETE", b_next, NULL, 0, NULL, &r));
+    rest_response_free(&r);
+    doc = group_state(&s, "etl", &status);
+    cr_expect_eq(member_int(doc, "numRunningQueries"), 0);
+    json_decref(doc);
+    free(a);
+    free(a_exec);
+    free(b);
+    free(b_next);
+    live_stop(&s);
+}
