@@ -12,7 +12,7 @@
  *     uint checksum                     XXH64 (seed 0) of every byte before
  *                                       it (magic, version, rows, columns)
  *   ]
- *   column = array(5) [
+ *   column = array(5 or 6) [
  *     str  type                         Trino's spelling, e.g. "decimal(12,2)"
  *     uint encoding                     0 flat (row_count values),
  *                                       1 constant (one value for all rows)
@@ -20,6 +20,10 @@
  *                                       bit 1: the payload is zstd-compressed
  *     uint raw_size                     payload bytes before compression
  *     bin  payload
+ *     array children                    nested types only: array/map: the
+ *                                       element (key, value) columns with
+ *                                       sum(lengths) rows; row: one column
+ *                                       per field with the row count
  *   ]
  *
  * Payload (after decompression), for n = row_count (flat) or 1 (constant):
@@ -29,13 +33,16 @@
  *              bytes each (boolean 1 byte 0/1), except timestamp with time
  *              zone: 10 bytes (int64 micros UTC, int16 zone key);
  *              strings (varchar, char, varbinary, json): n uint32 lengths
- *              (0 for NULL rows) then all the bytes in one blob.
+ *              (0 for NULL rows) then all the bytes in one blob;
+ *              array/map: n uint32 lengths (elements in row order in the
+ *              children); row: nothing (the fields are the children).
  *
  * Encodings: dictionary vectors are flattened (their rows are written as a
  * flat column, so the size is bounded by the row count); constant vectors are
  * kept as constants. A payload is compressed with zstd only when that saves
- * at least an eighth of it. Nested types (array, map, row) are not supported
- * yet (ERR_NOT_SUPPORTED).
+ * at least an eighth of it. Nested values are written in canonical form
+ * (elements packed in row order, whatever the vector's layout); children
+ * are always flat.
  *
  * Decoding treats the bytes as hostile: every length is checked against what
  * is left, sizes must match the type and row count exactly, the checksum is
