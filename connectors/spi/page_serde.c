@@ -174,7 +174,7 @@ typedef struct byte_buffer {
 
 static bool reserve_bytes(byte_buffer *b, size_t more)
 {
-    if (b->capacity - b->size >= more)
+    if (b->data && b->capacity - b->size >= more) /* never NULL afterwards, even for 0 bytes */
         return true;
     size_t capacity = b->capacity ? b->capacity : 256;
     while (capacity - b->size < more)
