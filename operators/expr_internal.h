@@ -244,6 +244,8 @@ SCALAR_IMPLS(datetime);
 SCALAR_IMPLS(math);
 SCALAR_IMPLS(math_extra);
 SCALAR_IMPLS(string_extra);
+SCALAR_IMPLS(binary);
+SCALAR_IMPLS(units);
 SCALAR_IMPLS(regexp);
 SCALAR_IMPLS(datetime_extra);
 SCALAR_IMPLS(json);

@@ -16,6 +16,7 @@ PACKAGES=(
   libcriterion-dev    # unit tests
   libjansson-dev      # well-kept JSON parser: resource groups, access rules, the REST API
   libpcre2-dev        # Java-compatible regexes: resource-group selectors (whole-string, named groups), regexp functions
+  libssl-dev          # libcrypto: md5/sha1/sha256/sha512/hmac_* in the function library
   libicu-dev          # Unicode case mapping (upper/lower) and normalize() in the function library
   libedit-dev         # the `shoal` CLI console: line editing and history (BSD licence, unlike GNU readline)
   tmux                # tests/cli drives the interactive console in a real terminal (send-keys, capture-pane)

@@ -3,7 +3,9 @@
  * 10M rows (2048-row pages from a pool): regexp_like as a filter (PCRE2 JIT,
  * constant pattern), date_trunc('month'/'hour', timestamp), and
  * approx_distinct's update step (hash + HyperLogLog register) on bigint and
- * varchar. Prints rows/s and ns/row; `--rows N` changes the count.
+ * varchar, the update steps of approx_percentile (T-Digest; one group and
+ * 1024 groups), min_by and corr, and the md5/xxhash64 kernels. Prints
+ * rows/s and ns/row; `--rows N` changes the count.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,10 +47,11 @@ static page *make_page(void)
 {
     static const char *words[] = {"special", "requests", "furiously", "quickly", "deposits", "packages",
                                   "ironic", "blithely", "final", "regular", "pending", "slyly"};
-    sql_type types[3] = {ty("bigint"), ty("timestamp(3)"), ty("varchar")};
-    page *p = page_new(3, types, VECTOR_SIZE);
+    sql_type types[4] = {ty("bigint"), ty("timestamp(3)"), ty("varchar"), ty("double")};
+    page *p = page_new(4, types, VECTOR_SIZE);
     for (uint32_t r = 0; r < VECTOR_SIZE; r++) {
         ((int64_t *)p->columns[0].data)[r] = (int64_t)(rnd() % 5000000);
+        ((double *)p->columns[3].data)[r] = (double)(rnd() >> 11) / 9007199254740992.0 * 1000;
         ((int64_t *)p->columns[1].data)[r] = (int64_t)(rnd() % (50LL * 365 * 86400000000LL));
         char text[64];
         int n = snprintf(text, sizeof text, "%s %s %s %s", words[rnd() % 12], words[rnd() % 12], words[rnd() % 12],
@@ -155,6 +158,57 @@ static void run_approx_distinct(const char *name, int column, page **pool, long 
     free(state);
 }
 
+/* The update step of aggregate `name` over pool columns `columns` (-1: the
+ * constant `constant` as a double), into one state or `groups` states
+ * picked by the bigint column (as a hash aggregation would). */
+static void run_aggregate(const char *label, const char *name, int arg_count, const int *columns, double constant,
+                          int groups, page **pool, long rows)
+{
+    sql_type types[4];
+    vector constants[4];
+    for (int k = 0; k < arg_count; k++) {
+        types[k] = columns[k] >= 0 ? pool[0]->columns[columns[k]].type : ty("double");
+        if (columns[k] < 0)
+            vector_init_constant(&constants[k], types[k], &constant);
+    }
+    resolved_function r;
+    shoal_error error;
+    const aggregate_function *f = function_resolve(name, arg_count, types, &r, &error)
+                                      ? aggregate_function_for(&r, &error) : NULL;
+    if (!f) {
+        fprintf(stderr, "%s: %s\n", name, error.message);
+        exit(1);
+    }
+    unsigned char *block = aligned_alloc(16, f->state_size * (size_t)groups);
+    for (int g = 0; g < groups; g++)
+        f->init(f, block + f->state_size * (size_t)g);
+    static void *states[VECTOR_SIZE];
+    long done = 0;
+    double start = now();
+    for (long i = 0; done < rows; i++) {
+        const page *p = pool[i % POOL];
+        const int64_t *keys = p->columns[0].data;
+        for (int k = 0; k < VECTOR_SIZE; k++)
+            states[k] = block + f->state_size * (size_t)(groups == 1 ? 0 : (uint64_t)keys[k] % (uint64_t)groups);
+        const vector *args[4];
+        for (int k = 0; k < arg_count; k++)
+            args[k] = columns[k] >= 0 ? &p->columns[columns[k]] : &constants[k];
+        if (!f->update(f, states, VECTOR_SIZE, args, &error)) {
+            fprintf(stderr, "%s: %s\n", name, error.message);
+            exit(1);
+        }
+        done += VECTOR_SIZE;
+    }
+    report(label, done, now() - start);
+    for (int g = 0; g < groups; g++)
+        if (f->destroy)
+            f->destroy(f, block + f->state_size * (size_t)g);
+    for (int k = 0; k < arg_count; k++)
+        if (columns[k] < 0)
+            vector_destroy(&constants[k]);
+    free(block);
+}
+
 int main(int argc, char **argv)
 {
     long rows = 10000000;
@@ -177,6 +231,17 @@ int main(int argc, char **argv)
     run_expr("date_trunc('hour', ts)", call("date_trunc", 2, a4), false, pool, rows);
     run_approx_distinct("approx_distinct(bigint) update", 0, pool, rows);
     run_approx_distinct("approx_distinct(varchar) update", 2, pool, rows);
+    const int x_p[2] = {3, -1}, value_key[2] = {2, 0}, pair[2] = {3, 3};
+    run_aggregate("approx_percentile(double, 0.5) update", "approx_percentile", 2, x_p, 0.5, 1, pool, rows);
+    run_aggregate("approx_percentile(double, 0.5), 1024 groups", "approx_percentile", 2, x_p, 0.5, 1024, pool, rows);
+    run_aggregate("min_by(varchar, bigint) update", "min_by", 2, value_key, 0, 1, pool, rows);
+    run_aggregate("corr(double, double) update", "corr", 2, pair, 0, 1, pool, rows);
+    expr *a5[1] = {expr_column(2, ty("varchar"))};
+    expr *b5[1] = {call("to_utf8", 1, a5)};
+    run_expr("xxhash64(to_utf8(comment))", call("xxhash64", 1, b5), false, pool, rows);
+    expr *a6[1] = {expr_column(2, ty("varchar"))};
+    expr *b6[1] = {call("to_utf8", 1, a6)};
+    run_expr("md5(to_utf8(comment))", call("md5", 1, b6), false, pool, rows);
     for (int i = 0; i < POOL; i++)
         page_unref(pool[i]);
     return 0;

@@ -1,0 +1,299 @@
+/*
+ * binary.c — Trino's binary functions: the digests md5, sha1, sha256,
+ * sha512 and hmac_md5/sha1/sha256/sha512(binary, key) (OpenSSL libcrypto),
+ * crc32 (-> bigint), xxhash64 (-> 8 bytes, big-endian, seed 0), and the
+ * base64 codecs to_base64/from_base64, to_base64url/from_base64url.
+ *
+ * NULL in gives NULL out (null_on_null). Bad base64 fails with
+ * INVALID_FUNCTION_ARGUMENT. Results are written into the node's string
+ * arena; nothing is allocated per row.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
+
+#include "operators/expr_internal.h"
+
+#define BYTES(i, r) VIEW_AT(string_view, v##i, r)
+
+/* Writes `length` bytes as the result for row r (inline when short). */
+static bool put_bytes(expr_node *n, eval_context *ctx, uint32_t r, const void *bytes, uint32_t length)
+{
+    char *p = length <= STRING_INLINE_MAX ? NULL : node_string_reserve(n, length, ctx->error);
+    if (length > STRING_INLINE_MAX && !p)
+        return false;
+    if (p) {
+        memcpy(p, bytes, length);
+        ((string_view *)n->out.data)[r] = string_view_make(p, length);
+    } else {
+        ((string_view *)n->out.data)[r] = string_view_make(bytes, length);
+    }
+    return true;
+}
+
+/* ---- digests ---- */
+
+/* 0 md5, 1 sha1, 2 sha256, 3 sha512 (kept in n->k[0]) */
+static int64_t digest_index(const char *name)
+{
+    const char *algorithm = strncmp(name, "hmac_", 5) == 0 ? name + 5 : name;
+    return strcmp(algorithm, "md5") == 0 ? 0 : strcmp(algorithm, "sha1") == 0 ? 1 : strcmp(algorithm, "sha256") == 0 ? 2 : 3;
+}
+
+static const char *const digest_names[] = {"MD5", "SHA1", "SHA256", "SHA512"};
+
+/* The digest is fetched and its context made once per batch: OpenSSL 3
+ * would otherwise look the algorithm up and allocate a context per row. */
+static bool digest_kernel(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count)
+{
+    vector_view v0 = node_arg(n, 0);
+    EVP_MD *md = EVP_MD_fetch(NULL, digest_names[n->k[0]], NULL);
+    EVP_MD_CTX *c = md ? EVP_MD_CTX_new() : NULL;
+    bool ok = c != NULL;
+    unsigned char out[EVP_MAX_MD_SIZE];
+    ROW_LOOP(sel, count, r, {
+        string_view s = BYTES(0, r);
+        unsigned int length = 0;
+        ok = ok && EVP_DigestInit_ex(c, md, NULL) && EVP_DigestUpdate(c, string_view_data(&s), s.length) &&
+             EVP_DigestFinal_ex(c, out, &length) && put_bytes(n, ctx, r, out, length);
+    });
+    EVP_MD_CTX_free(c);
+    EVP_MD_free(md);
+    return ok || error_is_set(ctx->error) || node_error(n, ctx, ERR_GENERIC_INTERNAL_ERROR, "digest failed");
+}
+
+static bool hmac_kernel(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count)
+{
+    vector_view v0 = node_arg(n, 0), v1 = node_arg(n, 1);
+    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    EVP_MAC_CTX *c = mac ? EVP_MAC_CTX_new(mac) : NULL;
+    OSSL_PARAM params[2] = {OSSL_PARAM_construct_utf8_string("digest", (char *)digest_names[n->k[0]], 0),
+                            OSSL_PARAM_construct_end()};
+    bool ok = c != NULL;
+    unsigned char out[EVP_MAX_MD_SIZE];
+    ROW_LOOP(sel, count, r, {
+        string_view s = BYTES(0, r), key = BYTES(1, r);
+        size_t length = 0;
+        /* an empty key is a valid HMAC key; OpenSSL wants a non-NULL pointer */
+        const unsigned char *key_bytes = key.length ? (const unsigned char *)string_view_data(&key)
+                                                    : (const unsigned char *)"";
+        ok = ok && EVP_MAC_init(c, key_bytes, key.length, params) &&
+             EVP_MAC_update(c, (const unsigned char *)string_view_data(&s), s.length) &&
+             EVP_MAC_final(c, out, &length, sizeof out) && put_bytes(n, ctx, r, out, (uint32_t)length);
+    });
+    EVP_MAC_CTX_free(c);
+    EVP_MAC_free(mac);
+    return ok || error_is_set(ctx->error) || node_error(n, ctx, ERR_GENERIC_INTERNAL_ERROR, "hmac failed");
+}
+
+/* ---- crc32 (IEEE 802.3, reflected polynomial 0xEDB88320, as java.util.zip.CRC32) ---- */
+
+static uint32_t crc_table[256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+static void crc_init(void)
+{
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t c = i;
+        for (int k = 0; k < 8; k++)
+            c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        crc_table[i] = c;
+    }
+}
+
+static bool crc32_kernel(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count)
+{
+    (void)ctx;
+    vector_view v0 = node_arg(n, 0);
+    int64_t *out = n->out.data;
+    ROW_LOOP(sel, count, r, {
+        string_view s = BYTES(0, r);
+        const unsigned char *d = (const unsigned char *)string_view_data(&s);
+        uint32_t c = 0xFFFFFFFFu;
+        for (uint32_t i = 0; i < s.length; i++)
+            c = crc_table[(c ^ d[i]) & 0xFF] ^ (c >> 8);
+        out[r] = (int64_t)(c ^ 0xFFFFFFFFu);
+    });
+    return true;
+}
+
+/* ---- xxhash64 (XXH64 with seed 0, written from the published algorithm) ---- */
+
+static const uint64_t P1 = 11400714785074694791ULL, P2 = 14029467366897019727ULL, P3 = 1609587929392839161ULL,
+                      P4 = 9650029242287828579ULL, P5 = 2870177450012600261ULL;
+
+static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static inline uint64_t read64(const unsigned char *p) { uint64_t x; memcpy(&x, p, 8); return x; }
+static inline uint32_t read32(const unsigned char *p) { uint32_t x; memcpy(&x, p, 4); return x; }
+static inline uint64_t xx_round(uint64_t acc, uint64_t lane) { return rotl(acc + lane * P2, 31) * P1; }
+static inline uint64_t xx_merge(uint64_t acc, uint64_t v) { return (acc ^ xx_round(0, v)) * P1 + P4; }
+
+uint64_t xxhash64(const unsigned char *p, size_t length, uint64_t seed);
+uint64_t xxhash64(const unsigned char *p, size_t length, uint64_t seed)
+{
+    const unsigned char *end = p + length;
+    uint64_t h;
+    if (length >= 32) {
+        uint64_t a = seed + P1 + P2, b = seed + P2, c = seed, d = seed - P1;
+        for (; p + 32 <= end; p += 32) {
+            a = xx_round(a, read64(p));
+            b = xx_round(b, read64(p + 8));
+            c = xx_round(c, read64(p + 16));
+            d = xx_round(d, read64(p + 24));
+        }
+        h = rotl(a, 1) + rotl(b, 7) + rotl(c, 12) + rotl(d, 18);
+        h = xx_merge(xx_merge(xx_merge(xx_merge(h, a), b), c), d);
+    } else {
+        h = seed + P5;
+    }
+    h += length;
+    for (; p + 8 <= end; p += 8)
+        h = rotl(h ^ xx_round(0, read64(p)), 27) * P1 + P4;
+    if (p + 4 <= end) {
+        h = rotl(h ^ (uint64_t)read32(p) * P1, 23) * P2 + P3;
+        p += 4;
+    }
+    for (; p < end; p++)
+        h = rotl(h ^ (uint64_t)*p * P5, 11) * P1;
+    h ^= h >> 33;
+    h *= P2;
+    h ^= h >> 29;
+    h *= P3;
+    h ^= h >> 32;
+    return h;
+}
+
+static bool xxhash64_kernel(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count)
+{
+    vector_view v0 = node_arg(n, 0);
+    ROW_LOOP(sel, count, r, {
+        string_view s = BYTES(0, r);
+        uint64_t h = xxhash64((const unsigned char *)string_view_data(&s), s.length, 0);
+        unsigned char out[8];
+        for (int i = 0; i < 8; i++)
+            out[i] = (unsigned char)(h >> (56 - 8 * i));
+        if (!put_bytes(n, ctx, r, out, 8))
+            return false;
+    });
+    return true;
+}
+
+/* ---- base64 (RFC 4648; the url alphabet uses - and _) ---- */
+
+static const char standard_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char url_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+static bool to_base64_kernel(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count)
+{
+    vector_view v0 = node_arg(n, 0);
+    const char *alphabet = n->k[0] ? url_alphabet : standard_alphabet;
+    ROW_LOOP(sel, count, r, {
+        string_view s = BYTES(0, r);
+        const unsigned char *d = (const unsigned char *)string_view_data(&s);
+        uint32_t length = (s.length + 2) / 3 * 4;
+        char small[STRING_INLINE_MAX];
+        char *p = length <= STRING_INLINE_MAX ? small : node_string_reserve(n, length, ctx->error);
+        if (!p)
+            return false;
+        uint32_t o = 0;
+        for (uint32_t i = 0; i < s.length; i += 3) {
+            uint32_t chunk = (uint32_t)d[i] << 16 | (i + 1 < s.length ? (uint32_t)d[i + 1] << 8 : 0) |
+                             (i + 2 < s.length ? d[i + 2] : 0);
+            p[o++] = alphabet[chunk >> 18 & 63];
+            p[o++] = alphabet[chunk >> 12 & 63];
+            p[o++] = i + 1 < s.length ? alphabet[chunk >> 6 & 63] : '=';
+            p[o++] = i + 2 < s.length ? alphabet[chunk & 63] : '=';
+        }
+        ((string_view *)n->out.data)[r] = string_view_make(p, length);
+    });
+    return true;
+}
+
+static int base64_value(char c, bool url)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == (url ? '-' : '+'))
+        return 62;
+    if (c == (url ? '_' : '/'))
+        return 63;
+    return -1;
+}
+
+static bool from_base64_kernel(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count)
+{
+    vector_view v0 = node_arg(n, 0);
+    bool url = n->k[0] != 0;
+    ROW_LOOP(sel, count, r, {
+        string_view s = BYTES(0, r);
+        const char *d = string_view_data(&s);
+        uint32_t length = s.length;
+        while (length > 0 && d[length - 1] == '=' && s.length - length < 2)
+            length--;
+        if (length % 4 == 1 || (s.length != length && s.length % 4 != 0))
+            return node_error(n, ctx, ERR_INVALID_FUNCTION_ARGUMENT, "Input length is not a valid base64 length: %u",
+                              s.length);
+        uint32_t out_length = length / 4 * 3 + (length % 4 ? length % 4 - 1 : 0);
+        char small[STRING_INLINE_MAX];
+        char *p = out_length <= STRING_INLINE_MAX ? small : node_string_reserve(n, out_length, ctx->error);
+        if (!p && out_length > 0)
+            return false;
+        uint32_t o = 0, bits = 0;
+        int have = 0;
+        for (uint32_t i = 0; i < length; i++) {
+            int x = base64_value(d[i], url);
+            if (x < 0)
+                return node_error(n, ctx, ERR_INVALID_FUNCTION_ARGUMENT, "Illegal base64 character '%c' at %u", d[i],
+                                  i);
+            bits = bits << 6 | (uint32_t)x;
+            have += 6;
+            if (have >= 8) {
+                have -= 8;
+                p[o++] = (char)(bits >> have & 0xFF);
+            }
+        }
+        ((string_view *)n->out.data)[r] = string_view_make(p ? p : small, o);
+    });
+    return true;
+}
+
+/* ---- binding ---- */
+
+static bool bind_binary(expr_node *n, const sql_type *args, int arg_count, sql_type ret, shoal_error *error)
+{
+    (void)args, (void)arg_count, (void)ret, (void)error;
+    const char *name = n->function_name;
+    if (strcmp(name, "crc32") == 0) {
+        pthread_once(&crc_once, crc_init);
+        n->kernel = crc32_kernel;
+    } else if (strcmp(name, "xxhash64") == 0) {
+        n->kernel = xxhash64_kernel;
+    } else if (strncmp(name, "to_base64", 9) == 0) {
+        n->kernel = to_base64_kernel;
+        n->k[0] = name[9] != '\0';
+    } else if (strncmp(name, "from_base64", 11) == 0) {
+        n->kernel = from_base64_kernel;
+        n->k[0] = name[11] != '\0';
+    } else {
+        n->kernel = strncmp(name, "hmac_", 5) == 0 ? hmac_kernel : digest_kernel;
+        n->k[0] = digest_index(name);
+    }
+    return true;
+}
+
+#define IMPL(name) {name, bind_binary}
+const scalar_impl binary_impls[] = {
+    IMPL("md5"),         IMPL("sha1"),          IMPL("sha256"),      IMPL("sha512"),
+    IMPL("hmac_md5"),    IMPL("hmac_sha1"),     IMPL("hmac_sha256"), IMPL("hmac_sha512"),
+    IMPL("crc32"),       IMPL("xxhash64"),      IMPL("to_base64"),   IMPL("from_base64"),
+    IMPL("to_base64url"), IMPL("from_base64url"),
+};
+const int binary_impl_count = sizeof binary_impls / sizeof binary_impls[0];
