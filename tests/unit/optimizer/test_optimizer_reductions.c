@@ -182,3 +182,47 @@ Test(prefilter, a_whole_optimised_plan_keeps_the_rewrite)
     cr_assert_leq(semi->inputs[1]->column_count, 3);
     plan_free(plan);
 }
+
+/* ---- semi join filtering side ----------------------------------------------- */
+
+/* orders of one quarter EXISTS in lineitem (Q4): FILTER(match) over SEMI. */
+static plan_node *quarter_orders_in_lineitem(bool null_aware)
+{
+    plan_node *orders = fx_scan("orders");
+    int date = fx_col("orders", "o_orderdate");
+    plan_node *quarter = fx_filter(orders, fx_and(2, fx_call(&FX_GE, fx_column(orders, date), fx_date("1993-07-01")),
+                                                  fx_call(&FX_LT, fx_column(orders, date), fx_date("1993-10-01"))));
+    plan_node *semi = fx_semi_join(quarter, fx_scan("lineitem"), fx_col("orders", "o_orderkey"),
+                                   fx_col("lineitem", "l_orderkey"));
+    semi->u.semi.null_aware = null_aware;
+    return fx_filter(semi, fx_column(semi, semi->column_count - 1));
+}
+
+Test(prefilter, a_semi_joins_big_filtering_side_keeps_only_the_sources_keys)
+{
+    optimizer_context c = context();
+    shoal_error error;
+    plan_node *plan = optimizer_prefilter_aggregations(quarter_orders_in_lineitem(false), &c, &error);
+    const plan_node *semi = plan->inputs[0];
+    cr_assert_eq(semi->kind, PLAN_SEMI_JOIN);
+    const plan_node *build = semi->inputs[1];
+    cr_assert_eq(build->kind, PLAN_PROJECT);          /* drops the inner flag */
+    cr_assert_eq(build->column_count, fx_width("lineitem"));
+    const plan_node *inner = build->inputs[0]->inputs[0];
+    cr_assert_eq(inner->kind, PLAN_SEMI_JOIN);
+    cr_assert_eq(inner->u.semi.source_keys[0], fx_col("lineitem", "l_orderkey"));
+    cr_assert_eq(inner->u.semi.filtering_keys[0], fx_col("orders", "o_orderkey"));
+    cr_assert_eq(inner->inputs[1]->kind, PLAN_FILTER); /* a copy of the quarter's orders */
+    cr_assert_str_eq(inner->inputs[1]->inputs[0]->u.scan.table->name, "orders");
+    plan_free(plan);
+}
+
+Test(prefilter, never_for_null_aware_in)
+{
+    optimizer_context c = context();
+    shoal_error error;
+    plan_node *plan = optimizer_prefilter_aggregations(quarter_orders_in_lineitem(true), &c, &error);
+    cr_assert_eq(plan->inputs[0]->inputs[1]->kind, PLAN_TABLE_SCAN);
+    cr_assert_eq(fx_count(plan, PLAN_SEMI_JOIN), 1);
+    plan_free(plan);
+}
