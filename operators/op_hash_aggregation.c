@@ -90,9 +90,15 @@ static bool aggregate_page(hash_aggregation_operator *a, int j, const page *p,
             selection = a->selection;
         count = n;
     }
-    for (uint32_t i = 0; i < count; i++) {
-        uint32_t r = selection ? selection[i] : i;
-        a->states[i] = (same_payload ? payloads[0] : payloads[r]) + offset;
+    if (same_payload) {
+        for (uint32_t i = 0; i < count; i++)
+            a->states[i] = payloads[0] + offset;
+    } else if (selection) {
+        for (uint32_t i = 0; i < count; i++)
+            a->states[i] = payloads[selection[i]] + offset;
+    } else {
+        for (uint32_t i = 0; i < count; i++)
+            a->states[i] = payloads[i] + offset;
     }
     int arg_count = a->step == AGGREGATION_FINAL ? 1 : spec->arg_count;
     vector sliced[AGGREGATE_MAX_ARGS];
