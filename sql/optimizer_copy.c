@@ -5,6 +5,7 @@
  * scans, values, filters, projections, joins, semi joins and plain
  * aggregations; anything else (windows, sorts, exchanges, set operations,
  * grouping sets) makes the copy fail, and the caller leaves the plan alone.
+ * Dynamic filter assignments are not copied (each node gets its own later).
  */
 #include "optimizer_internal.h"
 
@@ -67,6 +68,8 @@ static bool copy_payload(plan_node *to, const plan_node *from)
         to->u.scan.catalog = from->u.scan.catalog ? strdup(from->u.scan.catalog) : NULL;
         to->u.scan.table = copy_table(from->u.scan.table);
         to->u.scan.columns = copy_ints(from->u.scan.columns, from->column_count);
+        to->u.scan.dynamic_filters = NULL; /* assigned later, per node (optimizer_dynamic_filters.c) */
+        to->u.scan.dynamic_filter_count = 0;
         int ranges = from->u.scan.range_count;
         to->u.scan.ranges = malloc(sizeof(column_range) * (size_t)(ranges > 0 ? ranges : 1));
         if (to->u.scan.ranges && ranges > 0)
@@ -101,12 +104,14 @@ static bool copy_payload(plan_node *to, const plan_node *from)
         to->u.join.left_keys = copy_ints(from->u.join.left_keys, from->u.join.key_count);
         to->u.join.right_keys = copy_ints(from->u.join.right_keys, from->u.join.key_count);
         to->u.join.filter = copy_expr(from->u.join.filter, &failed);
+        to->u.join.dynamic_filter_ids = NULL;
         return !failed && to->u.join.left_keys && to->u.join.right_keys;
     case PLAN_SEMI_JOIN:
         to->u.semi = from->u.semi;
         to->u.semi.source_keys = copy_ints(from->u.semi.source_keys, from->u.semi.key_count);
         to->u.semi.filtering_keys = copy_ints(from->u.semi.filtering_keys, from->u.semi.key_count);
         to->u.semi.filter = copy_expr(from->u.semi.filter, &failed);
+        to->u.semi.dynamic_filter_ids = NULL;
         return !failed && to->u.semi.source_keys && to->u.semi.filtering_keys;
     default:
         return false;
