@@ -157,6 +157,7 @@ bool element_program_evaluate(element_program *p, const page *outer, const vecto
 /* ---- casts between nested types ---- */
 
 typedef struct nested_cast {
+    sql_type parts_type;          /* CAST from json: the split value's type */
     int count;
     element_program *fields[];    /* array: element; map: key, value; row: each field */
 } nested_cast;
@@ -194,11 +195,11 @@ static uint32_t *gather_elements(const vector_view *v, const uint32_t *sel, uint
     return items;
 }
 
-static bool cast_lists(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count)
+static bool cast_lists_from(expr_node *n, eval_context *ctx, const vector *in, const uint32_t *sel, uint32_t count)
 {
     nested_cast *c = n->data;
-    vector_view v = node_arg(n, 0);
-    const vector *base = vector_base(n->children[0]->result);
+    vector_view v = vector_view_of(in);
+    const vector *base = vector_base(in);
     uint32_t total = 0;
     uint32_t *elements = gather_elements(&v, sel, count, &total);
     if (!elements || !vector_list_reserve(&n->out, total)) {
@@ -206,10 +207,10 @@ static bool cast_lists(expr_node *n, eval_context *ctx, const uint32_t *sel, uin
         return node_error(n, ctx, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
     }
     list_entry *out = n->out.data;
-    const list_entry *in = v.data;
+    const list_entry *entries = v.data;
     uint32_t at = n->out.child_size;
     ROW_LOOP(sel, count, r, {
-        uint32_t length = in[v.selection ? v.selection[r] : r].length;
+        uint32_t length = view_valid_at(&v, r) ? entries[v.selection ? v.selection[r] : r].length : 0;
         out[r] = (list_entry){at, length};
         at += length;
     });
@@ -226,11 +227,11 @@ static bool cast_lists(expr_node *n, eval_context *ctx, const uint32_t *sel, uin
     return ok;
 }
 
-static bool cast_rows(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count)
+static bool cast_rows_from(expr_node *n, eval_context *ctx, const vector *in, const uint32_t *sel, uint32_t count)
 {
     nested_cast *c = n->data;
-    vector_view v = node_arg(n, 0);
-    const vector *base = vector_base(n->children[0]->result);
+    vector_view v = vector_view_of(in);
+    const vector *base = vector_base(in);
     uint32_t *indexes = n->sel_b, *targets = n->sel_c;
     for (uint32_t k = 0; k < count; k++) {
         uint32_t r = sel ? sel[k] : k;
@@ -255,8 +256,58 @@ static bool cast_rows(expr_node *n, eval_context *ctx, const uint32_t *sel, uint
     return true;
 }
 
+static bool cast_lists(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count)
+{
+    return cast_lists_from(n, ctx, n->children[0]->result, sel, count);
+}
+
+static bool cast_rows(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count)
+{
+    return cast_rows_from(n, ctx, n->children[0]->result, sel, count);
+}
+
+/* CAST(json AS nested): the JSON is split into a nested value of json parts
+ * (map keys as varchar), which the element casts then convert. */
+static bool cast_from_json(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count)
+{
+    nested_cast *c = n->data;
+    vector parts;
+    if (!vector_init_flat(&parts, c->parts_type, VECTOR_SIZE))
+        return node_error(n, ctx, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+    bool ok = json_split_nested(n->type, n->children[0]->result, sel, count, n->try_mode, &parts, &n->out, ctx->error);
+    if (ok)
+        ok = n->type.kind == TYPE_ROW ? cast_rows_from(n, ctx, &parts, sel, count)
+                                      : cast_lists_from(n, ctx, &parts, sel, count);
+    vector_destroy(&parts);
+    return ok;
+}
+
+static sql_type json_parts_type(sql_type to)
+{
+    sql_type json = type_make(TYPE_JSON);
+    if (to.kind == TYPE_ARRAY)
+        return type_array(json);
+    if (to.kind == TYPE_MAP)
+        return type_map(type_varchar(VARCHAR_UNBOUNDED), json);
+    sql_type fields[256];
+    int count = to.composite->field_count < 256 ? to.composite->field_count : 256;
+    for (int i = 0; i < count; i++)
+        fields[i] = json;
+    return type_row(count, fields, NULL);
+}
+
 bool cast_nested_bind(expr_node *n, sql_type from, sql_type to, shoal_error *error)
 {
+    if (from.kind == TYPE_JSON && (to.kind == TYPE_ARRAY || to.kind == TYPE_MAP || to.kind == TYPE_ROW)) {
+        if (to.composite->field_count > 256)
+            return error_set(error, ERR_NOT_SUPPORTED, "Too many fields to cast from JSON");
+        sql_type parts = json_parts_type(to);
+        if (!cast_nested_bind(n, parts, to, error))
+            return false;
+        ((nested_cast *)n->data)->parts_type = parts;
+        n->kernel = cast_from_json;
+        return true;
+    }
     if (from.kind != to.kind || from.composite->field_count != to.composite->field_count) {
         char a[256], b[256];
         type_format(from, false, a, sizeof a);

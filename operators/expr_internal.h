@@ -215,7 +215,14 @@ sql_type element_program_type(const element_program *p);
 bool element_program_evaluate(element_program *p, const page *outer, const vector *const *inputs,
                               const uint32_t *const *input_rows, const uint32_t *parent_rows, uint32_t count,
                               vector *dst, uint32_t dst_start, shoal_error *error);
-/* Casts between array/map/row types, element by element. */
+/* Splits each selected row's JSON text (vector `json`) into `parts`, a
+ * nested value of json texts shaped for `target` (array: array(json); map:
+ * map(varchar, json); row: row(json, ...) from a JSON array by position or
+ * an object by field name). JSON null gives a NULL row in `out`, and
+ * `parts` a NULL there too. Errors: INVALID_CAST_ARGUMENT. */
+bool json_split_nested(sql_type target, const vector *json, const uint32_t *sel, uint32_t count, bool try_mode,
+                       vector *parts, vector *out, shoal_error *error);
+/* Casts between array/map/row types, element by element, and from json. */
 bool cast_nested_bind(expr_node *n, sql_type from, sql_type to, shoal_error *error);
 /* CAST(array/map/row AS json) (functions/json.c form: value_format_json) */
 scalar_kernel_fn cast_nested_to_json_kernel(sql_type from, sql_type to);

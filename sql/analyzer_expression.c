@@ -131,6 +131,10 @@ static expr *translate_typed_literal(analyzer *a, const ast_node *node)
     }
     if (strcmp(type_name, "decimal") == 0)
         return translate_decimal_literal(a, node, text);
+    if (strcmp(type_name, "json") == 0) { /* JSON '[1, 2]' is the parsed document, as in Trino */
+        expr *args[1] = {constant_or_fail(a, value_varchar(text, (uint32_t)strlen(text)), node)};
+        return args[0] ? make_call(a, "json_parse", 1, args, node) : NULL;
+    }
     /* Everything else: a cast of the string to the named type */
     sql_type target;
     if (!type_parse(type_name, &target)) {

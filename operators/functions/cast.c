@@ -699,7 +699,7 @@ bool cast_bind(expr_node *n, sql_type from, sql_type to, shoal_error *error)
         k = cast_nested_to_json_kernel(from, to);
     bool nested_from = f == TYPE_ARRAY || f == TYPE_MAP || f == TYPE_ROW;
     bool nested_to = t == TYPE_ARRAY || t == TYPE_MAP || t == TYPE_ROW;
-    if (!k && nested_from && nested_to)
+    if (!k && (nested_from || f == TYPE_JSON) && nested_to)
         return cast_nested_bind(n, from, to, error);
     if (!k) {
         char a[128], b[128];

@@ -160,6 +160,19 @@ Test(nested, casts)
     check("SELECT CAST(ARRAY[1, NULL] AS json), CAST(map(ARRAY['k'], ARRAY[ARRAY[1]]) AS json), "
           "CAST(ROW(1, 'a') AS json)", "[1,null] | {\"k\":[1]} | [1,\"a\"]");
     check("SELECT TRY_CAST(ARRAY['x', '2'] AS array(integer))", "[NULL, 2]");
+    /* from json: arrays, maps (keys cast from their text), rows by position or by name */
+    check("SELECT CAST(JSON '[1, 2, null]' AS array(bigint)), "
+          "CAST(json_parse('{\"a\": [1], \"b\": null}') AS map(varchar, array(integer)))",
+          "[1, 2, NULL] | {a=[1], b=NULL}");
+    check("SELECT CAST(JSON '{\"x\": 1, \"y\": \"s\"}' AS row(x bigint, y varchar)), "
+          "CAST(JSON '[2, \"t\"]' AS row(x bigint, y varchar)), CAST(JSON 'null' AS array(bigint)), "
+          "CAST(JSON '{\"1\": true}' AS map(bigint, boolean))", "{x=1, y=s} | {x=2, y=t} | NULL | {1=true}");
+    check("SELECT CAST(CAST(ARRAY[1, 2] AS json) AS array(double)), TRY_CAST(JSON '{}' AS array(bigint))",
+          "[1.0, 2.0] | NULL");
+    check("SELECT cardinality(CAST(j AS array(varchar))) FROM (VALUES JSON '[\"a\"]', JSON '[]', NULL) t(j)",
+          "1\n0\nNULL");
+    check_error("SELECT CAST(JSON '{\"a\":1}' AS array(bigint))", ERR_INVALID_CAST_ARGUMENT,
+                "Cannot cast to ARRAY(BIGINT). Expected a json array, but got {\"a\":1}");
     check_error("SELECT CAST(ARRAY['x'] AS array(integer))", ERR_INVALID_CAST_ARGUMENT, "Cannot cast 'x' to INT");
 }
 
