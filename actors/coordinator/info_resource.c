@@ -21,6 +21,7 @@
 
 #include "actors/coordinator/coordinator_state.h"
 #include "actors/coordinator/json_text.h"
+#include "actors/coordinator/query_stages.h"
 #include "actors/coordinator/query_results_json.h"
 
 static const char json_type[] = "application/json";
@@ -232,8 +233,34 @@ static void write_query_info(coordinator *c, const http_request *r, tracked_quer
     json_member_string(&qs, "elapsedTime", d);
     format_duration((tq->started_ns ? tq->started_ns : end) - tq->created_ns, d, sizeof d);
     json_member_string(&qs, "queuedTime", d);
-    json_member_int(&qs, "outputPositions", tq->rows_sent);
+    stage_stats stage;
+    task_stats task;
+    bool scheduled = tq->phase != TRACKED_QUEUED;
+    if (scheduled) {
+        query_progress p;
+        tracked_query_progress(tq, &p);
+        int64_t wall_ns = tq->started_ns ? end - tq->started_ns : 0;
+        stage_counters times = {
+            .cpu_time_ms = tracked_query_cpu_ns(tq) / 1000000,
+            .wall_time_ms = wall_ns / 1000000,
+            .output_rows = tq->rows_sent,
+            .peak_memory_bytes = tracked_query_peak_memory(tq),
+        };
+        bool canceled = tq->failed && tq->error.code == ERR_USER_CANCELED;
+        query_stages_single(&p, tracked_query_state(tq), canceled, &times, c->node_id, http_request_base_uri(r),
+                            &stage, &task);
+        query_stages_write_counters(&qs, &stage.counters);
+        double percentage;
+        if (query_stages_progress_percentage(&stage.counters, &percentage))
+            json_member_double(&qs, "progressPercentage", percentage);
+    } else {
+        json_member_int(&qs, "outputPositions", tq->rows_sent);
+    }
     json_end_object(&qs);
+    if (full && scheduled) {
+        json_key(&o, "outputStage");
+        query_stages_write_output_stage(&stage, tq->id, http_request_base_uri(r), b);
+    }
     if (tq->failed) {
         json_member_string(&o, "errorType", error_type_name(error_type_of(tq->error.code)));
         json_key(&o, "errorCode");
@@ -248,7 +275,6 @@ static void write_query_info(coordinator *c, const http_request *r, tracked_quer
             query_results_json_error(&tq->error, b);
         }
     }
-    (void)c;
     json_end_object(&o);
     pthread_mutex_unlock(&tq->lock);
 }

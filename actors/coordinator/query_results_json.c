@@ -214,20 +214,28 @@ static void write_stats(json_out *o, const statement_stats *s)
     json_member_string(&st, "state", s->state);
     json_member_bool(&st, "queued", s->queued);
     json_member_bool(&st, "scheduled", s->scheduled);
+    double percentage;
+    stage_counters splits = {.total_splits = s->total_splits, .completed_splits = s->completed_splits};
+    if (s->scheduled && query_stages_progress_percentage(&splits, &percentage))
+        json_member_double(&st, "progressPercentage", percentage);
     json_member_int(&st, "nodes", s->nodes);
-    json_member_int(&st, "totalSplits", 0);
-    json_member_int(&st, "queuedSplits", 0);
-    json_member_int(&st, "runningSplits", 0);
-    json_member_int(&st, "completedSplits", 0);
+    json_member_int(&st, "totalSplits", s->total_splits);
+    json_member_int(&st, "queuedSplits", s->queued_splits);
+    json_member_int(&st, "runningSplits", s->running_splits);
+    json_member_int(&st, "completedSplits", s->completed_splits);
     json_member_int(&st, "cpuTimeMillis", s->cpu_time_ms);
     json_member_int(&st, "wallTimeMillis", s->wall_time_ms);
     json_member_int(&st, "queuedTimeMillis", s->queued_time_ms);
     json_member_int(&st, "elapsedTimeMillis", s->elapsed_time_ms);
     json_member_int(&st, "processedRows", s->processed_rows);
     json_member_int(&st, "processedBytes", s->processed_bytes);
-    json_member_int(&st, "physicalInputBytes", 0);
+    json_member_int(&st, "physicalInputBytes", s->root_stage ? s->processed_bytes : 0);
     json_member_int(&st, "peakMemoryBytes", s->peak_memory_bytes);
     json_member_int(&st, "spilledBytes", 0);
+    if (s->root_stage) {
+        json_key(&st, "rootStage");
+        query_stages_write_root_stage(s->root_stage, o->b);
+    }
     json_end_object(&st);
 }
 

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "actors/coordinator/query_stages.h"
 #include "connectors/spi/error.h"
 #include "connectors/spi/page.h"
 #include "connectors/spi/text_builder.h"
@@ -23,6 +24,10 @@ typedef struct statement_stats {
     bool queued;
     bool scheduled;
     int nodes;
+    int64_t total_splits;        /* drivers, as Trino counts them (query.h query_progress) */
+    int64_t queued_splits;
+    int64_t running_splits;
+    int64_t completed_splits;
     int64_t queued_time_ms;
     int64_t elapsed_time_ms;
     int64_t cpu_time_ms;
@@ -30,6 +35,7 @@ typedef struct statement_stats {
     int64_t processed_rows;
     int64_t processed_bytes;
     int64_t peak_memory_bytes;
+    const stage_stats *root_stage;   /* NULL: left out (queued documents) */
 } statement_stats;
 
 typedef struct query_results {

@@ -269,6 +269,14 @@ int64_t tracked_query_peak_memory(const tracked_query *tq)
     return tq->q ? query_peak_memory_bytes(tq->q) : tq->final_peak_memory;
 }
 
+void tracked_query_progress(const tracked_query *tq, query_progress *out)
+{
+    if (tq->q)
+        query_progress_get(tq->q, out);
+    else
+        *out = tq->final_progress;
+}
+
 void tracked_query_end_ticket_locked(tracked_query *tq)
 {
     if (!tq->ticket)
@@ -379,6 +387,7 @@ void tracked_query_finish_locked(query_tracker *t, tracked_query *tq, bool faile
     if (tq->q) {
         tq->final_cpu_ns = (int64_t)query_cpu_ns(tq->q);
         tq->final_peak_memory = query_peak_memory_bytes(tq->q);
+        query_progress_get(tq->q, &tq->final_progress);
         query_free(tq->q);
         tq->q = NULL;
     }

@@ -81,6 +81,7 @@ typedef struct tracked_query {
     int64_t ended_ns;
     int64_t rows_sent;
     int64_t bytes_sent;
+    query_progress final_progress;  /* splits and raw input, kept when the query is freed */
     int64_t final_cpu_ns;           /* CPU time and peak memory of the engine */
     int64_t final_peak_memory;      /* query, kept when it is freed */
 
@@ -156,6 +157,8 @@ void tracked_query_end_ticket_locked(tracked_query *tq);
  * final figures once it is done). */
 int64_t tracked_query_cpu_ns(const tracked_query *tq);
 int64_t tracked_query_peak_memory(const tracked_query *tq);
+/* Splits and raw input (query.h), live or as the query ended; under tq->lock. */
+void tracked_query_progress(const tracked_query *tq, query_progress *out);
 
 /* Reports every running query's CPU time and current memory to its
  * resource group (the reaper does it every reaper_interval_ms). */

@@ -154,7 +154,15 @@ static void info_uri(const http_request *r, const tracked_query *tq, char *out, 
     snprintf(out, size, "%s/ui/query.html?%s", http_request_base_uri(r), tq->id);
 }
 
-static void fill_stats(const tracked_query *tq, const char *state, statement_stats *s)
+/* The document's stats; once the query runs, its stage tree too (in
+ * `stages`, which must outlive the document). */
+typedef struct stage_storage {
+    stage_stats stage;
+    task_stats task;
+} stage_storage;
+
+static void fill_stats(const tracked_query *tq, const char *state, statement_stats *s, stage_storage *stages,
+                       const char *node_uri)
 {
     int64_t now = tracker_now_ns();
     int64_t end = tq->ended_ns ? tq->ended_ns : now;
@@ -167,10 +175,32 @@ static void fill_stats(const tracked_query *tq, const char *state, statement_sta
     s->queued_time_ms = ns_to_ms(queued_until - tq->created_ns);
     s->elapsed_time_ms = ns_to_ms(end - tq->created_ns);
     s->wall_time_ms = tq->started_ns ? ns_to_ms(end - tq->started_ns) : 0;
-    s->processed_rows = tq->rows_sent;
-    s->processed_bytes = tq->bytes_sent;
     s->cpu_time_ms = ns_to_ms(tracked_query_cpu_ns(tq));
     s->peak_memory_bytes = tracked_query_peak_memory(tq);
+    query_progress p;
+    tracked_query_progress(tq, &p);
+    s->total_splits = p.total_splits;
+    s->queued_splits = p.queued_splits;
+    s->running_splits = p.running_splits;
+    s->completed_splits = p.completed_splits;
+    /* processed = raw input: what table scans read; statements without one
+     * (VALUES, SHOW, DDL) count the rows they produced */
+    s->processed_rows = p.has_table_scans ? p.processed_rows : tq->rows_sent;
+    s->processed_bytes = p.has_table_scans ? p.processed_bytes : tq->bytes_sent;
+    if (!s->scheduled)
+        return;
+    stage_counters times = {
+        .cpu_time_ms = s->cpu_time_ms,
+        .wall_time_ms = s->wall_time_ms,
+        .output_rows = tq->rows_sent,
+        .peak_memory_bytes = s->peak_memory_bytes,
+    };
+    bool canceled = tq->failed && tq->error.code == ERR_USER_CANCELED;
+    query_stages_single(&p, state, canceled, &times, NULL, node_uri, &stages->stage, &stages->task);
+    stages->stage.counters.processed_rows = s->processed_rows;
+    stages->stage.counters.processed_bytes = s->processed_bytes;
+    stages->task.counters = stages->stage.counters;
+    s->root_stage = &stages->stage;
 }
 
 static void respond_document(http_request *r, text_builder *body, const http_headers *headers)
@@ -190,10 +220,13 @@ static void write_queued_document(http_request *r, const tracked_query *tq, cons
     char info[512];
     info_uri(r, tq, info, sizeof info);
     query_results doc = {.id = tq->id, .info_uri = info, .next_uri = next_uri};
-    fill_stats(tq, tq->failed ? "FAILED" : "QUEUED", &doc.stats);
+    stage_storage stages;
+    fill_stats(tq, tq->failed ? "FAILED" : "QUEUED", &doc.stats, &stages, NULL);
     doc.stats.queued = !tq->failed;
     doc.stats.scheduled = false;
     doc.stats.nodes = 0;
+    doc.stats.root_stage = NULL; /* queued documents: times only, as Trino's */
+    doc.stats.total_splits = doc.stats.queued_splits = doc.stats.running_splits = doc.stats.completed_splits = 0;
     if (tq->failed)
         doc.error = &tq->error;
     query_results_json_write(&doc, out);
@@ -626,7 +659,8 @@ static void build_executing_page(coordinator *c, http_request *r, tracked_query 
     if (final && tq->phase != TRACKED_DONE) {
         tq->ended_ns = tracker_now_ns();
     }
-    fill_stats(tq, state, &doc.stats);
+    stage_storage stages;
+    fill_stats(tq, state, &doc.stats, &stages, http_request_base_uri(r));
     query_results_json_write(&doc, out);
     text_builder_free(&rows);
     if (final)

@@ -18,6 +18,7 @@
 #include "actors/engine/output_buffer.h"
 #include "actors/engine/pipeline_actor.h"
 #include "actors/engine/query_limits.h"
+#include "actors/engine/split_scan.h"
 
 enum { OUTPUT_BUFFER_BYTES = 32 * 1024 * 1024 };
 
@@ -37,6 +38,8 @@ struct execution {
     shoal_error error;
     actor **actors;
     int actor_count;
+    int scan_drivers;          /* drivers that read a table's split queue */
+    int other_drivers_done;    /* the others that ended (under lock) */
     bool all_spawned;          /* actors[] is complete: failures may cancel the rest */
     query_limits *limits;      /* memory contexts and deadline (query_limits.h) */
     sched_job *sched_job;      /* the pipelines' scheduling job, or NULL */
@@ -66,6 +69,8 @@ static void driver_stats(void *context, const driver *d)
 {
     execution *x = context;
     pthread_mutex_lock(&x->lock);
+    if (d->operator_count == 0 || !split_scan_is(d->operators[0]))
+        x->other_drivers_done++;
     for (int i = 0; i < d->operator_count; i++) {
         const operator *op = d->operators[i];
         x->cpu_ns += op->stats.cpu_ns;
@@ -178,6 +183,8 @@ static bool start_drivers(execution *x, shoal_error *error)
     }
     pthread_mutex_lock(&x->lock);
     x->drivers_running = made;
+    for (int i = 0; i < made; i++)
+        x->scan_drivers += drivers[i]->operator_count > 0 && split_scan_is(drivers[i]->operators[0]);
     x->actor_count = made;
     for (int i = 0; i < made; i++) {
         x->actors[i] =
@@ -372,6 +379,24 @@ int64_t execution_memory_bytes(const execution *x)
 int64_t execution_peak_memory_bytes(const execution *x)
 {
     return query_limits_peak(x->limits);
+}
+
+void execution_progress_get(execution *x, query_progress *out)
+{
+    memset(out, 0, sizeof *out);
+    split_progress scans = {0};
+    local_plan_add_split_progress(x->local, &scans);
+    pthread_mutex_lock(&x->lock);
+    int64_t others = x->actor_count - x->scan_drivers;
+    int64_t others_done = x->other_drivers_done;
+    pthread_mutex_unlock(&x->lock);
+    out->total_splits = scans.total + others;
+    out->queued_splits = scans.queued;
+    out->running_splits = scans.running + others - others_done;
+    out->completed_splits = scans.completed + others_done;
+    out->processed_rows = scans.rows;
+    out->processed_bytes = scans.bytes;
+    out->has_table_scans = scans.total > 0;
 }
 
 uint64_t execution_cpu_ns(execution *x)

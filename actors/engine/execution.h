@@ -45,6 +45,8 @@ typedef struct execution_node_stats {
 const plan_node *execution_plan(const execution *x);
 /* The per-node array, indexed by plan node id; returns its length. */
 int execution_node_stats_get(execution *x, const execution_node_stats **out);
+/* Splits and raw input so far (query.h's query_progress). */
+void execution_progress_get(execution *x, query_progress *out);
 /* CPU time of every operator so far. */
 uint64_t execution_cpu_ns(execution *x);
 /* Bytes its operators retain now, and the most they retained at once (from

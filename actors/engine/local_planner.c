@@ -1217,6 +1217,14 @@ pipeline_spec *local_plan_pipeline(local_plan *p, int index) { return p->pipelin
 uint64_t local_plan_rows_written(const local_plan *p) { return atomic_load(&((local_plan *)p)->rows_written); }
 output_buffer *local_plan_output(local_plan *p) { return p->output; }
 
+void local_plan_add_split_progress(const local_plan *p, split_progress *out)
+{
+    /* the plan's split queues are the cleanups that free one */
+    for (int i = 0; i < p->cleanup_count; i++)
+        if (p->cleanups[i].fn == free_split_queue)
+            split_queue_add_progress(p->cleanups[i].arg, out);
+}
+
 void local_plan_free(local_plan *p)
 {
     if (!p)

@@ -10,6 +10,7 @@
 #define SHOAL_ACTORS_LOCAL_PLANNER_H
 
 #include "actors/engine/output_buffer.h"
+#include "actors/engine/split_scan.h"
 #include "connectors/spi/catalog.h"
 #include "operators/operator.h"
 #include "sql/plan.h"
@@ -45,6 +46,8 @@ pipeline_spec *local_plan_pipeline(local_plan *p, int index);
 uint64_t local_plan_rows_written(const local_plan *p);
 /* Where the client fetches result rows (NULL for writes). */
 output_buffer *local_plan_output(local_plan *p);
+/* Adds the splits of every table scan of the plan to *out (live). */
+void local_plan_add_split_progress(const local_plan *p, split_progress *out);
 void local_plan_free(local_plan *p);
 
 #endif

@@ -62,6 +62,15 @@ bool query_has_update_count(const query *q) { return q->has_update_count; }
 int64_t query_update_count(const query *q) { return q->update_count; }
 const shoal_error *query_error(const query *q) { return &q->error; }
 uint64_t query_cpu_ns(query *q) { return q->execution ? execution_cpu_ns(q->execution) : 0; }
+
+bool query_progress_get(query *q, query_progress *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!q->execution)
+        return false;
+    execution_progress_get(q->execution, out);
+    return true;
+}
 int64_t query_memory_bytes(const query *q) { return q->execution ? execution_memory_bytes(q->execution) : 0; }
 int64_t query_peak_memory_bytes(const query *q)
 {

@@ -64,6 +64,23 @@ bool query_has_update_count(const query *q);
 int64_t query_update_count(const query *q);
 const shoal_error *query_error(const query *q);
 
+/* Progress as Trino counts it for a client: splits are drivers — a table
+ * scan's connector splits, one per driver in other pipelines — and the raw
+ * input is what the table scans read (their completed splits). Live; safe
+ * from any thread while the query is not being freed. */
+typedef struct query_progress {
+    int64_t total_splits;
+    int64_t queued_splits;
+    int64_t running_splits;
+    int64_t completed_splits;
+    int64_t processed_rows;
+    int64_t processed_bytes;
+    bool has_table_scans;
+} query_progress;
+
+/* False (all zero) when the statement runs no pipelines. */
+bool query_progress_get(query *q, query_progress *out);
+
 /* CPU time its operators have used so far (0 for statements answered directly). */
 uint64_t query_cpu_ns(query *q);
 /* Bytes its operators retain now / at most so far (0 when nothing runs).

@@ -15,6 +15,9 @@ struct split_queue {
     const scan_request *request;
     split_list splits;
     int next;
+    int completed;             /* splits read to the end (or closed), under lock */
+    int64_t rows;              /* read by completed splits, under lock */
+    int64_t bytes;
 };
 
 split_queue *split_queue_create(connector *c, const table_metadata *table,
@@ -40,6 +43,27 @@ void split_queue_free(split_queue *q)
     split_list_free(&q->splits);
     pthread_mutex_destroy(&q->lock);
     free(q);
+}
+
+void split_queue_add_progress(split_queue *q, split_progress *out)
+{
+    pthread_mutex_lock(&q->lock);
+    out->total += q->splits.count;
+    out->queued += q->splits.count - q->next;
+    out->running += q->next - q->completed;
+    out->completed += q->completed;
+    out->rows += q->rows;
+    out->bytes += q->bytes;
+    pthread_mutex_unlock(&q->lock);
+}
+
+static void split_queue_completed(split_queue *q, const operator *scan)
+{
+    pthread_mutex_lock(&q->lock);
+    q->completed++;
+    q->rows += (int64_t)scan->stats.input_rows;
+    q->bytes += (int64_t)scan->stats.input_bytes;
+    pthread_mutex_unlock(&q->lock);
 }
 
 static const split *split_queue_take(split_queue *q)
@@ -79,6 +103,7 @@ static void close_current(split_scan *s)
         return;
     s->header.stats.input_rows += s->current->stats.input_rows;
     s->header.stats.input_bytes += s->current->stats.input_bytes;
+    split_queue_completed(s->queue, s->current);
     s->current->ops->close(s->current);
     s->current = NULL;
 }
@@ -155,6 +180,11 @@ static const operator_ops split_scan_ops = {
     .is_blocked = scan_is_blocked,
     .close = scan_close,
 };
+
+bool split_scan_is(const operator *op)
+{
+    return op->ops == &split_scan_ops;
+}
 
 operator *split_scan_create(int plan_node_id, split_queue *q, scan_dynamic_filters *filters)
 {

@@ -23,5 +23,22 @@ void split_queue_free(split_queue *q);
  * applies once their builds are done: splits opened after that get the
  * filters' key ranges, and rows that cannot join are dropped. */
 operator *split_scan_create(int plan_node_id, split_queue *q, scan_dynamic_filters *filters);
+/* Whether `op` is a split scan (its driver's splits are the queue's). */
+bool split_scan_is(const operator *op);
+
+/* A queue's splits so far (read live by the REST API's progress): queued
+ * (not taken), running (taken, not read to the end), completed; and the
+ * rows and bytes its completed splits read. */
+typedef struct split_progress {
+    int64_t total;
+    int64_t queued;
+    int64_t running;
+    int64_t completed;
+    int64_t rows;
+    int64_t bytes;
+} split_progress;
+
+/* Adds this queue's counts to *out. */
+void split_queue_add_progress(split_queue *q, split_progress *out);
 
 #endif

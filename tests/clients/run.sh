@@ -92,6 +92,7 @@ http-server.https.port=0
 http-server.https.keystore.path=$etc/keystore.pem
 http-server.authentication.type=PASSWORD
 PROPS
+rm -f "$log" # never read the first server's ready line
 "$server" --etc "$etc" > "$log" 2>&1 &
 pid=$!
 https=""

@@ -70,6 +70,7 @@ PROPS
 }
 
 start_server() {
+    rm -f "$work/server.log" # never read the previous server's ready line
     "$server" --etc "$work/etc" > "$work/server.log" 2>&1 &
     server_pid=$!
     http=""; https=""

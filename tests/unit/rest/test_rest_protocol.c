@@ -575,3 +575,70 @@ Test(rest_abandoned, unpolled_queries_are_abandoned, .init = short_timeout_setup
     rest_response_free(&queued);
     rest_response_free(&post);
 }
+
+/* Splits (drivers), raw input, rootStage and /v1/query/{id}'s stage and
+ * task stats after a table scan. */
+Test(rest, stage_and_split_stats)
+{
+    const char *headers[] = {"X-Trino-Catalog: tpch", "X-Trino-Schema: tiny", NULL};
+    rest_result r = run_ok("SELECT count(*) FROM lineitem", headers);
+    json_t *stats = json_object_get(r.last, "stats");
+    json_int_t total = json_integer_value(json_object_get(stats, "totalSplits"));
+    cr_assert_gt(total, 1, "one split per table split plus the final pipeline's driver");
+    cr_assert_eq(json_integer_value(json_object_get(stats, "completedSplits")), total);
+    cr_assert_eq(json_integer_value(json_object_get(stats, "runningSplits")), 0);
+    cr_assert_eq(json_integer_value(json_object_get(stats, "queuedSplits")), 0);
+    cr_assert_float_eq(json_number_value(json_object_get(stats, "progressPercentage")), 100.0, 1e-9);
+    cr_assert_eq(json_integer_value(json_object_get(stats, "processedRows")), 60175, "raw input rows");
+    cr_assert_gt(json_integer_value(json_object_get(stats, "processedBytes")), 0);
+    json_t *root = json_object_get(stats, "rootStage");
+    cr_assert_not_null(root);
+    cr_assert_str_eq(str(root, "stageId"), "0");
+    cr_assert_str_eq(str(root, "state"), "FINISHED");
+    cr_assert(json_is_true(json_object_get(root, "done")));
+    cr_assert_eq(json_integer_value(json_object_get(root, "totalSplits")), total);
+    cr_assert_eq(json_integer_value(json_object_get(root, "processedRows")), 60175);
+    cr_assert_eq(json_integer_value(json_object_get(root, "failedTasks")), 0);
+    cr_assert(json_is_array(json_object_get(root, "subStages")));
+    /* queued documents carry times only (Trino's QueuedStatementResource) */
+    for (size_t i = 0; i < json_array_size(r.pages); i++) {
+        json_t *page = json_array_get(r.pages, i);
+        if (strcmp(rest_state(page), "QUEUED") == 0) {
+            cr_assert_null(json_object_get(json_object_get(page, "stats"), "rootStage"));
+            cr_assert_eq(json_integer_value(json_object_get(json_object_get(page, "stats"), "totalSplits")), 0);
+        }
+    }
+    /* GET /v1/query/{id}: queryStats counters and outputStage with its task */
+    const char *id = str(r.last, "id");
+    char url[512], task_id[256];
+    snprintf(url, sizeof url, "%s/v1/query/%s", server.base, id);
+    snprintf(task_id, sizeof task_id, "%s.0.0.0", id);
+    rest_response info;
+    json_t *doc = get_doc(url, &info);
+    json_t *qs = json_object_get(doc, "queryStats");
+    cr_assert_eq(json_integer_value(json_object_get(qs, "totalDrivers")), total);
+    cr_assert_eq(json_integer_value(json_object_get(qs, "completedDrivers")), total);
+    cr_assert_eq(json_integer_value(json_object_get(qs, "rawInputPositions")), 60175);
+    cr_assert_eq(json_integer_value(json_object_get(qs, "outputPositions")), 1);
+    json_t *stage = json_object_get(doc, "outputStage");
+    cr_assert_not_null(stage);
+    cr_assert_str_eq(str(stage, "state"), "FINISHED");
+    json_t *task = json_array_get(json_object_get(stage, "tasks"), 0);
+    cr_assert_not_null(task);
+    cr_assert_str_eq(str(json_object_get(task, "taskStatus"), "taskId"), task_id);
+    cr_assert_str_eq(str(json_object_get(task, "taskStatus"), "state"), "FINISHED");
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(task, "stats"), "rawInputPositions")), 60175);
+    cr_assert(json_is_array(json_object_get(stage, "subStages")));
+    rest_response_free(&info);
+    rest_result_free(&r);
+
+    /* a failing query's stage failed, with its task */
+    rest_result f;
+    cr_assert(rest_run(&server, "SELECT 1 / (orderkey - orderkey) FROM lineitem", headers, &f));
+    cr_assert_str_eq(rest_state(f.last), "FAILED");
+    json_t *failed = json_object_get(json_object_get(f.last, "stats"), "rootStage");
+    cr_assert_not_null(failed);
+    cr_assert_str_eq(str(failed, "state"), "FAILED");
+    cr_assert_eq(json_integer_value(json_object_get(failed, "failedTasks")), 1);
+    rest_result_free(&f);
+}
