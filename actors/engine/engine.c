@@ -20,6 +20,7 @@ struct engine {
     int threads;
     bool has_limits;
     query_limits_config limits;
+    node_manager *cluster;
 };
 
 static bool add_default_catalogs(engine *e, shoal_error *error)
@@ -112,3 +113,13 @@ catalog_registry *engine_catalogs(engine *e) { return e->catalogs; }
 runtime *engine_runtime(engine *e) { return e->rt; }
 int engine_threads(const engine *e) { return e->threads; }
 const query_limits_config *engine_query_limits(const engine *e) { return e->has_limits ? &e->limits : NULL; }
+
+void engine_set_cluster(engine *e, node_manager *nodes)
+{
+    e->cluster = nodes;
+}
+
+node_manager *engine_cluster(const engine *e)
+{
+    return e->cluster;
+}

@@ -30,6 +30,13 @@ int engine_threads(const engine *e);
 /* The per-query limits every statement runs with (NULL: none). */
 const query_limits_config *engine_query_limits(const engine *e);
 
+/* The coordinator's node table (actors/cluster/node_manager.h): with active
+ * workers, queries over connectors run distributed (distributed_execution.h).
+ * NULL (the default): everything runs on this node. */
+typedef struct node_manager node_manager;
+void engine_set_cluster(engine *e, node_manager *nodes);
+node_manager *engine_cluster(const engine *e);
+
 /* Loads every etc/catalog/NAME.properties as catalog NAME. */
 bool engine_load_catalogs(engine *e, const char *catalog_dir, shoal_error *error);
 

@@ -14,6 +14,7 @@
 
 #include "runtime/clock.h"
 
+#include "actors/engine/distributed_execution.h"
 #include "actors/engine/local_planner.h"
 #include "actors/engine/output_buffer.h"
 #include "actors/engine/pipeline_actor.h"
@@ -24,6 +25,7 @@ enum { OUTPUT_BUFFER_BYTES = 32 * 1024 * 1024 };
 
 struct execution {
     engine *engine;
+    distributed_execution *distributed; /* the query runs on the cluster: everything is its root's */
     plan_node *plan;
     local_plan *local;
     output_buffer *output;
@@ -212,9 +214,31 @@ static bool start_drivers(execution *x, shoal_error *error)
     return true;
 }
 
+/* The query runs across the cluster; this execution forwards to the root
+ * fragment's execution on this node. */
+static execution *start_distributed(engine *e, plan_node *plan, const execution_options *options,
+                                    shoal_error *error)
+{
+    execution *x = calloc(1, sizeof *x);
+    if (!x) {
+        plan_free(plan);
+        error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+        return NULL;
+    }
+    x->engine = e;
+    x->distributed = distributed_execution_start(e, plan, options, error);
+    if (!x->distributed) {
+        free(x);
+        return NULL;
+    }
+    return x;
+}
+
 execution *execution_start(engine *e, plan_node *plan, const execution_options *options,
                            shoal_error *error)
 {
+    if (!options->task && !options->sink && distributed_execution_applies(e, plan))
+        return start_distributed(e, plan, options, error);
     execution *x = calloc(1, sizeof *x);
     if (!x) {
         plan_free(plan);
@@ -241,6 +265,7 @@ execution *execution_start(engine *e, plan_node *plan, const execution_options *
         .threads = engine_threads(e),
         .output_buffer_bytes = OUTPUT_BUFFER_BYTES,
         .sink = x->sink,
+        .task = options->task,
     };
     x->local = local_planner_plan(plan, &context, error);
     if (x->local)
@@ -285,11 +310,12 @@ static query_fetch_status fetch_write(execution *x, shoal_error *error, int time
     page_sink *sink = x->sink;
     x->sink = NULL;
     if (x->failed) {
-        sink->ops->abort(sink);
+        if (sink)
+            sink->ops->abort(sink);
         return failed(x, error);
     }
     uint64_t rows = 0;
-    if (!sink->ops->finish(sink, &rows, error))
+    if (sink && !sink->ops->finish(sink, &rows, error))
         return QUERY_FETCH_FAILED;
     x->rows_written = local_plan_rows_written(x->local);
     x->sink_done = true;
@@ -298,6 +324,8 @@ static query_fetch_status fetch_write(execution *x, shoal_error *error, int time
 
 query_fetch_status execution_fetch(execution *x, page **out, int timeout_ms, shoal_error *error)
 {
+    if (x->distributed)
+        return execution_fetch(distributed_execution_root(x->distributed), out, timeout_ms, error);
     *out = NULL;
     if (!x->output)
         return fetch_write(x, error, timeout_ms);
@@ -324,6 +352,10 @@ uint64_t execution_rows_written(const execution *x)
 
 void execution_cancel(execution *x, error_code code, const char *message)
 {
+    if (x->distributed) {
+        distributed_execution_cancel(x->distributed, code, message);
+        return;
+    }
     pthread_mutex_lock(&x->lock);
     if (!x->failed) {
         x->failed = true;
@@ -341,6 +373,11 @@ void execution_free(execution *x)
 {
     if (!x)
         return;
+    if (x->distributed) {
+        distributed_execution_free(x->distributed);
+        free(x);
+        return;
+    }
     if (!wait_drivers(x, 0)) {
         execution_cancel(x, ERR_USER_CANCELED, "Query was canceled");
         wait_drivers(x, -1);
@@ -362,11 +399,15 @@ void execution_free(execution *x)
 
 const plan_node *execution_plan(const execution *x)
 {
+    if (x->distributed)
+        return execution_plan(distributed_execution_root(x->distributed));
     return x->plan;
 }
 
 int execution_node_stats_get(execution *x, const execution_node_stats **out)
 {
+    if (x->distributed)
+        return execution_node_stats_get(distributed_execution_root(x->distributed), out);
     *out = x->node_stats;
     return x->node_count;
 }
@@ -401,6 +442,8 @@ void execution_progress_get(execution *x, query_progress *out)
 
 uint64_t execution_cpu_ns(execution *x)
 {
+    if (x->distributed)
+        return execution_cpu_ns(distributed_execution_root(x->distributed));
     pthread_mutex_lock(&x->lock);
     uint64_t cpu = x->cpu_ns;
     pthread_mutex_unlock(&x->lock);

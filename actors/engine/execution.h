@@ -21,11 +21,13 @@ typedef struct execution_options {
     page_sink *sink;          /* non-NULL: write the result rows here (taken over) */
     uint64_t created_ns;      /* when the query was created (max-run-time); 0: now */
     sched_job *sched_job;     /* CPU share of its pipelines (runtime/sched_group.h); NULL: ungrouped */
+    const struct local_planner_task_hooks *task; /* a fragment run as a task (local_planner.h) */
 } execution_options;
 
 /* Starts executing `plan` (taken over). NULL with *error on failure. */
 execution *execution_start(engine *e, plan_node *plan, const execution_options *options,
                            shoal_error *error);
+/* A task (no client buffer, no sink) reports DONE once every driver finished. */
 query_fetch_status execution_fetch(execution *x, page **out, int timeout_ms, shoal_error *error);
 /* Rows written into the sink (valid once fetch returned DONE). */
 uint64_t execution_rows_written(const execution *x);

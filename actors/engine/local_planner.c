@@ -515,16 +515,27 @@ static pipeline_spec *visit_scan(planner *p, const plan_node *node)
     request->ranges = node->u.scan.ranges;
     request->range_count = node->u.scan.range_count;
     request->limit = node->u.scan.limit;
-    split_list splits = {0};
-    if (!conn->ops->get_splits(conn, node->u.scan.table, request, p->context->threads * 4, &splits, p->error)) {
-        split_list_free(&splits);
-        return NULL;
+    const local_planner_task_hooks *task = p->context->task;
+    split_queue *queue;
+    int drivers = p->context->threads;
+    if (task && task->scan_queue) {
+        /* a worker's task: the coordinator sends the splits */
+        queue = split_queue_create_open(conn, node->u.scan.table, request);
+        if (!queue || !add_cleanup(p, free_split_queue, queue) ||
+            !task->scan_queue(task->context, node->id, queue, p->error))
+            return NULL;
+    } else {
+        split_list splits = {0};
+        if (!conn->ops->get_splits(conn, node->u.scan.table, request, p->context->threads * 4, &splits, p->error)) {
+            split_list_free(&splits);
+            return NULL;
+        }
+        int split_count = splits.count;
+        queue = split_queue_create(conn, node->u.scan.table, request, &splits);
+        if (!queue || !add_cleanup(p, free_split_queue, queue))
+            return NULL;
+        drivers = split_count < drivers ? (split_count > 0 ? split_count : 1) : drivers;
     }
-    int split_count = splits.count;
-    split_queue *queue = split_queue_create(conn, node->u.scan.table, request, &splits);
-    if (!queue || !add_cleanup(p, free_split_queue, queue))
-        return NULL;
-    int drivers = split_count < p->context->threads ? (split_count > 0 ? split_count : 1) : p->context->threads;
     pipeline_spec *spec = new_pipeline(p, drivers);
     scan_factory *f = calloc(1, sizeof *f);
     if (!spec || !f)
@@ -1164,6 +1175,47 @@ static pipeline_spec *visit_union(planner *p, const plan_node *node)
                          p->context->threads);
 }
 
+typedef struct task_hook_factory {
+    operator_factory base;
+    const local_planner_task_hooks *task;
+    bool sink;
+} task_hook_factory;
+
+static operator *create_task_hook_operator(operator_factory *f, shoal_error *error)
+{
+    task_hook_factory *t = (task_hook_factory *)f;
+    return t->sink ? t->task->create_output_sink(t->task->context, f->plan_node_id, error)
+                   : t->task->create_remote_source(t->task->context, f->plan_node_id, error);
+}
+
+static task_hook_factory *task_hook_factory_new(planner *p, int plan_node_id, bool sink)
+{
+    task_hook_factory *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->base.plan_node_id = plan_node_id;
+    f->base.create = create_task_hook_operator;
+    f->base.destroy = free_factory;
+    f->task = p->context->task;
+    f->sink = sink;
+    return f;
+}
+
+/* A remote source: the pages other tasks send, read by every driver of a
+ * new pipeline. */
+static pipeline_spec *visit_remote_source(planner *p, const plan_node *node)
+{
+    const local_planner_task_hooks *task = p->context->task;
+    if (!task || !task->create_remote_source) {
+        error_set(p->error, ERR_GENERIC_INTERNAL_ERROR, "A remote exchange needs a distributed task");
+        return NULL;
+    }
+    pipeline_spec *spec = new_pipeline(p, p->context->threads);
+    if (!spec)
+        return NULL;
+    return append_factory(p, spec, &task_hook_factory_new(p, node->id, false)->base) ? spec : NULL;
+}
+
 static pipeline_spec *visit(planner *p, const plan_node *node)
 {
     switch (node->kind) {
@@ -1185,7 +1237,7 @@ static pipeline_spec *visit(planner *p, const plan_node *node)
     case PLAN_UNNEST: return visit_unnest(p, node);
     case PLAN_INTERSECT:
     case PLAN_EXCEPT: return visit_set_operation(p, node);
-    case PLAN_EXCHANGE: return visit(p, node->inputs[0]);
+    case PLAN_EXCHANGE: return node->inputs[0] ? visit(p, node->inputs[0]) : visit_remote_source(p, node);
     default:
         error_set(p->error, ERR_NOT_SUPPORTED, "%s is not supported by the executor yet", plan_kind_name(node->kind));
         return NULL;
@@ -1201,9 +1253,13 @@ local_plan *local_planner_plan(const plan_node *root, const local_planner_contex
         return NULL;
     }
     planner p = {context, lp, error, NULL, 0};
-    bool ok = visit(&p, root) != NULL;
+    pipeline_spec *last = visit(&p, root);
+    /* a fragment run as a task sends its root's rows to the task's output buffer */
+    if (last && context->task && context->task->create_output_sink && root->kind != PLAN_OUTPUT &&
+        !append_factory(&p, last, &task_hook_factory_new(&p, root->id, true)->base))
+        last = NULL;
     free(p.filters);
-    if (!ok) {
+    if (!last) {
         if (!error_is_set(error))
             error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
         local_plan_free(lp);

@@ -30,12 +30,26 @@ typedef struct pipeline_spec {
 } pipeline_spec;
 
 typedef struct local_plan local_plan;
+typedef struct split_queue split_queue;
+
+/* How a plan fragment run as a task meets the cluster (NULL members: as on
+ * a single node). Remote sources (PLAN_EXCHANGE nodes without input) read
+ * from exchange clients; a fragment whose root is not OUTPUT ends in the
+ * task's output sink; scans take the splits the coordinator sends into an
+ * open queue (split_scan.h) that the plan owns and hands over here. */
+typedef struct local_planner_task_hooks {
+    void *context;
+    operator *(*create_remote_source)(void *context, int plan_node_id, shoal_error *error);
+    operator *(*create_output_sink)(void *context, int plan_node_id, shoal_error *error);
+    bool (*scan_queue)(void *context, int plan_node_id, split_queue *queue, shoal_error *error);
+} local_planner_task_hooks;
 
 typedef struct local_planner_context {
     catalog_registry *catalogs;
     int threads;
     size_t output_buffer_bytes; /* the root pipeline ends in an output buffer this big */
     page_sink *sink;          /* or, for writes, in a table writer to this sink */
+    const local_planner_task_hooks *task; /* NULL: the whole plan runs here */
 } local_planner_context;
 
 local_plan *local_planner_plan(const plan_node *root, const local_planner_context *context,

@@ -1,5 +1,8 @@
 /*
  * split_scan.c — the shared split queue and the operator that drains it.
+ * A queue is either complete at creation (single node) or open: a worker's
+ * task gets its splits from the coordinator in batches, and drivers that find
+ * it empty wait on an event until more arrive or no more will.
  */
 #include "split_scan.h"
 
@@ -7,6 +10,11 @@
 #include <stdlib.h>
 
 #include "operators/op_table_scan.h"
+
+typedef struct spent_event {
+    struct spent_event *next;
+    operator_event event;
+} spent_event;
 
 struct split_queue {
     pthread_mutex_t lock;
@@ -18,6 +26,9 @@ struct split_queue {
     int completed;             /* splits read to the end (or closed), under lock */
     int64_t rows;              /* read by completed splits, under lock */
     int64_t bytes;
+    bool no_more;              /* false: the coordinator may still add splits */
+    operator_event *arrived;   /* armed while a driver waits on an empty open queue */
+    spent_event *events;       /* every event made, freed with the queue */
 };
 
 split_queue *split_queue_create(connector *c, const table_metadata *table,
@@ -33,13 +44,66 @@ split_queue *split_queue_create(connector *c, const table_metadata *table,
     q->splits = *splits;
     splits->items = NULL;
     splits->count = splits->capacity = 0;
+    q->no_more = true;
     return q;
+}
+
+split_queue *split_queue_create_open(connector *c, const table_metadata *table, const scan_request *request)
+{
+    split_list none = {0};
+    split_queue *q = split_queue_create(c, table, request, &none);
+    if (q)
+        q->no_more = false;
+    return q;
+}
+
+/* Called with the lock held: the event to set once it is released. */
+static operator_event *take_arrived(split_queue *q)
+{
+    operator_event *e = q->arrived;
+    q->arrived = NULL;
+    return e;
+}
+
+bool split_queue_add(split_queue *q, const void *bytes, size_t size, const char *description)
+{
+    pthread_mutex_lock(&q->lock);
+    bool ok = !q->no_more && split_list_add(&q->splits, bytes, size, description);
+    operator_event *wake = ok ? take_arrived(q) : NULL;
+    pthread_mutex_unlock(&q->lock);
+    if (wake)
+        operator_event_set(wake);
+    return ok;
+}
+
+void split_queue_no_more(split_queue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    q->no_more = true;
+    operator_event *wake = take_arrived(q);
+    pthread_mutex_unlock(&q->lock);
+    if (wake)
+        operator_event_set(wake);
+}
+
+int split_queue_pending(split_queue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    int n = q->splits.count - q->next;
+    pthread_mutex_unlock(&q->lock);
+    return n;
 }
 
 void split_queue_free(split_queue *q)
 {
     if (!q)
         return;
+    while (q->events) {
+        spent_event *e = q->events;
+        q->events = e->next;
+        operator_event_destroy(&e->event);
+        free(e);
+    }
     split_list_free(&q->splits);
     pthread_mutex_destroy(&q->lock);
     free(q);
@@ -66,12 +130,39 @@ static void split_queue_completed(split_queue *q, const operator *scan)
     pthread_mutex_unlock(&q->lock);
 }
 
-static const split *split_queue_take(split_queue *q)
+/* The next split, or NULL; *wait is set when the queue is empty but open.
+ * The split is copied: an open queue's array grows (and moves). */
+static bool split_queue_take(split_queue *q, split *out, bool *wait)
 {
     pthread_mutex_lock(&q->lock);
-    const split *s = q->next < q->splits.count ? &q->splits.items[q->next++] : NULL;
+    bool got = q->next < q->splits.count;
+    if (got)
+        *out = q->splits.items[q->next++];
+    *wait = !got && !q->no_more;
     pthread_mutex_unlock(&q->lock);
-    return s;
+    return got;
+}
+
+/* The event a driver waits on while the open queue is empty; NULL when
+ * there is no need to wait (a split arrived or no more will). */
+static operator_event *split_queue_wait_event(split_queue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    operator_event *e = NULL;
+    if (q->next >= q->splits.count && !q->no_more) {
+        if (!q->arrived) {
+            spent_event *made = malloc(sizeof *made);
+            if (made) {
+                operator_event_init(&made->event);
+                made->next = q->events;
+                q->events = made;
+                q->arrived = &made->event;
+            }
+        }
+        e = q->arrived;
+    }
+    pthread_mutex_unlock(&q->lock);
+    return e;
 }
 
 /* Drains the queue one split at a time: each split is read by the
@@ -114,14 +205,15 @@ static bool scan_get_output(operator *op, page **out, shoal_error *error)
     *out = NULL;
     while (!s->finished) {
         if (!s->current) {
-            const split *next = split_queue_take(s->queue);
-            if (!next) {
-                s->finished = true;
+            split next;
+            bool wait;
+            if (!split_queue_take(s->queue, &next, &wait)) {
+                s->finished = !wait;
                 return true;
             }
             split_queue *q = s->queue;
             const scan_request *request = s->filters ? scan_dynamic_filters_request(s->filters, q->request) : q->request;
-            page_source *source = q->connector->ops->open_page_source(q->connector, q->table, next, request, error);
+            page_source *source = q->connector->ops->open_page_source(q->connector, q->table, &next, request, error);
             if (!source)
                 return false;
             s->current = table_scan_create(op->plan_node_id, source);
@@ -159,7 +251,12 @@ static bool scan_is_finished(operator *op)
 static bool scan_is_blocked(operator *op, operator_wait *wait)
 {
     split_scan *s = (split_scan *)op;
-    return s->current && s->current->ops->is_blocked(s->current, wait);
+    if (s->current)
+        return s->current->ops->is_blocked(s->current, wait);
+    if (s->finished)
+        return false;
+    wait->event = split_queue_wait_event(s->queue);
+    return wait->event != NULL;
 }
 
 static void scan_close(operator *op)

@@ -3,6 +3,7 @@
  * share one queue of the table's splits; each driver takes the next split,
  * opens the connector's page source for it, and reads it to the end before
  * taking another. So every core reads a slice of the table until none is left.
+ * On a worker the queue is open: the coordinator adds splits as it assigns them.
  */
 #ifndef SHOAL_ACTORS_SPLIT_SCAN_H
 #define SHOAL_ACTORS_SPLIT_SCAN_H
@@ -17,6 +18,14 @@ typedef struct split_queue split_queue;
  * must outlive the queue. */
 split_queue *split_queue_create(connector *c, const table_metadata *table,
                                 const scan_request *request, split_list *splits);
+/* An open queue: splits arrive later (split_queue_add) until
+ * split_queue_no_more; drivers finding it empty wait. */
+split_queue *split_queue_create_open(connector *c, const table_metadata *table, const scan_request *request);
+/* False when out of memory or after no_more. */
+bool split_queue_add(split_queue *q, const void *bytes, size_t size, const char *description);
+void split_queue_no_more(split_queue *q);
+/* Splits not taken yet. */
+int split_queue_pending(split_queue *q);
 void split_queue_free(split_queue *q);
 
 /* `filters` (owned, may be NULL): the join dynamic filters this scan

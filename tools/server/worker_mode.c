@@ -1,7 +1,9 @@
 /*
  * worker_mode.c — starts and stops the cluster actors of one server process
  * (see worker_mode.h): the node manager on a coordinator, the announcer on a
- * worker. Task execution on workers (create_task) is not served yet.
+ * worker, with the task manager (create_task, exchanges) on the worker's
+ * control and exchange ports. The coordinator's engine gets the node table,
+ * so queries with active workers run distributed.
  */
 #include "worker_mode.h"
 
@@ -11,12 +13,15 @@
 
 #include "actors/cluster/announcer.h"
 #include "actors/cluster/node_manager.h"
+#include "actors/worker/task_manager.h"
 
 #define SHOAL_CLUSTER_VERSION "shoal-0.1"
 
 struct cluster_services {
+    engine *engine;
     node_manager *nodes;
     announcer *announcer;
+    task_manager *tasks;
 };
 
 /* "http://host:port/..." → host and port; false when malformed. */
@@ -50,6 +55,7 @@ cluster_services *cluster_services_start(engine *e, const server_config *sc, con
         error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
         return NULL;
     }
+    c->engine = e;
     const char *bind = is_loopback(nc->internal_address) ? "127.0.0.1" : "0.0.0.0";
     const char *advertised = nc->internal_address ? nc->internal_address : "127.0.0.1";
     char url[PROTO_ENDPOINT_MAX];
@@ -64,6 +70,7 @@ cluster_services *cluster_services_start(engine *e, const server_config *sc, con
         c->nodes = node_manager_start(engine_runtime(e), &config, error);
         if (!c->nodes)
             goto fail;
+        engine_set_cluster(e, c->nodes);
         fprintf(stderr, "shoal-server: cluster control endpoint %s\n", url);
         return c;
     }
@@ -74,6 +81,13 @@ cluster_services *cluster_services_start(engine *e, const server_config *sc, con
                   sc->discovery_uri ? sc->discovery_uri : "nothing");
         goto fail;
     }
+    char control_url[PROTO_ENDPOINT_MAX], exchange_url[PROTO_ENDPOINT_MAX];
+    snprintf(control_url, sizeof control_url, "tcp://%s:%lld", bind, (long long)sc->control_port);
+    snprintf(exchange_url, sizeof exchange_url, "tcp://%s:%lld", bind, (long long)sc->exchange_port);
+    task_manager_config tasks = {.control_url = control_url, .exchange_url = exchange_url};
+    c->tasks = task_manager_start(e, &tasks, error);
+    if (!c->tasks)
+        goto fail;
     snprintf(url, sizeof url, "tcp://%s:%d", host, port + 1);
     announcer_config config = {.coordinator_url = url};
     PROTO_SET(config.self.node_id, nc->id ? nc->id : "worker");
@@ -84,8 +98,10 @@ cluster_services *cluster_services_start(engine *e, const server_config *sc, con
     snprintf(config.self.exchange_endpoint, sizeof config.self.exchange_endpoint, "tcp://%s:%lld", advertised,
              (long long)sc->exchange_port);
     c->announcer = announcer_start(engine_runtime(e), &config, error);
-    if (!c->announcer)
+    if (!c->announcer) {
+        task_manager_stop(c->tasks);
         goto fail;
+    }
     fprintf(stderr, "shoal-server: worker %s announcing to %s\n", config.self.node_id, url);
     return c;
 fail:
@@ -98,6 +114,9 @@ void cluster_services_stop(cluster_services *c)
     if (!c)
         return;
     announcer_stop(c->announcer);
+    task_manager_stop(c->tasks);
+    if (c->nodes)
+        engine_set_cluster(c->engine, NULL);
     node_manager_stop(c->nodes);
     free(c);
 }
