@@ -166,6 +166,7 @@ static int nm_receive(actor *self, message *msg)
     } else if (msg->type == MSG_NM_RX) {
         nng_bridge_event *ev = nng_bridge_take(msg);
         nng_msg *in = ev->msg;
+        ev->msg = NULL; /* ours now: nng_bridge_fini frees only an untaken message */
         if (ev->result == NNG_ECLOSED || ev->result == NNG_ECANCELED)
             return 0;
         if (ev->result != 0 || !in) {

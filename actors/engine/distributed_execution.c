@@ -28,7 +28,7 @@ static log_subsystem scheduler_log = LOG_SUBSYSTEM_INIT("scheduler");
 enum {
     MAX_WORKERS = 256,
     CREATE_TIMEOUT_MS = 10000,
-    POLL_TIMEOUT_MS = 1000,
+    POLL_TIMEOUT_MS = 500,
     MONITOR_TICK_MS = 100,
     STATUS_EVERY_TICKS = 3
 };
@@ -434,12 +434,16 @@ static int gone_node(distributed_execution *d)
     return -1;
 }
 
-/* True when a task failed (the query is failed with its error). */
+/* True when a task failed (the query is failed with its error). Stops at
+ * a gone node: the caller fails the query for it at once rather than wait
+ * for calls to time out. */
 static bool poll_tasks(distributed_execution *d)
 {
     for (int f = 1; f < d->plan->fragment_count; f++) {
         fragment_tasks *ft = &d->placement[f];
         for (int i = 0; i < ft->count; i++) {
+            if (gone_node(d) >= 0)
+                return false;
             proto_message m;
             task_message(d, &m, PROTO_GET_TASK_STATUS, f, i);
             proto_task_status status;
@@ -500,8 +504,8 @@ static void *monitor_main(void *arg)
 
 static atomic_uint_fast64_t query_sequence;
 
-distributed_execution *distributed_execution_start(engine *e, plan_node *plan, const execution_options *options,
-                                                   shoal_error *error)
+execution *distributed_execution_start(engine *e, plan_node *plan, const execution_options *options,
+                                       shoal_error *error)
 {
     distributed_execution *d = calloc(1, sizeof *d);
     if (!d) {
@@ -537,47 +541,49 @@ distributed_execution *distributed_execution_start(engine *e, plan_node *plan, c
         if (d->plan->fragments[f].partitioning == FRAGMENT_SOURCE || d->plan->fragments[f].partitioning == FRAGMENT_SINGLE)
             ok = assign_splits_under(d, f, d->plan->fragments[f].root, error);
     ok = ok && start_root(d, options, error);
-    if (ok)
-        d->monitor_started = pthread_create(&d->monitor, NULL, monitor_main, d) == 0;
-    if (!ok || !d->monitor_started) {
-        if (ok)
-            error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Cannot start the query monitor");
+    if (!ok) {
+        distributed_execution_stop(d);
         distributed_execution_free(d);
+        return NULL;
+    }
+    execution *root = d->root;
+    execution_set_distributed(root, d);
+    d->monitor_started = pthread_create(&d->monitor, NULL, monitor_main, d) == 0;
+    if (!d->monitor_started) {
+        error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Cannot start the query monitor");
+        execution_free(root);
         return NULL;
     }
     log_info(&scheduler_log, "query %s: %d fragments on %d workers", d->query_id, d->plan->fragment_count,
              d->node_count);
-    return d;
+    return root;
 }
 
-execution *distributed_execution_root(distributed_execution *d)
+void distributed_execution_cancel(distributed_execution *d)
 {
-    return d->root;
-}
-
-void distributed_execution_cancel(distributed_execution *d, error_code code, const char *message)
-{
-    if (d->root)
-        execution_cancel(d->root, code, message);
     pthread_mutex_lock(&d->lock);
     d->cancel_requested = true;
     pthread_cond_broadcast(&d->wake);
     pthread_mutex_unlock(&d->lock);
 }
 
-void distributed_execution_free(distributed_execution *d)
+void distributed_execution_stop(distributed_execution *d)
 {
-    if (!d)
-        return;
     pthread_mutex_lock(&d->lock);
     d->closing = true;
     pthread_cond_broadcast(&d->wake);
     pthread_mutex_unlock(&d->lock);
     if (d->monitor_started)
         pthread_join(d->monitor, NULL);
+    d->monitor_started = false;
     if (d->placement)
         release_tasks(d, ERR_USER_CANCELED, "Query finished");
-    execution_free(d->root);
+}
+
+void distributed_execution_free(distributed_execution *d)
+{
+    if (!d)
+        return;
     for (int i = 0; i < d->source_count; i++)
         exchange_client_close(d->sources[i].client);
     free(d->sources);

@@ -32,13 +32,17 @@ typedef struct distributed_execution distributed_execution;
  * every table it reads can be read on any node. */
 bool distributed_execution_applies(engine *e, const plan_node *plan);
 
-/* Starts the query (takes the plan). NULL with *error on failure. */
-distributed_execution *distributed_execution_start(engine *e, plan_node *plan, const execution_options *options,
-                                                   shoal_error *error);
-/* The root fragment's execution on this node (fetch, stats). */
-execution *distributed_execution_root(distributed_execution *d);
-void distributed_execution_cancel(distributed_execution *d, error_code code, const char *message);
-/* Stops the monitor, releases every task on every node, frees the query. */
+/* Starts the query (takes the plan) and returns the root fragment's
+ * execution, which owns the rest: execution_cancel and execution_free reach
+ * every task. NULL with *error on failure. */
+execution *distributed_execution_start(engine *e, plan_node *plan, const execution_options *options,
+                                       shoal_error *error);
+/* For execution.c: the root was cancelled (the monitor cancels the tasks). */
+void distributed_execution_cancel(distributed_execution *d);
+/* Stops the monitor and releases every task on every node. */
+void distributed_execution_stop(distributed_execution *d);
+/* After the root's drivers have stopped: closes the exchange clients and
+ * sockets, frees the fragments. */
 void distributed_execution_free(distributed_execution *d);
 
 #endif

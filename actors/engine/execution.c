@@ -25,7 +25,7 @@ enum { OUTPUT_BUFFER_BYTES = 32 * 1024 * 1024 };
 
 struct execution {
     engine *engine;
-    distributed_execution *distributed; /* the query runs on the cluster: everything is its root's */
+    distributed_execution *distributed; /* this is the root fragment of a query on the cluster */
     plan_node *plan;
     local_plan *local;
     output_buffer *output;
@@ -214,31 +214,11 @@ static bool start_drivers(execution *x, shoal_error *error)
     return true;
 }
 
-/* The query runs across the cluster; this execution forwards to the root
- * fragment's execution on this node. */
-static execution *start_distributed(engine *e, plan_node *plan, const execution_options *options,
-                                    shoal_error *error)
-{
-    execution *x = calloc(1, sizeof *x);
-    if (!x) {
-        plan_free(plan);
-        error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
-        return NULL;
-    }
-    x->engine = e;
-    x->distributed = distributed_execution_start(e, plan, options, error);
-    if (!x->distributed) {
-        free(x);
-        return NULL;
-    }
-    return x;
-}
-
 execution *execution_start(engine *e, plan_node *plan, const execution_options *options,
                            shoal_error *error)
 {
     if (!options->task && !options->sink && distributed_execution_applies(e, plan))
-        return start_distributed(e, plan, options, error);
+        return distributed_execution_start(e, plan, options, error);
     execution *x = calloc(1, sizeof *x);
     if (!x) {
         plan_free(plan);
@@ -324,8 +304,6 @@ static query_fetch_status fetch_write(execution *x, shoal_error *error, int time
 
 query_fetch_status execution_fetch(execution *x, page **out, int timeout_ms, shoal_error *error)
 {
-    if (x->distributed)
-        return execution_fetch(distributed_execution_root(x->distributed), out, timeout_ms, error);
     *out = NULL;
     if (!x->output)
         return fetch_write(x, error, timeout_ms);
@@ -345,6 +323,11 @@ query_fetch_status execution_fetch(execution *x, page **out, int timeout_ms, sho
     return QUERY_FETCH_WAITING;
 }
 
+void execution_set_distributed(execution *x, distributed_execution *d)
+{
+    x->distributed = d;
+}
+
 uint64_t execution_rows_written(const execution *x)
 {
     return x->rows_written;
@@ -352,10 +335,8 @@ uint64_t execution_rows_written(const execution *x)
 
 void execution_cancel(execution *x, error_code code, const char *message)
 {
-    if (x->distributed) {
-        distributed_execution_cancel(x->distributed, code, message);
-        return;
-    }
+    if (x->distributed)
+        distributed_execution_cancel(x->distributed);
     pthread_mutex_lock(&x->lock);
     if (!x->failed) {
         x->failed = true;
@@ -373,11 +354,8 @@ void execution_free(execution *x)
 {
     if (!x)
         return;
-    if (x->distributed) {
-        distributed_execution_free(x->distributed);
-        free(x);
-        return;
-    }
+    if (x->distributed)
+        distributed_execution_stop(x->distributed); /* releases the tasks on the workers */
     if (!wait_drivers(x, 0)) {
         execution_cancel(x, ERR_USER_CANCELED, "Query was canceled");
         wait_drivers(x, -1);
@@ -392,6 +370,7 @@ void execution_free(execution *x)
     local_plan_free(x->local); /* frees the output buffer too */
     plan_free(x->plan);
     free(x->node_stats);
+    distributed_execution_free(x->distributed); /* its exchange clients, after every driver */
     pthread_cond_destroy(&x->drivers_done);
     pthread_mutex_destroy(&x->lock);
     free(x);
@@ -399,15 +378,11 @@ void execution_free(execution *x)
 
 const plan_node *execution_plan(const execution *x)
 {
-    if (x->distributed)
-        return execution_plan(distributed_execution_root(x->distributed));
     return x->plan;
 }
 
 int execution_node_stats_get(execution *x, const execution_node_stats **out)
 {
-    if (x->distributed)
-        return execution_node_stats_get(distributed_execution_root(x->distributed), out);
     *out = x->node_stats;
     return x->node_count;
 }
@@ -442,8 +417,7 @@ void execution_progress_get(execution *x, query_progress *out)
 
 uint64_t execution_cpu_ns(execution *x)
 {
-    if (x->distributed)
-        return execution_cpu_ns(distributed_execution_root(x->distributed));
+
     pthread_mutex_lock(&x->lock);
     uint64_t cpu = x->cpu_ns;
     pthread_mutex_unlock(&x->lock);

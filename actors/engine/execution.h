@@ -29,6 +29,10 @@ execution *execution_start(engine *e, plan_node *plan, const execution_options *
                            shoal_error *error);
 /* A task (no client buffer, no sink) reports DONE once every driver finished. */
 query_fetch_status execution_fetch(execution *x, page **out, int timeout_ms, shoal_error *error);
+/* The root fragment of a distributed query: cancel and free reach the
+ * cluster too (for distributed_execution.c). */
+typedef struct distributed_execution distributed_execution;
+void execution_set_distributed(execution *x, distributed_execution *d);
 /* Rows written into the sink (valid once fetch returned DONE). */
 uint64_t execution_rows_written(const execution *x);
 void execution_cancel(execution *x, error_code code, const char *message);

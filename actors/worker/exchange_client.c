@@ -292,6 +292,7 @@ static void handle_io(client_state *st, location_state *l, nng_bridge_event *ev)
     if (ev->result == NNG_ECLOSED || ev->result == NNG_ECANCELED) {
         if (ev->msg)
             nng_msg_free(ev->msg);
+        ev->msg = NULL;
         return;
     }
     switch (l->phase) {
@@ -305,6 +306,7 @@ static void handle_io(client_state *st, location_state *l, nng_bridge_event *ev)
         return;
     case PHASE_RECEIVING: {
         nng_msg *in = ev->msg;
+        ev->msg = NULL; /* ours now: nng_bridge_fini frees only an untaken message */
         if (ev->result != 0 || !in) {
             /* timed out or lost: ask again with the same token */
             log_debug(&exchange_log, "no answer from %s (%s), asking again", l->where->exchange_endpoint,

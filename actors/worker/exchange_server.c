@@ -138,6 +138,7 @@ static int server_receive(actor *self, message *msg)
     if (ev->result == NNG_ECLOSED || ev->result == NNG_ECANCELED) {
         if (ev->msg)
             nng_msg_free(ev->msg);
+        ev->msg = NULL;
         return 0;
     }
     if (c->sending) {
@@ -146,6 +147,7 @@ static int server_receive(actor *self, message *msg)
         return 0;
     }
     nng_msg *in = ev->msg;
+    ev->msg = NULL; /* ours now: nng_bridge_fini frees only an untaken message */
     if (ev->result != 0 || !in) {
         nng_bridge_ctx_recv(&c->bridge, c->ctx);
         return 0;

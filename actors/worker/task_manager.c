@@ -201,7 +201,12 @@ static nng_msg *handle_request(task_manager *m, nng_msg *in)
     shoal_error error;
     error_clear(&error);
     if (!cluster_msg_decode(in, &req, &error)) {
-        log_warn(&task_log, "bad control message: %s", error.message);
+        const unsigned char *b = nng_msg_body(in);
+        size_t n = nng_msg_len(in);
+        char hex[97] = "";
+        for (size_t i = 0; i < n && i < 48; i++)
+            snprintf(hex + 2 * i, 3, "%02x", b[i]);
+        log_warn(&task_log, "bad control message (%zu bytes %s): %s", n, hex, error.message);
         return cluster_ack(ERR_SERIALIZATION_ERROR, error.message);
     }
     nng_msg *reply;
@@ -236,6 +241,7 @@ static int tm_receive(actor *self, message *msg)
     if (msg->type == MSG_TM_RX) {
         nng_bridge_event *ev = nng_bridge_take(msg);
         nng_msg *in = ev->msg;
+        ev->msg = NULL; /* ours now: nng_bridge_fini frees only an untaken message */
         if (ev->result == NNG_ECLOSED || ev->result == NNG_ECANCELED) {
             if (in)
                 nng_msg_free(in);
