@@ -29,6 +29,8 @@ enum {
     MAX_WORKERS = 256,
     CREATE_TIMEOUT_MS = 10000,
     POLL_TIMEOUT_MS = 500,
+    CANCEL_TIMEOUT_MS = 2000,
+    CANCEL_ATTEMPTS = 3,
     MONITOR_TICK_MS = 100,
     STATUS_EVERY_TICKS = 3
 };
@@ -198,7 +200,10 @@ static void release_tasks(distributed_execution *d, error_code code, const char 
             PROTO_SET(m.u.cancel_task.message, message);
             shoal_error error;
             error_clear(&error);
-            if (!control_call(d, ft->tasks[i].node, &m, POLL_TIMEOUT_MS, NULL, &error))
+            bool done = false;
+            for (int attempt = 0; !done && attempt < CANCEL_ATTEMPTS; attempt++)
+                done = control_call(d, ft->tasks[i].node, &m, CANCEL_TIMEOUT_MS, NULL, &error);
+            if (!done)
                 log_warn(&scheduler_log, "query %s: cancel of task %d.%d failed: %s", d->query_id, f, i,
                          error.message);
         }
