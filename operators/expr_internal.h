@@ -253,6 +253,7 @@ SCALAR_IMPLS(math_extra);
 SCALAR_IMPLS(string_extra);
 SCALAR_IMPLS(binary);
 SCALAR_IMPLS(units);
+SCALAR_IMPLS(url);
 SCALAR_IMPLS(regexp);
 SCALAR_IMPLS(datetime_extra);
 SCALAR_IMPLS(json);

@@ -2,7 +2,7 @@
  * test_binary_units.c — the binary functions (md5, sha1, sha256, sha512,
  * hmac_*, crc32, xxhash64, base64 codecs) against published test vectors,
  * and human_readable_seconds, parse_duration, format_number against
- * Trino's documented results; NULLs and errors. Each case runs folded and
+ * Trino's documented results, the URL functions; NULLs and errors. Each case runs folded and
  * over columns (fn_test_util.h).
  */
 #include "fn_test_util.h"
@@ -102,4 +102,41 @@ Test(fn_binary, wrong_types_name_the_overloads)
     static const char *const varchar_arg[1] = {"varchar"};
     cr_expect_str_eq(resolve_error("md5", 1, varchar_arg),
                      "ERROR FUNCTION_NOT_FOUND: Unexpected parameters (varchar) for function md5. Expected: md5(varbinary)");
+}
+
+Test(fn_url, extract)
+{
+    const char *u = "http://user@example.com:8080/a%20b/c.html?x=1&y=&z&x=2#frag%21";
+    CHECK(call("url_extract_protocol", 1, str(u)), "http");
+    CHECK(call("url_extract_host", 1, str(u)), "example.com");
+    CHECK(call("url_extract_port", 1, str(u)), "8080");
+    CHECK(call("url_extract_path", 1, str(u)), "/a b/c.html");
+    CHECK(call("url_extract_query", 1, str(u)), "x=1&y=&z&x=2");
+    CHECK(call("url_extract_fragment", 1, str(u)), "frag!");
+    CHECK(call("url_extract_parameter", 2, str(u), str("x")), "1");
+    CHECK(call("url_extract_parameter", 2, str(u), str("y")), "");
+    CHECK(call("url_extract_parameter", 2, str(u), str("z")), "");
+    CHECK(call("url_extract_parameter", 2, str(u), str("w")), "NULL");
+    CHECK(call("url_extract_port", 1, str("https://example.com/")), "NULL");
+    CHECK(call("url_extract_host", 1, str("https://[::1]:443/x")), "[::1]");
+    CHECK(call("url_extract_query", 1, str("https://example.com/")), "NULL");
+    CHECK(call("url_extract_path", 1, str("/relative/path?q")), "/relative/path");
+    CHECK(call("url_extract_protocol", 1, str("/relative/path")), "NULL");
+    CHECK(call("url_extract_path", 1, str("mailto:someone@example.com")), "NULL");
+    /* what java.net.URI refuses gives NULL */
+    CHECK(call("url_extract_host", 1, str("http://exa mple.com/")), "NULL");
+    CHECK(call("url_extract_host", 1, str("http://example.com/%zz")), "NULL");
+    CHECK(call("url_extract_host", 1, str("http://example.com:80a/")), "NULL");
+    CHECK(call("url_extract_host", 1, null_of("varchar")), "NULL");
+}
+
+Test(fn_url, encode_decode)
+{
+    CHECK(call("url_encode", 1, str("a b&c=d/é.-*_~")), "a+b%26c%3Dd%2F%C3%A9.-*_%7E");
+    CHECK(call("url_decode", 1, str("a+b%26c%3Dd%2F%C3%A9")), "a b&c=d/é");
+    CHECK(call("url_decode", 1, str("100%")),
+          "ERROR INVALID_FUNCTION_ARGUMENT: URLDecoder: Incomplete trailing escape (%) pattern");
+    CHECK(call("url_decode", 1, str("%zz")),
+          "ERROR INVALID_FUNCTION_ARGUMENT: URLDecoder: Illegal hex characters in escape (%) pattern");
+    CHECK(call("url_encode", 1, null_of("varchar")), "NULL");
 }
