@@ -68,9 +68,16 @@ static bool trace_to_aggregate(plan_node *node, int *channels, int count, plan_n
     }
 }
 
+static bool has_semi_join(const plan_node *node)
+{
+    return node && (node->kind == PLAN_SEMI_JOIN || has_semi_join(node->inputs[0]) ||
+                    has_semi_join(node->inputs[1]));
+}
+
 /* Whether a subtree may be copied as a key filter: only kinds
- * optimizer_copy_plan copies, and no semi joins (they may carry copies of
- * their own, and copies of copies multiply the work). */
+ * optimizer_copy_plan copies; a semi join only when its filtering side holds
+ * no semi join (a reduced semi join carries a copy already, and copies of
+ * copies multiply the work, TPC-H Q21). */
 static bool copyable(const plan_node *node)
 {
     if (!node)
@@ -81,6 +88,10 @@ static bool copyable(const plan_node *node)
     case PLAN_FILTER:
     case PLAN_PROJECT:
     case PLAN_JOIN:
+        break;
+    case PLAN_SEMI_JOIN:
+        if (has_semi_join(node->inputs[1]))
+            return false;
         break;
     case PLAN_AGGREGATE:
         if (node->u.aggregate.grouping_set_count > 0)

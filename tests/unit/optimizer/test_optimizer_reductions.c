@@ -6,6 +6,7 @@
  * (optimizer_prefilter.c), on hand-built TPC-H shapes with SF1 statistics.
  */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 
 #include "sql/optimizer.h"
 #include "tpch_fixture.h"
@@ -224,5 +225,35 @@ Test(prefilter, never_for_null_aware_in)
     plan_node *plan = optimizer_prefilter_aggregations(quarter_orders_in_lineitem(true), &c, &error);
     cr_assert_eq(plan->inputs[0]->inputs[1]->kind, PLAN_TABLE_SCAN);
     cr_assert_eq(fx_count(plan, PLAN_SEMI_JOIN), 1);
+    plan_free(plan);
+}
+
+Test(prefilter, copies_a_key_producer_holding_one_plain_semi_join)
+{
+    /* Q20: sum by (l_partkey, l_suppkey) joined with partsupp IN (forest parts) on both keys */
+    optimizer_context c = context();
+    shoal_error error;
+    int keys[2] = {fx_col("lineitem", "l_partkey"), fx_col("lineitem", "l_suppkey")};
+    int args[1] = {fx_col("lineitem", "l_quantity")};
+    const function_entry *functions[1] = {&FX_SUM};
+    plan_node *agg = fx_aggregate(fx_scan("lineitem"), 2, keys, 1, functions, args);
+    plan_node *semi = fx_semi_join(fx_scan("partsupp"), few_parts(), fx_col("partsupp", "ps_partkey"),
+                                   fx_col("part", "p_partkey"));
+    plan_node *forest = fx_filter(semi, fx_column(semi, semi->column_count - 1));
+    plan_node *join = fx_equi_join(JOIN_INNER, agg, forest, 0, fx_col("partsupp", "ps_partkey"));
+    join->u.join.key_count = 2;
+    join->u.join.left_keys = realloc(join->u.join.left_keys, 2 * sizeof(int));
+    join->u.join.right_keys = realloc(join->u.join.right_keys, 2 * sizeof(int));
+    join->u.join.left_keys[1] = 1;
+    join->u.join.right_keys[1] = fx_col("partsupp", "ps_suppkey");
+    plan_node *plan = optimizer_prefilter_aggregations(join, &c, &error);
+    const plan_node *input = aggregate_input(plan);
+    cr_assert_eq(input->kind, PLAN_PROJECT);
+    const plan_node *reduction = input->inputs[0]->inputs[0];
+    cr_assert_eq(reduction->kind, PLAN_SEMI_JOIN);
+    cr_assert_eq(reduction->u.semi.key_count, 2);
+    cr_assert_eq(reduction->inputs[1]->kind, PLAN_FILTER);       /* the copy keeps the IN filter */
+    cr_assert_eq(reduction->inputs[1]->inputs[0]->kind, PLAN_SEMI_JOIN);
+    cr_assert_eq(fx_count(plan, PLAN_SEMI_JOIN), 3);
     plan_free(plan);
 }
