@@ -41,10 +41,13 @@ typedef struct named_query {
     struct named_query *next;
 } named_query;
 
+struct view_frame;
+
 typedef struct analyzer {
     const analyzer_context *context;
     shoal_error *error;
     named_query *with_queries;
+    const struct view_frame *views;   /* views being expanded (analyzer_view.c) */
     int depth;
     int anonymous_counter;
 } analyzer;
@@ -181,6 +184,12 @@ bool add_filter(relation *r, expr *predicate);
  * r's first key_channels channels; r becomes those channels + the value. */
 bool plan_grouped_value(analyzer *a, relation *r, int key_channels, const expr_scope *source,
                         const ast_node *value, int count_star_channel);
+
+/* ---- views (analyzer_view.c) ---- */
+/* Plans view catalog.schema.name (found by the connector) as the relation
+ * `where` names. */
+bool plan_view(analyzer *a, const ast_node *where, const char *catalog, const char *schema, const char *name,
+               const view_definition *view, relation *out);
 
 /* ---- window functions (analyzer_window.c) ---- */
 /* Plans every window call of the select list and ORDER BY into r (after

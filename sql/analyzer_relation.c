@@ -86,6 +86,14 @@ static bool plan_table(analyzer *a, const ast_node *node, relation *out)
     if (!table) {
         if (error_is_set(&error))
             return analyzer_fail(a, name, error.code, "%s", error.message);
+        view_definition *view = c->ops->get_view ? c->ops->get_view(c, tn.schema, tn.table, &error) : NULL;
+        if (view) {
+            bool ok = plan_view(a, name, tn.catalog, tn.schema, tn.table, view, out);
+            view_definition_free(view);
+            return ok;
+        }
+        if (error_is_set(&error))
+            return analyzer_fail(a, name, error.code, "%s", error.message);
         return analyzer_fail(a, name, ERR_TABLE_NOT_FOUND, "Table '%s.%s.%s' does not exist",
                              tn.catalog, tn.schema, tn.table);
     }

@@ -77,10 +77,10 @@ static bool plan_in_subquery(analyzer *a, relation *r, const ast_node *node, int
     if (!plan_query(a, node->u.predicate.a, NULL, &inner))
         return false;
     if (inner.plan->column_count != 1) {
+        int columns = inner.plan->column_count;
         relation_free(&inner);
         return analyzer_fail(a, node->u.predicate.a, ERR_NOT_SUPPORTED,
-                             "Multiple columns returned by subquery are not yet supported. Found %d",
-                             inner.plan->column_count);
+                             "Multiple columns returned by subquery are not yet supported. Found %d", columns);
     }
     expr_scope es = {.a = a, .fields = &r->scope};
     expr *value = translate_expression(&es, node->u.predicate.value);

@@ -294,10 +294,10 @@ static query_fetch_status fetch_write(execution *x, shoal_error *error, int time
             sink->ops->abort(sink);
         return failed(x, error);
     }
-    uint64_t rows = 0;
+    uint64_t rows = local_plan_rows_written(x->local);
     if (sink && !sink->ops->finish(sink, &rows, error))
         return QUERY_FETCH_FAILED;
-    x->rows_written = local_plan_rows_written(x->local);
+    x->rows_written = rows;   /* the sink's count: DELETE/UPDATE report the rows they changed */
     x->sink_done = true;
     return QUERY_FETCH_DONE;
 }

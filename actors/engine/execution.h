@@ -33,7 +33,8 @@ query_fetch_status execution_fetch(execution *x, page **out, int timeout_ms, sho
  * cluster too (for distributed_execution.c). */
 typedef struct distributed_execution distributed_execution;
 void execution_set_distributed(execution *x, distributed_execution *d);
-/* Rows written into the sink (valid once fetch returned DONE). */
+/* The row count the sink's finish reported: rows written, or rows changed
+ * for DELETE / UPDATE (valid once fetch returned DONE). */
 uint64_t execution_rows_written(const execution *x);
 void execution_cancel(execution *x, error_code code, const char *message);
 

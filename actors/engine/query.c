@@ -13,6 +13,7 @@
 #include "actors/engine/execution.h"
 #include "actors/engine/query_limits.h"
 #include "actors/engine/prepared_statements.h"
+#include "actors/engine/query_internal.h"
 #include "actors/engine/result_builder.h"
 #include "actors/engine/session_properties.h"
 #include "connectors/information_schema/information_schema.h"
@@ -26,28 +27,6 @@
 #include "sql/parser.h"
 #include "runtime/clock.h"
 
-struct query {
-    engine *engine;
-    session *session;
-    query_state state;
-    shoal_error error;
-    int column_count;
-    plan_column *columns;
-    /* answered directly: pages handed out in order */
-    page **pages;
-    int page_count;
-    int next_page;
-    /* executed */
-    execution *execution;
-    page_sink *pending_sink;   /* finished when the execution is done */
-    const char *update_type;
-    bool has_update_count;
-    int64_t update_count;
-    const value *parameters;   /* EXECUTE ... USING values (prepared_statements.c) */
-    int parameter_count;
-    uint64_t created_ns;       /* for query.max-run-time / max-planning-time */
-    sched_job *sched_job;      /* its pipelines' CPU share (reference held), or NULL */
-};
 
 static const char *const state_names[] = {
     "QUEUED", "PLANNING", "STARTING", "RUNNING", "FINISHING", "FINISHED", "FAILED",
@@ -77,7 +56,7 @@ int64_t query_peak_memory_bytes(const query *q)
     return q->execution ? execution_peak_memory_bytes(q->execution) : 0;
 }
 
-static void set_columns(query *q, int count, const char *const *names, const sql_type *types)
+void query_set_columns(query *q, int count, const char *const *names, const sql_type *types)
 {
     q->columns = calloc((size_t)(count ? count : 1), sizeof *q->columns);
     q->column_count = count;
@@ -87,15 +66,15 @@ static void set_columns(query *q, int count, const char *const *names, const sql
     }
 }
 
-static bool answer_with(query *q, result_builder *b, const char *const *names)
+bool query_answer_with(query *q, result_builder *b, const char *const *names)
 {
-    set_columns(q, b->column_count, names, b->types);
+    query_set_columns(q, b->column_count, names, b->types);
     q->pages = result_builder_take(b, &q->page_count);
     q->state = QUERY_FINISHED;
     return true;
 }
 
-static bool answer_update(query *q, const char *update_type)
+bool query_answer_update(query *q, const char *update_type)
 {
     q->update_type = update_type;
     q->state = QUERY_FINISHED;
@@ -110,13 +89,8 @@ static const char *like_pattern(const ast_node *node)
 
 /* ---- catalogs and names ---------------------------------------------------- */
 
-typedef struct object_name {
-    const char *catalog;
-    const char *schema;
-    const char *name;
-} object_name;
 
-static bool resolve_name(query *q, const ast_node *name, int min_parts, object_name *out)
+bool query_resolve_name(query *q, const ast_node *name, int min_parts, object_name *out)
 {
     const char *parts[3] = {NULL, NULL, NULL};
     int n = 0;
@@ -143,7 +117,7 @@ static bool resolve_name(query *q, const ast_node *name, int min_parts, object_n
     return true;
 }
 
-static catalog *acquire_catalog(query *q, const char *name, const ast_node *where)
+catalog *query_acquire_catalog(query *q, const char *name, const ast_node *where)
 {
     catalog *c = catalog_acquire(engine_catalogs(q->engine), name, &q->error);
     if (!c && where) {
@@ -170,7 +144,7 @@ static bool show_catalogs(query *q, const ast_node *node)
     }
     string_list_free(&names);
     const char *columns[1] = {"Catalog"};
-    return answer_with(q, &b, columns);
+    return query_answer_with(q, &b, columns);
 }
 
 static bool show_schemas(query *q, const ast_node *node)
@@ -179,7 +153,7 @@ static bool show_schemas(query *q, const ast_node *node)
                                                    : q->session->catalog;
     if (!catalog_name)
         return error_set(&q->error, ERR_MISSING_CATALOG_NAME, "Catalog must be specified when session catalog is not set");
-    catalog *c = acquire_catalog(q, catalog_name, node->u.show.target);
+    catalog *c = query_acquire_catalog(q, catalog_name, node->u.show.target);
     if (!c)
         return false;
     connector *conn = catalog_connector(c);
@@ -203,7 +177,7 @@ static bool show_schemas(query *q, const ast_node *node)
         result_builder_free(&b);
         return false;
     }
-    return answer_with(q, &b, columns);
+    return query_answer_with(q, &b, columns);
 }
 
 static bool show_tables(query *q, const ast_node *node)
@@ -218,7 +192,7 @@ static bool show_tables(query *q, const ast_node *node)
     }
     if (!catalog_name || !schema)
         return error_set(&q->error, ERR_MISSING_SCHEMA_NAME, "Schema must be specified when session schema is not set");
-    catalog *c = acquire_catalog(q, catalog_name, node->u.show.target);
+    catalog *c = query_acquire_catalog(q, catalog_name, node->u.show.target);
     if (!c)
         return false;
     /* through the wrapper, so information_schema answers too */
@@ -232,6 +206,10 @@ static bool show_tables(query *q, const ast_node *node)
         ok = error_set(&q->error, ERR_SCHEMA_NOT_FOUND, "Schema '%s' does not exist", schema);
     string_list names = {0};
     ok = ok && conn->ops->list_tables(conn, schema, &names, &q->error);
+    if (ok && conn->ops->list_views) {  /* Trino lists views with the tables */
+        ok = conn->ops->list_views(conn, schema, &names, &q->error);
+        string_list_sort(&names);
+    }
     sql_type types[1] = {type_varchar(VARCHAR_UNBOUNDED)};
     result_builder b;
     result_builder_init(&b, 1, types);
@@ -248,19 +226,32 @@ static bool show_tables(query *q, const ast_node *node)
         return false;
     }
     const char *columns[1] = {"Table"};
-    return answer_with(q, &b, columns);
+    return query_answer_with(q, &b, columns);
+}
+
+/* A view's stored columns as table metadata (DESCRIBE / SHOW COLUMNS of a view). */
+static table_metadata *view_columns(connector *conn, const object_name *name, shoal_error *error)
+{
+    view_definition *v = conn->ops->get_view ? conn->ops->get_view(conn, name->schema, name->name, error) : NULL;
+    table_metadata *t = v ? table_metadata_new(name->schema, name->name, v->column_count) : NULL;
+    for (int i = 0; t && i < v->column_count; i++)
+        table_metadata_set_column(t, i, v->column_names[i], v->column_types[i]);
+    view_definition_free(v);
+    return t;
 }
 
 static bool show_columns(query *q, const ast_node *node)
 {
     object_name name;
-    if (!resolve_name(q, node->u.show.target, 1, &name))
+    if (!query_resolve_name(q, node->u.show.target, 1, &name))
         return false;
-    catalog *c = acquire_catalog(q, name.catalog, node->u.show.target);
+    catalog *c = query_acquire_catalog(q, name.catalog, node->u.show.target);
     if (!c)
         return false;
     connector *conn = information_schema_wrap(catalog_name(c), catalog_connector(c), &q->error);
     table_metadata *t = conn ? conn->ops->get_table(conn, name.schema, name.name, &q->error) : NULL;
+    if (conn && !t && !error_is_set(&q->error))
+        t = view_columns(conn, &name, &q->error);
     information_schema_wrap_free(conn);
     catalog_release(c);
     if (!t) {
@@ -282,7 +273,7 @@ static bool show_columns(query *q, const ast_node *node)
     }
     table_metadata_free(t);
     const char *columns[4] = {"Column", "Type", "Extra", "Comment"};
-    return answer_with(q, &b, columns);
+    return query_answer_with(q, &b, columns);
 }
 
 static bool show_functions(query *q, const ast_node *node)
@@ -301,7 +292,7 @@ static bool show_functions(query *q, const ast_node *node)
         result_builder_add_strings(&b, row);
     }
     const char *columns[4] = {"Function", "Signature", "Function Type", "Description"};
-    return answer_with(q, &b, columns);
+    return query_answer_with(q, &b, columns);
 }
 
 /* SHOW SESSION: every property with its value and default (session_properties.c) */
@@ -310,7 +301,7 @@ static bool show_session(query *q, const ast_node *node)
     result_builder b;
     const char *columns[5];
     session_properties_show(engine_catalogs(q->engine), q->session, like_pattern(node), &b, columns);
-    return answer_with(q, &b, columns);
+    return query_answer_with(q, &b, columns);
 }
 
 /* ---- session statements ------------------------------------------------------ */
@@ -323,7 +314,7 @@ static bool use_statement(query *q, const ast_node *node)
     if (!catalog_name)
         return error_set_at(&q->error, ERR_MISSING_CATALOG_NAME, (int)node->pos.line, (int)node->pos.column,
                             "Catalog must be specified when session catalog is not set");
-    catalog *c = acquire_catalog(q, catalog_name, node);
+    catalog *c = query_acquire_catalog(q, catalog_name, node);
     if (!c)
         return false;
     connector *conn = catalog_connector(c);
@@ -333,7 +324,7 @@ static bool use_statement(query *q, const ast_node *node)
         return error_set_at(&q->error, ERR_SCHEMA_NOT_FOUND, (int)node->pos.line, (int)node->pos.column,
                             "Schema does not exist: %s.%s", catalog_name, schema);
     session_set_catalog_schema(q->session, catalog_name, schema);
-    return answer_update(q, "USE");
+    return query_answer_update(q, "USE");
 }
 
 /* SET SESSION / RESET SESSION: typed and validated (session_properties.c) */
@@ -341,13 +332,13 @@ static bool set_session(query *q, const ast_node *node)
 {
     return session_properties_set(engine_catalogs(q->engine), q->session, node->u.binary.left,
                                   node->u.binary.right, &q->error) &&
-           answer_update(q, "SET SESSION");
+           query_answer_update(q, "SET SESSION");
 }
 
 static bool reset_session(query *q, const ast_node *node)
 {
     return session_properties_reset(engine_catalogs(q->engine), q->session, node->u.unary.operand, &q->error) &&
-           answer_update(q, "RESET SESSION");
+           query_answer_update(q, "RESET SESSION");
 }
 
 /* ---- DDL --------------------------------------------------------------------- */
@@ -361,7 +352,7 @@ static bool schema_statement(query *q, const ast_node *node)
                                       : q->session->catalog;
     if (!catalog_name)
         return error_set(&q->error, ERR_MISSING_CATALOG_NAME, "Catalog must be specified when session catalog is not set");
-    catalog *c = acquire_catalog(q, catalog_name, name);
+    catalog *c = query_acquire_catalog(q, catalog_name, name);
     if (!c)
         return false;
     connector *conn = catalog_connector(c);
@@ -375,14 +366,14 @@ static bool schema_statement(query *q, const ast_node *node)
     else
         ok = conn->ops->drop_schema(conn, schema, node->u.ddl.if_exists, node->u.ddl.cascade, &q->error);
     catalog_release(c);
-    return ok && answer_update(q, create ? "CREATE SCHEMA" : "DROP SCHEMA");
+    return ok && query_answer_update(q, create ? "CREATE SCHEMA" : "DROP SCHEMA");
 }
 
 
 static bool create_table(query *q, const ast_node *node)
 {
     object_name name;
-    if (!resolve_name(q, node->u.ddl.name, 1, &name))
+    if (!query_resolve_name(q, node->u.ddl.name, 1, &name))
         return false;
     int count = (int)node->u.ddl.elements.count;
     const char **names = calloc((size_t)count + 1, sizeof *names);
@@ -399,7 +390,7 @@ static bool create_table(query *q, const ast_node *node)
             ok = error_set_at(&q->error, ERR_TYPE_NOT_FOUND, (int)column->pos.line, (int)column->pos.column,
                               "Unknown type for column '%s'", names[i]);
     }
-    catalog *c = ok ? acquire_catalog(q, name.catalog, node->u.ddl.name) : NULL;
+    catalog *c = ok ? query_acquire_catalog(q, name.catalog, node->u.ddl.name) : NULL;
     if (c) {
         connector *conn = catalog_connector(c);
         table_definition def = {name.schema, name.name, count, names, types, {NULL, 0}, node->u.ddl.if_not_exists};
@@ -413,23 +404,32 @@ static bool create_table(query *q, const ast_node *node)
     }
     free(names);
     free(types);
-    return ok && answer_update(q, "CREATE TABLE");
+    return ok && query_answer_update(q, "CREATE TABLE");
 }
 
 static bool drop_table(query *q, const ast_node *node)
 {
     object_name name;
-    if (!resolve_name(q, node->u.ddl.name, 1, &name))
+    if (!query_resolve_name(q, node->u.ddl.name, 1, &name))
         return false;
-    catalog *c = acquire_catalog(q, name.catalog, node->u.ddl.name);
+    catalog *c = query_acquire_catalog(q, name.catalog, node->u.ddl.name);
     if (!c)
         return false;
     connector *conn = catalog_connector(c);
-    bool ok = conn->ops->drop_table
-                  ? conn->ops->drop_table(conn, name.schema, name.name, node->u.ddl.if_exists, &q->error)
-                  : error_set(&q->error, ERR_NOT_SUPPORTED, "This connector does not support dropping tables");
+    view_definition *view = conn->ops->get_view ? conn->ops->get_view(conn, name.schema, name.name, &q->error) : NULL;
+    bool ok;
+    if (view)
+        ok = error_set_at(&q->error, ERR_GENERIC_USER_ERROR, (int)node->u.ddl.name->pos.line,
+                          (int)node->u.ddl.name->pos.column,
+                          "Table '%s.%s.%s' does not exist, but a view with that name exists. Did you mean DROP VIEW "
+                          "%s.%s.%s?", name.catalog, name.schema, name.name, name.catalog, name.schema, name.name);
+    else
+        ok = conn->ops->drop_table
+                 ? conn->ops->drop_table(conn, name.schema, name.name, node->u.ddl.if_exists, &q->error)
+                 : error_set(&q->error, ERR_NOT_SUPPORTED, "This connector does not support dropping tables");
+    view_definition_free(view);
     catalog_release(c);
-    return ok && answer_update(q, "DROP TABLE");
+    return ok && query_answer_update(q, "DROP TABLE");
 }
 
 static bool create_catalog(query *q, const ast_node *node)
@@ -453,24 +453,18 @@ static bool create_catalog(query *q, const ast_node *node)
     /* catalog.management / catalog.store policy and persistence (catalog_store.c) */
     ok = ok && catalog_store_create(q->engine, name, connector_name, &props, node->u.ddl.if_not_exists, &q->error);
     free(items);
-    return ok && answer_update(q, "CREATE CATALOG");
+    return ok && query_answer_update(q, "CREATE CATALOG");
 }
 
 static bool drop_catalog(query *q, const ast_node *node)
 {
     const char *name = node->u.ddl.name->u.identifier.value.ptr;
     return catalog_store_drop(q->engine, name, node->u.ddl.if_exists, &q->error) &&
-           answer_update(q, "DROP CATALOG");
+           query_answer_update(q, "DROP CATALOG");
 }
 
 /* ---- queries ------------------------------------------------------------------- */
 
-typedef struct catalog_lookup {
-    query *q;
-    catalog *held[64];
-    connector *wrapped[64];    /* held[i] behind its information_schema wrapper */
-    int held_count;
-} catalog_lookup;
 
 static connector *lookup_catalog(void *context, const char *name)
 {
@@ -490,7 +484,7 @@ static connector *lookup_catalog(void *context, const char *name)
     return wrapped;
 }
 
-static void lookup_release(catalog_lookup *lookup)
+void query_lookup_release(catalog_lookup *lookup)
 {
     for (int i = 0; i < lookup->held_count; i++) {
         information_schema_wrap_free(lookup->wrapped[i]);
@@ -525,7 +519,7 @@ static bool evaluate_constant(void *context, const expr *e, value *out, shoal_er
     return ok;
 }
 
-static plan_node *plan_statement_query(query *q, const ast_node *query_node, catalog_lookup *lookup)
+plan_node *query_plan_statement(query *q, const ast_node *query_node, catalog_lookup *lookup)
 {
     analyzer_context context = {
         .catalog = q->session->catalog,
@@ -551,9 +545,9 @@ static plan_node *plan_statement_query(query *q, const ast_node *query_node, cat
 static bool run_query(query *q, const ast_node *node)
 {
     catalog_lookup lookup = {.q = q};
-    plan_node *plan = plan_statement_query(q, node, &lookup);
+    plan_node *plan = query_plan_statement(q, node, &lookup);
     if (!plan) {
-        lookup_release(&lookup);
+        query_lookup_release(&lookup);
         return false;
     }
     q->column_count = plan->column_count;
@@ -564,13 +558,13 @@ static bool run_query(query *q, const ast_node *node)
     }
     if (!query_limits_check_planning(engine_query_limits(q->engine), q->created_ns, &q->error)) {
         plan_free(plan);
-        lookup_release(&lookup);
+        query_lookup_release(&lookup);
         return false;
     }
     q->state = QUERY_STARTING;
     execution_options options = {.created_ns = q->created_ns, .sched_job = q->sched_job};
     q->execution = execution_start(q->engine, plan, &options, &q->error);
-    lookup_release(&lookup);
+    query_lookup_release(&lookup);
     if (!q->execution)
         return false;
     q->state = QUERY_RUNNING;
@@ -673,14 +667,14 @@ static bool shape_insert(query *q, plan_node *output, const table_metadata *targ
 static bool run_write(query *q, const ast_node *node, bool create)
 {
     object_name name;
-    if (!resolve_name(q, node->u.ddl.name, 1, &name))
+    if (!query_resolve_name(q, node->u.ddl.name, 1, &name))
         return false;
     catalog_lookup lookup = {.q = q};
-    plan_node *plan = plan_statement_query(q, node->u.ddl.query, &lookup);
-    lookup_release(&lookup);
+    plan_node *plan = query_plan_statement(q, node->u.ddl.query, &lookup);
+    query_lookup_release(&lookup);
     if (!plan)
         return false;
-    catalog *c = acquire_catalog(q, name.catalog, node->u.ddl.name);
+    catalog *c = query_acquire_catalog(q, name.catalog, node->u.ddl.name);
     if (!c) {
         plan_free(plan);
         return false;
@@ -707,6 +701,12 @@ static bool run_write(query *q, const ast_node *node, bool create)
     }
     if (ok) {
         target = conn->ops->get_table(conn, name.schema, name.name, &q->error);
+        view_definition *view = !target && !error_is_set(&q->error) && conn->ops->get_view
+                                    ? conn->ops->get_view(conn, name.schema, name.name, &q->error) : NULL;
+        if (view)
+            error_set_at(&q->error, ERR_NOT_SUPPORTED, (int)node->u.ddl.name->pos.line,
+                         (int)node->u.ddl.name->pos.column, "Inserting into views is not supported");
+        view_definition_free(view);
         if (!target && !error_is_set(&q->error))
             error_set(&q->error, ERR_TABLE_NOT_FOUND, "Table '%s.%s.%s' does not exist", name.catalog, name.schema, name.name);
         ok = target != NULL;
@@ -728,7 +728,7 @@ static bool run_write(query *q, const ast_node *node, bool create)
     }
     const char *cols[1] = {"rows"};
     sql_type types[1] = {type_make(TYPE_BIGINT)};
-    set_columns(q, 1, cols, types);
+    query_set_columns(q, 1, cols, types);
     q->update_type = create ? "CREATE TABLE" : "INSERT";
     execution_options options = {.sink = sink, .created_ns = q->created_ns, .sched_job = q->sched_job};
     q->state = QUERY_RUNNING;
@@ -793,8 +793,8 @@ static bool explain_statement(query *q, const ast_node *node)
                                                                                : EXPLAIN_FORMAT_TEXT;
     }
     catalog_lookup lookup = {.q = q};
-    plan_node *plan = plan_statement_query(q, statement, &lookup);
-    lookup_release(&lookup);
+    plan_node *plan = query_plan_statement(q, statement, &lookup);
+    query_lookup_release(&lookup);
     if (!plan)
         return false;
     char *text = NULL;
@@ -819,7 +819,7 @@ static bool explain_statement(query *q, const ast_node *node)
     result_builder_add_strings(&b, row);
     free(text);
     const char *columns[1] = {"Query Plan"};
-    return answer_with(q, &b, columns);
+    return query_answer_with(q, &b, columns);
 }
 
 /* ---- CALL ------------------------------------------------------------------------ */
@@ -829,7 +829,7 @@ static bool explain_statement(query *q, const ast_node *node)
 static bool call_statement(query *q, const ast_node *node)
 {
     object_name name;
-    if (!resolve_name(q, node->u.execute.name, 1, &name))
+    if (!query_resolve_name(q, node->u.execute.name, 1, &name))
         return false;
     int count = (int)node->u.execute.args.count;
     system_call_argument *args = calloc((size_t)count + 1, sizeof *args);
@@ -843,7 +843,7 @@ static bool call_statement(query *q, const ast_node *node)
             ok = error_set_at(&q->error, ERR_INVALID_PROCEDURE_ARGUMENT, (int)v->pos.line, (int)v->pos.column,
                               "Procedure argument must be a string literal");
     }
-    catalog *c = ok ? acquire_catalog(q, name.catalog, node->u.execute.name) : NULL;
+    catalog *c = ok ? query_acquire_catalog(q, name.catalog, node->u.execute.name) : NULL;
     ok = c && (system_connector_is(catalog_connector(c))
                    ? system_connector_call(catalog_connector(c), name.schema, name.name, args, count, &q->error)
                    : error_set(&q->error, ERR_PROCEDURE_NOT_FOUND, "Procedure not registered: %s.%s.%s",
@@ -851,7 +851,7 @@ static bool call_statement(query *q, const ast_node *node)
     if (c)
         catalog_release(c);
     free(args);
-    return ok && answer_update(q, "CALL");
+    return ok && query_answer_update(q, "CALL");
 }
 
 /* ---- prepared statements (actors/engine/prepared_statements.c) ----------------- */
@@ -876,7 +876,7 @@ static bool describe_input(query *q, const ast_node *node)
 {
     result_builder b;
     const char *columns[2];
-    return prepared_describe_input(q->session, node, &b, columns, &q->error) && answer_with(q, &b, columns);
+    return prepared_describe_input(q->session, node, &b, columns, &q->error) && query_answer_with(q, &b, columns);
 }
 
 static int64_t type_size(sql_type type)
@@ -906,8 +906,8 @@ static bool describe_output(query *q, const ast_node *node)
         q->parameters = bound.values;
         q->parameter_count = bound.parameter_count;
         catalog_lookup lookup = {.q = q};
-        plan = plan_statement_query(q, bound.statement, &lookup);
-        lookup_release(&lookup);
+        plan = query_plan_statement(q, bound.statement, &lookup);
+        query_lookup_release(&lookup);
         q->parameters = NULL;
         q->parameter_count = 0;
         if (!plan) {
@@ -928,7 +928,7 @@ static bool describe_output(query *q, const ast_node *node)
     plan_free(plan);
     prepared_bound_free(&bound);
     const char *columns[7] = {"Column Name", "Catalog", "Schema", "Table", "Type", "Type Size", "Aliased"};
-    return answer_with(q, &b, columns);
+    return query_answer_with(q, &b, columns);
 }
 
 /* ---- dispatch --------------------------------------------------------------------- */
@@ -953,17 +953,26 @@ static bool run_statement(query *q, const ast_node *node)
     case AST_CREATE_TABLE_AS_SELECT: return run_write(q, node, true);
     case AST_INSERT: return run_write(q, node, false);
     case AST_DROP_TABLE: return drop_table(q, node);
+    case AST_CREATE_VIEW: return query_create_view(q, node);
+    case AST_DROP_VIEW: return query_drop_view(q, node);
+    case AST_DELETE:
+    case AST_UPDATE: return query_run_row_change(q, node);
     case AST_CREATE_CATALOG: return create_catalog(q, node);
     case AST_DROP_CATALOG: return drop_catalog(q, node);
-    case AST_START_TRANSACTION: return answer_update(q, "START TRANSACTION");
-    case AST_COMMIT: return answer_update(q, "COMMIT");
-    case AST_ROLLBACK: return answer_update(q, "ROLLBACK");
+    case AST_START_TRANSACTION: return query_answer_update(q, "START TRANSACTION");
+    case AST_COMMIT: return query_answer_update(q, "COMMIT");
+    case AST_ROLLBACK: return query_answer_update(q, "ROLLBACK");
     case AST_CALL: return call_statement(q, node);
-    case AST_PREPARE: return prepared_prepare(q->session, node, &q->error) && answer_update(q, "PREPARE");
+    case AST_PREPARE: return prepared_prepare(q->session, node, &q->error) && query_answer_update(q, "PREPARE");
     case AST_EXECUTE: return execute_statement(q, node);
-    case AST_DEALLOCATE: return prepared_deallocate(q->session, node, &q->error) && answer_update(q, "DEALLOCATE");
+    case AST_DEALLOCATE: return prepared_deallocate(q->session, node, &q->error) && query_answer_update(q, "DEALLOCATE");
     case AST_DESCRIBE_INPUT: return describe_input(q, node);
     case AST_DESCRIBE_OUTPUT: return describe_output(q, node);
+    case AST_SHOW_CREATE:
+        if (node->u.show.object == AST_OBJECT_VIEW)
+            return query_show_create_view(q, node);
+        return error_set_at(&q->error, ERR_NOT_SUPPORTED, (int)node->pos.line, (int)node->pos.column,
+                            "SHOW CREATE of this object is not supported yet");
     default:
         return error_set_at(&q->error, ERR_NOT_SUPPORTED, (int)node->pos.line, (int)node->pos.column,
                             "%s is not supported yet", ast_kind_name(node->kind));

@@ -38,7 +38,7 @@ static const info_table tables[INFO_TABLE_COUNT] = {
      info_generate_tables},
     {"views", 4,
      {{"table_catalog", V}, {"table_schema", V}, {"table_name", V}, {"view_definition", V}},
-     info_generate_empty},
+     info_generate_views},
 };
 
 #undef V
@@ -130,6 +130,22 @@ static bool wrap_schema_exists(connector *c, const char *schema)
     return !w->inner->ops->schema_exists || w->inner->ops->schema_exists(w->inner, schema);
 }
 
+static bool wrap_list_views(connector *c, const char *schema, string_list *out, shoal_error *error)
+{
+    info_wrapper *w = (info_wrapper *)c;
+    if (is_info_schema(schema) || !w->inner->ops->list_views)
+        return true;
+    return w->inner->ops->list_views(w->inner, schema, out, error);
+}
+
+static view_definition *wrap_get_view(connector *c, const char *schema, const char *name, shoal_error *error)
+{
+    info_wrapper *w = (info_wrapper *)c;
+    if (is_info_schema(schema) || !w->inner->ops->get_view)
+        return NULL;
+    return w->inner->ops->get_view(w->inner, schema, name, error);
+}
+
 /* ---- scans ------------------------------------------------------------------------ */
 
 static bool wrap_get_splits(connector *c, const table_metadata *table, const scan_request *request,
@@ -184,6 +200,12 @@ connector *information_schema_wrap(const char *catalog_name, connector *inner, s
     w->ops.list_tables = wrap_list_tables;
     w->ops.schema_exists = wrap_schema_exists;
     w->ops.get_table = wrap_get_table;
+    w->ops.list_views = wrap_list_views;
+    w->ops.get_view = wrap_get_view;
+    /* writes go to the catalog's own connector, never through the wrapper */
+    w->ops.create_view = NULL;
+    w->ops.drop_view = NULL;
+    w->ops.open_rewrite_sink = NULL;
     w->ops.get_splits = wrap_get_splits;
     w->ops.open_page_source = wrap_open_page_source;
     w->base.ops = &w->ops;

@@ -37,6 +37,7 @@ bool info_generate_schemata(info_wrapper *w, metadata_rows *rows, shoal_error *e
 bool info_generate_tables(info_wrapper *w, metadata_rows *rows, shoal_error *error);
 bool info_generate_columns(info_wrapper *w, metadata_rows *rows, shoal_error *error);
 bool info_generate_empty(info_wrapper *w, metadata_rows *rows, shoal_error *error);
+bool info_generate_views(info_wrapper *w, metadata_rows *rows, shoal_error *error);
 
 /* A table's metadata as a connector answers get_table: for information_schema's
  * own tables from the descriptors, else from the inner connector (NULL when

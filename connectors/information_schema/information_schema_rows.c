@@ -111,6 +111,26 @@ bool info_generate_schemata(info_wrapper *w, metadata_rows *b, shoal_error *erro
 
 /* ---- tables: table_catalog, table_schema, table_name, table_type, table_comment -- */
 
+/* The views of `schema` as rows of `tables` (table_type VIEW). */
+static bool view_table_rows(info_wrapper *w, metadata_rows *b, const char *schema, shoal_error *error)
+{
+    if (is_info_schema(schema) || !w->inner->ops->list_views)
+        return true;
+    string_list views = {0};
+    bool ok = w->inner->ops->list_views(w->inner, schema, &views, error);
+    for (int v = 0; ok && v < views.count; v++) {
+        if (!metadata_rows_match(b, 2, views.items[v]) || !metadata_rows_begin(b))
+            continue;
+        metadata_rows_set_varchar(b, 0, w->catalog_name);
+        metadata_rows_set_varchar(b, 1, schema);
+        metadata_rows_set_varchar(b, 2, views.items[v]);
+        metadata_rows_set_varchar(b, 3, "VIEW");
+        metadata_rows_set_varchar(b, 4, NULL);
+    }
+    string_list_free(&views);
+    return ok;
+}
+
 bool info_generate_tables(info_wrapper *w, metadata_rows *b, shoal_error *error)
 {
     if (!metadata_rows_match(b, 0, w->catalog_name))
@@ -142,6 +162,7 @@ bool info_generate_tables(info_wrapper *w, metadata_rows *b, shoal_error *error)
             table_metadata_free(m);
         }
         string_list_free(&names);
+        ok = ok && view_table_rows(w, b, schemas.items[s], error);
     }
     string_list_free(&schemas);
     return ok && metadata_rows_finish(b, error);
@@ -192,7 +213,40 @@ bool info_generate_columns(info_wrapper *w, metadata_rows *b, shoal_error *error
     return ok && metadata_rows_finish(b, error);
 }
 
-/* ---- views, privileges, roles: nothing to list yet ----------------------------------- */
+/* ---- views: table_catalog, table_schema, table_name, view_definition ------------- */
+
+bool info_generate_views(info_wrapper *w, metadata_rows *b, shoal_error *error)
+{
+    if (!metadata_rows_match(b, 0, w->catalog_name) || !w->inner->ops->list_views)
+        return true;
+    string_list schemas = {0};
+    bool ok = collect_schemas(w, b, 1, &schemas, error);
+    for (int s = 0; ok && s < schemas.count && !metadata_rows_full(b); s++) {
+        string_list names = {0};
+        ok = is_info_schema(schemas.items[s]) || w->inner->ops->list_views(w->inner, schemas.items[s], &names, error);
+        for (int t = 0; ok && t < names.count && !metadata_rows_full(b); t++) {
+            if (!metadata_rows_match(b, 2, names.items[t]))
+                continue;
+            view_definition *v = w->inner->ops->get_view(w->inner, schemas.items[s], names.items[t], error);
+            if (!v) {
+                ok = !error_is_set(error);
+                continue; /* dropped since it was listed */
+            }
+            if (metadata_rows_begin(b)) {
+                metadata_rows_set_varchar(b, 0, w->catalog_name);
+                metadata_rows_set_varchar(b, 1, schemas.items[s]);
+                metadata_rows_set_varchar(b, 2, names.items[t]);
+                metadata_rows_set_varchar(b, 3, v->sql);
+            }
+            view_definition_free(v);
+        }
+        string_list_free(&names);
+    }
+    string_list_free(&schemas);
+    return ok && metadata_rows_finish(b, error);
+}
+
+/* ---- privileges, roles: nothing to list yet ------------------------------------------ */
 
 bool info_generate_empty(info_wrapper *w, metadata_rows *b, shoal_error *error)
 {

@@ -226,28 +226,39 @@ static bool memory_drop_schema(connector *c, const char *schema, bool if_exists,
         return if_exists || error_set(error, ERR_SCHEMA_NOT_FOUND, "Schema '%s.%s' does not exist",
                                       m->catalog_name, schema);
     }
-    int tables = 0;
+    int tables = 0, views = 0;
     for (int i = 0; i < m->table_count; i++)
         tables += strcmp(m->tables[i]->schema, schema) == 0;
-    if (tables > 0 && !cascade) {
+    for (int i = 0; i < m->view_count; i++)
+        views += strcmp(m->views[i]->schema, schema) == 0;
+    if ((tables > 0 || views > 0) && !cascade) {
         pthread_mutex_unlock(&m->lock);
         return error_set(error, ERR_SCHEMA_NOT_EMPTY, "Cannot drop non-empty schema '%s'", schema);
     }
     memory_table **dropped = calloc((size_t)(tables > 0 ? tables : 1), sizeof *dropped);
-    if (!dropped) {
+    view_definition **dropped_views = calloc((size_t)(views > 0 ? views : 1), sizeof *dropped_views);
+    if (!dropped || !dropped_views) {
         pthread_mutex_unlock(&m->lock);
+        free(dropped);
+        free(dropped_views);
         return oom(error);
     }
-    int n = 0;
+    int n = 0, v = 0;
     for (int i = m->table_count - 1; i >= 0; i--)
         if (strcmp(m->tables[i]->schema, schema) == 0)
             dropped[n++] = remove_table_locked(m, i);
+    for (int i = m->view_count - 1; i >= 0; i--)
+        if (strcmp(m->views[i]->schema, schema) == 0)
+            dropped_views[v++] = memory_remove_view_locked(m, i);
     free(m->schemas.items[index]);
     m->schemas.items[index] = m->schemas.items[--m->schemas.count];
     pthread_mutex_unlock(&m->lock);
     for (int i = 0; i < n; i++)
         table_free(dropped[i]);
+    for (int i = 0; i < v; i++)
+        view_definition_free(dropped_views[i]);
     free(dropped);
+    free(dropped_views);
     return true;
 }
 
@@ -323,7 +334,7 @@ static bool memory_create_table(connector *c, const table_definition *d, shoal_e
     bool ok = false;
     if (find_schema_locked(m, d->schema) < 0) {
         error_set(error, ERR_SCHEMA_NOT_FOUND, "Schema '%s' does not exist", d->schema);
-    } else if (memory_find_table_locked(m, d->schema, d->name)) {
+    } else if (memory_find_table_locked(m, d->schema, d->name) || memory_find_view_locked(m, d->schema, d->name) >= 0) {
         ok = d->if_not_exists || error_set(error, ERR_TABLE_ALREADY_EXISTS, "Table '%s.%s.%s' already exists",
                                            m->catalog_name, d->schema, d->name);
     } else if (!grow_tables_locked(m)) {
@@ -373,6 +384,9 @@ static void memory_destroy(connector *c)
     for (int i = 0; i < m->table_count; i++)
         table_free(m->tables[i]);
     free(m->tables);
+    for (int i = 0; i < m->view_count; i++)
+        view_definition_free(m->views[i]);
+    free(m->views);
     string_list_free(&m->schemas);
     pthread_mutex_destroy(&m->lock);
     free(m->catalog_name);
@@ -392,6 +406,11 @@ static const connector_ops memory_ops = {
     .create_table = memory_create_table,
     .drop_table = memory_drop_table,
     .open_page_sink = memory_open_page_sink,
+    .open_rewrite_sink = memory_open_rewrite_sink,
+    .list_views = memory_list_views,
+    .get_view = memory_get_view,
+    .create_view = memory_create_view,
+    .drop_view = memory_drop_view,
 };
 
 static bool apply_property(memory_connector *m, const connector_property *p, shoal_error *error)

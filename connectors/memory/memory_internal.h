@@ -71,6 +71,9 @@ typedef struct memory_connector {
     int table_capacity;
     uint64_t next_table_id;
     uint64_t next_generation;
+    view_definition **views;    /* memory_views.c */
+    int view_count;
+    int view_capacity;
 } memory_connector;
 
 /* ---- snapshots (memory_snapshot.c) ---- */
@@ -97,6 +100,16 @@ void memory_stats_export(const memory_column_stats *s, uint64_t rows, sql_type t
 memory_table *memory_find_table_locked(memory_connector *m, const char *schema, const char *name);
 memory_table *memory_find_table_by_id_locked(memory_connector *m, uint64_t id);
 
+/* ---- views (memory_views.c) ---- */
+/* Index of a view, or -1; caller holds the lock. */
+int memory_find_view_locked(memory_connector *m, const char *schema, const char *name);
+/* Unlinks and returns view `index`; caller holds the lock, frees after unlocking. */
+view_definition *memory_remove_view_locked(memory_connector *m, int index);
+bool memory_list_views(connector *c, const char *schema, string_list *out, shoal_error *error);
+view_definition *memory_get_view(connector *c, const char *schema, const char *name, shoal_error *error);
+bool memory_create_view(connector *c, const view_definition *view, bool replace, shoal_error *error);
+bool memory_drop_view(connector *c, const char *schema, const char *name, shoal_error *error);
+
 /* ---- scans (memory_source.c) and writes (memory_sink.c) ---- */
 bool memory_get_splits(connector *c, const table_metadata *table, const scan_request *request,
                        int desired_splits, split_list *out, shoal_error *error);
@@ -104,5 +117,8 @@ page_source *memory_open_page_source(connector *c, const table_metadata *table, 
                                      const scan_request *request, shoal_error *error);
 page_sink *memory_open_page_sink(connector *c, const table_metadata *table, bool truncate_first,
                                  shoal_error *error);
+/* DELETE / UPDATE: a truncating sink that fails at finish with
+ * TRANSACTION_CONFLICT when the table's data changed after it was opened. */
+page_sink *memory_open_rewrite_sink(connector *c, const table_metadata *table, shoal_error *error);
 
 #endif

@@ -4,7 +4,9 @@
  * reservation taken at append, as Trino's MemoryPagesStore.add does) and
  * kept private to the sink; finish publishes them in one new snapshot of the
  * table, abort gives the reservation back. A failed insert therefore never
- * changes the table.
+ * changes the table. A rewrite sink (DELETE, UPDATE) truncates and
+ * remembers the data version it replaces: if another write published a
+ * version since, finish fails with TRANSACTION_CONFLICT.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@ typedef struct memory_sink {
     uint64_t table_id;
     char *table_name;           /* schema.table, for messages */
     bool truncate_first;
+    memory_snapshot *expected;   /* rewrite: the data the rows replace (held, so its address stays unique) */
     int column_count;
     sql_type *types;
     page **pages;
@@ -33,6 +36,8 @@ static void sink_free(memory_sink *s)
     for (int i = 0; i < s->page_count; i++)
         page_unref(s->pages[i]);
     free(s->pages);
+    if (s->expected)
+        memory_snapshot_release(s->expected);
     for (int i = 0; s->stats && i < s->column_count; i++)
         memory_stats_destroy(&s->stats[i]);
     free(s->stats);
@@ -147,7 +152,8 @@ static bool sink_finish(page_sink *base, uint64_t *rows, shoal_error *error)
     pthread_mutex_lock(&m->lock);
     memory_table *t = memory_find_table_by_id_locked(m, s->table_id);
     memory_snapshot *old = NULL, *next = NULL;
-    if (t) {
+    bool conflict = t && s->expected && t->data != s->expected;
+    if (t && !conflict) {
         old = t->data;
         next = next_snapshot_locked(s, old);
         if (next) {
@@ -159,7 +165,10 @@ static bool sink_finish(page_sink *base, uint64_t *rows, shoal_error *error)
     }
     pthread_mutex_unlock(&m->lock);
     bool ok = t && next;
-    if (!t)
+    if (conflict)
+        error_set(error, ERR_TRANSACTION_CONFLICT, "Table '%s.%s' was changed by another query while it was "
+                  "being rewritten", m->catalog_name, s->table_name);
+    else if (!t)
         error_set(error, ERR_TABLE_NOT_FOUND, "Table '%s.%s' does not exist", m->catalog_name, s->table_name);
     else if (!next)
         error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
@@ -187,8 +196,8 @@ static const page_sink_ops memory_sink_ops = {
     .abort = sink_abort,
 };
 
-page_sink *memory_open_page_sink(connector *c, const table_metadata *table, bool truncate_first,
-                                 shoal_error *error)
+static page_sink *open_sink(connector *c, const table_metadata *table, bool truncate_first, bool rewrite,
+                            shoal_error *error)
 {
     memory_connector *m = (memory_connector *)c;
     memory_sink *s = calloc(1, sizeof *s);
@@ -203,6 +212,7 @@ page_sink *memory_open_page_sink(connector *c, const table_metadata *table, bool
     memory_table *t = memory_find_table_locked(m, table->schema, table->name);
     if (t) {
         s->table_id = t->id;
+        s->expected = rewrite ? memory_snapshot_ref(t->data) : NULL;
         s->column_count = t->column_count;
         s->types = malloc(sizeof *s->types * (size_t)t->column_count);
         if (s->types)
@@ -229,4 +239,15 @@ page_sink *memory_open_page_sink(connector *c, const table_metadata *table, bool
         return NULL;
     }
     return &s->base;
+}
+
+page_sink *memory_open_page_sink(connector *c, const table_metadata *table, bool truncate_first,
+                                 shoal_error *error)
+{
+    return open_sink(c, table, truncate_first, false, error);
+}
+
+page_sink *memory_open_rewrite_sink(connector *c, const table_metadata *table, shoal_error *error)
+{
+    return open_sink(c, table, true, true, error);
 }

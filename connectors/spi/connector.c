@@ -60,6 +60,64 @@ void table_metadata_free(table_metadata *t)
     free(t);
 }
 
+static char *copy_or_null(const char *text, bool *ok)
+{
+    if (!text)
+        return NULL;
+    char *copy = strdup(text);
+    *ok = *ok && copy;
+    return copy;
+}
+
+view_definition *view_definition_copy(const view_definition *v)
+{
+    view_definition *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    bool ok = true;
+    c->schema = copy_or_null(v->schema, &ok);
+    c->name = copy_or_null(v->name, &ok);
+    c->sql = copy_or_null(v->sql, &ok);
+    c->catalog_context = copy_or_null(v->catalog_context, &ok);
+    c->schema_context = copy_or_null(v->schema_context, &ok);
+    c->comment = copy_or_null(v->comment, &ok);
+    c->owner = copy_or_null(v->owner, &ok);
+    c->run_as_invoker = v->run_as_invoker;
+    int n = v->column_count;
+    c->column_names = calloc((size_t)(n > 0 ? n : 1), sizeof *c->column_names);
+    c->column_types = calloc((size_t)(n > 0 ? n : 1), sizeof *c->column_types);
+    ok = ok && c->column_names && c->column_types;
+    if (ok)
+        c->column_count = n;
+    for (int i = 0; ok && i < n; i++) {
+        c->column_names[i] = copy_or_null(v->column_names[i], &ok);
+        c->column_types[i] = v->column_types[i];
+    }
+    if (!ok) {
+        view_definition_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void view_definition_free(view_definition *v)
+{
+    if (!v)
+        return;
+    for (int i = 0; i < v->column_count && v->column_names; i++)
+        free(v->column_names[i]);
+    free(v->column_names);
+    free(v->column_types);
+    free(v->schema);
+    free(v->name);
+    free(v->sql);
+    free(v->catalog_context);
+    free(v->schema_context);
+    free(v->comment);
+    free(v->owner);
+    free(v);
+}
+
 int table_metadata_find_column(const table_metadata *t, const char *name)
 {
     for (int i = 0; i < t->column_count; i++)

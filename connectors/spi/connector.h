@@ -92,6 +92,30 @@ bool string_list_add(string_list *list, const char *item);
 void string_list_sort(string_list *list);
 void string_list_free(string_list *list);
 
+/* ---- views (Trino's ConnectorViewDefinition) ------------------------------ */
+
+/* A stored view: its query text, the session catalog/schema it was created
+ * in (its names resolve there when it is expanded), and the columns its
+ * query had then; a query of a view whose columns no longer match fails
+ * with VIEW_IS_STALE. */
+typedef struct view_definition {
+    char *schema;
+    char *name;
+    char *sql;                /* the view's query as written */
+    char *catalog_context;    /* may be NULL */
+    char *schema_context;     /* may be NULL */
+    int column_count;
+    char **column_names;
+    sql_type *column_types;
+    char *comment;            /* may be NULL */
+    char *owner;              /* may be NULL */
+    bool run_as_invoker;      /* SECURITY INVOKER */
+} view_definition;
+
+/* A deep copy (connectors hand these out); NULL when out of memory. */
+view_definition *view_definition_copy(const view_definition *v);
+void view_definition_free(view_definition *v);
+
 /* ---- scans ---------------------------------------------------------------- */
 
 /* A simple range constraint on one column that the engine offers to the
@@ -217,6 +241,21 @@ struct connector_ops {
                        shoal_error *error);
     page_sink *(*open_page_sink)(connector *c, const table_metadata *table, bool truncate_first,
                                  shoal_error *error);
+    /* DELETE / UPDATE (Trino's beginMerge/finishMerge, whole-table form):
+     * a sink whose rows replace the table's rows at finish. finish fails
+     * with TRANSACTION_CONFLICT when the table changed after the sink was
+     * opened, so the engine's read of the old rows is never lost. NULL when
+     * the connector cannot modify rows (the engine says NOT_SUPPORTED). */
+    page_sink *(*open_rewrite_sink)(connector *c, const table_metadata *table, shoal_error *error);
+
+    /* views; NULL when the connector has none. A view and a table share one
+     * name space. get_view returns a copy (view_definition_free) or NULL
+     * with no error when there is no such view. */
+    bool (*list_views)(connector *c, const char *schema, string_list *out, shoal_error *error);
+    view_definition *(*get_view)(connector *c, const char *schema, const char *name,
+                                 shoal_error *error);
+    bool (*create_view)(connector *c, const view_definition *view, bool replace, shoal_error *error);
+    bool (*drop_view)(connector *c, const char *schema, const char *name, shoal_error *error);
 };
 
 struct connector {

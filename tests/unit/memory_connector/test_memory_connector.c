@@ -566,3 +566,90 @@ Test(memory_connector, concurrent_reader_during_writes)
     cr_assert_eq(scan(c, "t", 2, all_columns, 3).rows, WRITES * ROWS_PER_WRITE);
     c->ops->destroy(c);
 }
+
+/* ---- rewrites (DELETE / UPDATE) and views ---------------------------------- */
+
+Test(memory_connector, rewrite_sink_replaces_rows_or_reports_a_conflict)
+{
+    connector *c = make_connector(NULL);
+    create_table(c, "default", "r");
+    insert(c, "r", 0, 2, 100, false);
+    table_metadata *t = get_table(c, "default", "r");
+    shoal_error e;
+    error_clear(&e);
+    /* the rewritten rows replace the table's */
+    page_sink *sink = c->ops->open_rewrite_sink(c, t, &e);
+    cr_assert_not_null(sink, "%s", e.message);
+    page *p = make_page(1000, 10);
+    cr_assert(sink->ops->append(sink, p, &e), "%s", e.message);
+    page_unref(p);
+    uint64_t written = 0;
+    cr_assert(sink->ops->finish(sink, &written, &e), "%s", e.message);
+    cr_assert_eq(written, 10);
+    scan_result s = scan(c, "r", 1, all_columns, 3);
+    cr_assert_eq(s.rows, 10);
+    /* a write published after the rewrite was opened: the rewrite fails, nothing is lost */
+    sink = c->ops->open_rewrite_sink(c, t, &e);
+    cr_assert_not_null(sink, "%s", e.message);
+    insert(c, "r", 5000, 1, 5, false);
+    cr_assert_not(sink->ops->finish(sink, &written, &e));
+    cr_assert_eq(e.code, ERR_TRANSACTION_CONFLICT, "%s", e.message);
+    s = scan(c, "r", 1, all_columns, 3);
+    cr_assert_eq(s.rows, 15);
+    table_metadata_free(t);
+    c->ops->destroy(c);
+}
+
+Test(memory_connector, views_share_the_table_name_space)
+{
+    connector *c = make_connector(NULL);
+    create_table(c, "default", "t");
+    char *names[1] = {"a"};
+    sql_type types[1] = {type_make(TYPE_INTEGER)};
+    view_definition v = {.schema = "default", .name = "v", .sql = "SELECT 1 AS a", .catalog_context = "memory",
+                         .schema_context = "default", .column_count = 1, .column_names = names,
+                         .column_types = types};
+    shoal_error e;
+    error_clear(&e);
+    cr_assert(c->ops->create_view(c, &v, false, &e), "%s", e.message);
+    cr_assert_not(c->ops->create_view(c, &v, false, &e));
+    cr_assert_eq(e.code, ERR_ALREADY_EXISTS);
+    error_clear(&e);
+    v.sql = "SELECT 2 AS a";
+    cr_assert(c->ops->create_view(c, &v, true, &e), "%s", e.message);
+    view_definition *got = c->ops->get_view(c, "default", "v", &e);
+    cr_assert_not_null(got);
+    cr_assert_str_eq(got->sql, "SELECT 2 AS a");
+    cr_assert_str_eq(got->column_names[0], "a");
+    cr_assert_str_eq(got->schema_context, "default");
+    view_definition_free(got);
+    /* a view cannot take a table's name, nor a table a view's */
+    v.name = "t";
+    cr_assert_not(c->ops->create_view(c, &v, true, &e));
+    cr_assert_eq(e.code, ERR_TABLE_ALREADY_EXISTS);
+    error_clear(&e);
+    table_definition d = {.schema = "default", .name = "v", .column_count = 1,
+                          .column_names = (const char *const *)names, .column_types = types};
+    cr_assert_not(c->ops->create_table(c, &d, &e));
+    cr_assert_eq(e.code, ERR_TABLE_ALREADY_EXISTS);
+    error_clear(&e);
+    string_list views = {0};
+    cr_assert(c->ops->list_views(c, "default", &views, &e));
+    cr_assert_eq(views.count, 1);
+    cr_assert_str_eq(views.items[0], "v");
+    string_list_free(&views);
+    /* a schema holding a view is not empty */
+    cr_assert(c->ops->create_schema(c, "s", false, &e));
+    v.schema = "s";
+    v.name = "w";
+    cr_assert(c->ops->create_view(c, &v, false, &e), "%s", e.message);
+    cr_assert_not(c->ops->drop_schema(c, "s", false, false, &e));
+    cr_assert_eq(e.code, ERR_SCHEMA_NOT_EMPTY);
+    error_clear(&e);
+    cr_assert(c->ops->drop_schema(c, "s", false, true, &e), "%s", e.message);
+    cr_assert(c->ops->drop_view(c, "default", "v", &e), "%s", e.message);
+    cr_assert_not(c->ops->drop_view(c, "default", "v", &e));
+    cr_assert_eq(e.code, ERR_TABLE_NOT_FOUND);
+    cr_assert_null(c->ops->get_view(c, "default", "v", &e));
+    c->ops->destroy(c);
+}

@@ -1,0 +1,266 @@
+/*
+ * row_change.c — DELETE FROM t [WHERE p] and UPDATE t SET c = v, ... [WHERE p]
+ * on connectors that can rewrite a table (connector_ops.open_rewrite_sink).
+ *
+ * The statement is planned as the query
+ *     SELECT c1, ..., cn, v1, ..., vk, p FROM t
+ * (built as a syntax tree, so names, types, subqueries and errors are the
+ * analyser's), then a projection turns it into the table's rows afterwards
+ * plus a "matched" flag (p IS TRUE): UPDATE's columns become
+ * IF(matched, CAST(v AS column type), c). The row_change_sink counts the
+ * matched rows (Trino's update count), drops them for DELETE, and writes
+ * the rest into the rewrite sink, which replaces the table at finish.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "actors/engine/query_internal.h"
+#include "actors/engine/row_change_sink.h"
+#include "sql/ast_build.h"
+
+typedef struct row_change {
+    query *q;
+    const ast_node *node;
+    bool is_delete;
+    table_metadata *table;
+    int *assigned;            /* per table column: index of its SET value, or -1 */
+    int value_count;
+} row_change;
+
+static bool fail_at(query *q, const ast_node *where, error_code code, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Sets the query's error at `where`'s position; returns false. */
+static bool fail_at(query *q, const ast_node *where, error_code code, const char *format, ...)
+{
+    char message[1024];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(message, sizeof message, format, args);
+    va_end(args);
+    return error_set_at(&q->error, code, (int)where->pos.line, (int)where->pos.column, "%s", message);
+}
+
+/* The target: a table of a connector that can rewrite rows; views refused. */
+static bool find_target(row_change *rc, connector *conn, const object_name *name)
+{
+    query *q = rc->q;
+    const ast_node *where = rc->node->u.ddl.name;
+    rc->table = conn->ops->get_table(conn, name->schema, name->name, &q->error);
+    if (rc->table)
+        return true;
+    if (error_is_set(&q->error))
+        return false;
+    view_definition *v = conn->ops->get_view ? conn->ops->get_view(conn, name->schema, name->name, &q->error) : NULL;
+    view_definition_free(v);
+    if (v)
+        return fail_at(q, where, ERR_NOT_SUPPORTED, rc->is_delete ? "Deleting from views is not supported"
+                                                                  : "Updating views is not supported");
+    char full[1024];
+    snprintf(full, sizeof full, "%s.%s.%s", name->catalog, name->schema, name->name);
+    return !error_is_set(&q->error) && fail_at(q, where, ERR_TABLE_NOT_FOUND, "Table '%s' does not exist", full);
+}
+
+/* UPDATE's SET list: each target column once, and it must exist. */
+static bool resolve_assignments(row_change *rc)
+{
+    int n = rc->table->column_count;
+    rc->assigned = malloc(sizeof(int) * (size_t)(n + 1));
+    if (!rc->assigned)
+        return error_set(&rc->q->error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+    for (int i = 0; i < n; i++)
+        rc->assigned[i] = -1;
+    if (rc->is_delete)
+        return true;
+    const ast_list *set = &rc->node->u.ddl.elements;
+    for (uint32_t k = 0; k < set->count; k++) {
+        const ast_node *column = set->items[k]->u.binary.left;
+        const char *name = column->u.identifier.value.ptr;
+        int index = table_metadata_find_column(rc->table, name);
+        if (index < 0)
+            return fail_at(rc->q, column, ERR_COLUMN_NOT_FOUND, "The UPDATE SET target column %s doesn't exist", name);
+        if (rc->assigned[index] >= 0)
+            return fail_at(rc->q, column, ERR_DUPLICATE_COLUMN_NAME,
+                           "Multiple assignments to the same UPDATE SET target column %s", name);
+        rc->assigned[index] = (int)k;
+    }
+    rc->value_count = (int)set->count;
+    return true;
+}
+
+/* SELECT c1..cn, v1..vk, p FROM t */
+static const ast_node *build_select(row_change *rc, sql_arena *arena)
+{
+    const ast_node *node = rc->node;
+    int n = rc->table->column_count;
+    uint32_t items = (uint32_t)(n + rc->value_count + (node->u.ddl.where ? 1 : 0));
+    ast_node *spec = NULL;
+    ast_node *select = ast_build_query(arena, &spec, items, node->pos);
+    ast_node *from = select ? ast_build_node(arena, AST_TABLE, node->u.ddl.name->pos) : NULL;
+    if (!from)
+        return NULL;
+    from->u.unary.operand = node->u.ddl.name;
+    spec->u.query_spec.from = from;
+    uint32_t next = 0;
+    for (int i = 0; i < n; i++) {
+        ast_node *column = ast_build_identifier(arena, rc->table->columns[i].name, node->pos);
+        if (!(spec->u.query_spec.select.items[next++] = ast_build_select_item(arena, column, NULL)))
+            return NULL;
+    }
+    for (int k = 0; k < rc->value_count; k++) {
+        ast_node *value = node->u.ddl.elements.items[k]->u.binary.right;
+        if (!(spec->u.query_spec.select.items[next++] = ast_build_select_item(arena, value, NULL)))
+            return NULL;
+    }
+    if (node->u.ddl.where &&
+        !(spec->u.query_spec.select.items[next++] = ast_build_select_item(arena, node->u.ddl.where, NULL)))
+        return NULL;
+    return select;
+}
+
+static expr *matched_flag(row_change *rc, const plan_node *input)
+{
+    const ast_node *where = rc->node->u.ddl.where;
+    if (!where)
+        return expr_constant(value_boolean(true));
+    int channel = input->column_count - 1;
+    sql_type type = input->columns[channel].type;
+    if (type.kind != TYPE_BOOLEAN && type.kind != TYPE_UNKNOWN) {
+        char name[128];
+        type_format(type, false, name, sizeof name);
+        fail_at(rc->q, where, ERR_TYPE_MISMATCH, "WHERE clause must evaluate to a boolean: actual type %s", name);
+        return NULL;
+    }
+    expr *args[2] = {expr_column(channel, type), expr_constant(value_boolean(false))};
+    if (type.kind == TYPE_UNKNOWN) {
+        expr_free(args[0]);
+        return args[1];
+    }
+    return expr_special(EXPR_COALESCE, type_make(TYPE_BOOLEAN), 2, args);
+}
+
+/* The SET value for column i, cast to the column's type, chosen when matched. */
+static expr *updated_column(row_change *rc, const plan_node *input, int i, const expr *matched)
+{
+    const column_metadata *column = &rc->table->columns[i];
+    expr *old = expr_column(i, column->type);
+    if (rc->assigned[i] < 0)
+        return old;
+    int channel = rc->table->column_count + rc->assigned[i];
+    sql_type from = input->columns[channel].type;
+    if (!type_equal(from, column->type) && !type_can_coerce(from, column->type) && from.kind != TYPE_UNKNOWN) {
+        char want[128], got[128];
+        type_format(column->type, false, want, sizeof want);
+        type_format(from, false, got, sizeof got);
+        const ast_node *value = rc->node->u.ddl.elements.items[rc->assigned[i]]->u.binary.right;
+        char message[512];
+        snprintf(message, sizeof message, "UPDATE table column types don't match SET expressions: column %s is %s, "
+                 "the value is %s", column->name, want, got);
+        fail_at(rc->q, value, ERR_TYPE_MISMATCH, "%s", message);
+        expr_free(old);
+        return NULL;
+    }
+    expr *value = expr_column(channel, from);
+    if (!type_equal(from, column->type)) {
+        expr *cast_args[1] = {value};
+        value = expr_special(EXPR_CAST, column->type, 1, cast_args);
+    }
+    expr *args[3] = {expr_copy(matched), value, old};
+    return expr_special(EXPR_IF, column->type, 3, args);
+}
+
+/* output(project(rows afterwards..., matched)) over the planned select. */
+static bool shape_rows(row_change *rc, plan_node *output)
+{
+    plan_node *input = output->inputs[0];
+    int n = rc->table->column_count;
+    expr *matched = matched_flag(rc, input);
+    if (!matched)
+        return false;
+    plan_node *project = plan_node_new(PLAN_PROJECT, n + 1);
+    project->u.project.exprs = calloc((size_t)n + 2, sizeof(expr *));
+    bool ok = true;
+    for (int i = 0; ok && i < n; i++) {
+        project->u.project.exprs[i] = updated_column(rc, input, i, matched);
+        ok = project->u.project.exprs[i] != NULL;
+        plan_set_column(project, i, rc->table->columns[i].name, rc->table->columns[i].type);
+    }
+    project->u.project.exprs[n] = matched;
+    plan_set_column(project, n, "$matched", type_make(TYPE_BOOLEAN));
+    project->inputs[0] = input;
+    project->estimate = input->estimate;
+    output->inputs[0] = project;
+    for (int i = 0; i < output->column_count; i++)
+        free(output->columns[i].name);
+    free(output->columns);
+    output->columns = calloc((size_t)n + 2, sizeof *output->columns);
+    output->column_count = n + 1;
+    plan_copy_columns(output, project);
+    plan_number(output);
+    return ok;
+}
+
+static plan_node *plan_row_change(row_change *rc)
+{
+    sql_arena *arena = sql_arena_create();
+    const ast_node *select = arena ? build_select(rc, arena) : NULL;
+    plan_node *plan = NULL;
+    if (!select) {
+        error_set(&rc->q->error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+    } else {
+        catalog_lookup lookup = {.q = rc->q};
+        plan = query_plan_statement(rc->q, select, &lookup);
+        query_lookup_release(&lookup);
+    }
+    sql_arena_destroy(arena);
+    if (plan && !shape_rows(rc, plan)) {
+        plan_free(plan);
+        plan = NULL;
+    }
+    return plan;
+}
+
+static page_sink *open_sink(row_change *rc, connector *conn)
+{
+    query *q = rc->q;
+    if (!conn->ops->open_rewrite_sink) {
+        fail_at(q, rc->node, ERR_NOT_SUPPORTED, rc->is_delete ? "This connector does not support deletes"
+                                                             : "This connector does not support updates");
+        return NULL;
+    }
+    page_sink *inner = conn->ops->open_rewrite_sink(conn, rc->table, &q->error);
+    return inner ? row_change_sink_new(inner, rc->is_delete, &q->error) : NULL;
+}
+
+bool query_run_row_change(query *q, const ast_node *node)
+{
+    row_change rc = {.q = q, .node = node, .is_delete = node->kind == AST_DELETE};
+    object_name name;
+    if (!query_resolve_name(q, node->u.ddl.name, 1, &name))
+        return false;
+    catalog *c = query_acquire_catalog(q, name.catalog, node->u.ddl.name);
+    if (!c)
+        return false;
+    connector *conn = catalog_connector(c);
+    plan_node *plan = NULL;
+    page_sink *sink = NULL;
+    if (find_target(&rc, conn, &name) && resolve_assignments(&rc) && (plan = plan_row_change(&rc)))
+        sink = open_sink(&rc, conn);
+    table_metadata_free(rc.table);
+    free(rc.assigned);
+    catalog_release(c);
+    if (!sink) {
+        plan_free(plan);
+        return false;
+    }
+    const char *columns[1] = {"rows"};
+    sql_type types[1] = {type_make(TYPE_BIGINT)};
+    query_set_columns(q, 1, columns, types);
+    q->update_type = rc.is_delete ? "DELETE" : "UPDATE";
+    execution_options options = {.sink = sink, .created_ns = q->created_ns};
+    q->state = QUERY_RUNNING;
+    q->execution = execution_start(q->engine, plan, &options, &q->error);
+    return q->execution != NULL;
+}
