@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -465,13 +466,36 @@ static bool rule_blob_literal(const dialect_case *c)
            (strstr(c->sql, "x'") || strstr(c->sql, "X'"));
 }
 
+/* UPDATE t SET x = 1, x = 2: SQLite applies the last assignment; Trino
+ * rejects a column assigned twice (docs: sql/update.html, each column once;
+ * StatementAnalyzer: DUPLICATE_COLUMN_NAME). The runner then applies the
+ * last assignment, so the file's later records see SQLite's rows. */
+static bool rule_update_assigns_twice(const dialect_case *c)
+{
+    return failed_with_error(c) && error_is(c, "DUPLICATE_COLUMN_NAME") && starts2(c->sql, "UPDATE", NULL);
+}
+
+/* A query reading a table that an earlier INSERT OR REPLACE / REPLACE INTO
+ * (SQLite-only statements, see sqlite_only_statement) changed in SQLite but
+ * not here: its expected rows include the replaced ones. */
+static bool rule_after_sqlite_only_write(const dialect_case *c)
+{
+    if (!c->is_query || !c->wrong_result)
+        return false;
+    for (int i = 0; i < c->replaced_table_count; i++)
+        if (dialect_sql_has_word(c->sql, c->replaced_tables[i]))
+            return true;
+    return false;
+}
+
 static const dialect_rule rules[] = {
     {"index_ddl", "CREATE/DROP INDEX and REINDEX: no such statements in Trino", rule_index_ddl},
     {"sqlite_only_statement", "TRIGGER, INSERT OR REPLACE, REPLACE INTO, TEMP objects: SQLite-only statements",
      rule_sqlite_only_statement},
     {"table_constraint", "PRIMARY KEY/UNIQUE/CHECK/REFERENCES: Trino's CREATE TABLE has no constraints",
      rule_table_constraint},
-    {"sqlite_type_name", "TEXT, STRING, NUMERIC...: type names SQLite accepts, Trino does not", rule_sqlite_type_name},
+    {"sqlite_type_name", "TEXT, STRING, NUMERIC...: type names SQLite accepts, Trino does not (the runner then creates the table with VARCHAR / VARBINARY)",
+     rule_sqlite_type_name},
     {"division_by_zero", "x / 0 and x % 0: NULL in SQLite, DIVISION_BY_ZERO in Trino", rule_division_by_zero},
     {"integer_overflow", "32-bit INTEGER and overflow errors in Trino; 64-bit and REAL fallback in SQLite",
      rule_integer_overflow},
@@ -497,26 +521,170 @@ static const dialect_rule rules[] = {
      rule_decimal_literal_arithmetic},
     {"empty_in_list", "x IN (): SQLite-only syntax", rule_empty_in_list},
     {"blob_literal", "X'..' is VARBINARY in Trino and compares only with varbinary", rule_blob_literal},
+    {"update_assigns_twice", "UPDATE SET x = 1, x = 2: SQLite takes the last, Trino refuses (the runner applies the last)",
+     rule_update_assigns_twice},
+    {"after_sqlite_only_write", "a query of a table an earlier REPLACE changed in SQLite only", rule_after_sqlite_only_write},
 };
 
-char *dialect_strip_column_constraints(const char *sql)
+/* SQLite type names and the Trino types with the same affinity. */
+static const char *const type_map[][2] = {
+    {"TEXT", "VARCHAR"}, {"STRING", "VARCHAR"}, {"CLOB", "VARCHAR"}, {"BLOB", "VARBINARY"},
+};
+
+char *dialect_portable_create_table(const char *sql)
 {
-    if (!dialect_sql_has_word(sql, "PRIMARY") && !dialect_sql_has_word(sql, "UNIQUE"))
-        return NULL;
     char *u = code_only_upper(sql);
-    char *out = strdup(sql);
+    size_t size = strlen(sql) * 3 + 1;   /* "TEXT" -> "VARCHAR" grows at most 2x */
+    char *out = malloc(size);
     if (!u || !out) {
         free(u);
         free(out);
         return NULL;
     }
-    static const char *const words[] = {"PRIMARY", "KEY", "UNIQUE"};
-    for (const char *p = u; *p; p++)
-        for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-            if (word_at(u, p, words[i]))
-                memset(out + (p - u), ' ', strlen(words[i]));
+    size_t n = 0;
+    bool changed = false;
+    static const char *const blanked[] = {"PRIMARY", "KEY", "UNIQUE"};
+    for (const char *p = u; *p;) {
+        const char *replacement = NULL;
+        size_t skip = 0;
+        for (size_t i = 0; !replacement && i < sizeof blanked / sizeof blanked[0]; i++)
+            if (word_at(u, p, blanked[i]))
+                skip = strlen(blanked[i]), replacement = "";
+        for (size_t i = 0; !replacement && i < sizeof type_map / sizeof type_map[0]; i++)
+            if (word_at(u, p, type_map[i][0]))
+                skip = strlen(type_map[i][0]), replacement = type_map[i][1];
+        if (!replacement) {
+            out[n++] = sql[p - u];
+            p++;
+            continue;
+        }
+        changed = true;
+        size_t length = strlen(replacement);
+        memcpy(out + n, replacement, length);
+        n += length;
+        for (size_t k = length; k < skip; k++)   /* blanked words keep the layout */
+            out[n++] = ' ';
+        p += skip;
+    }
+    out[n] = '\0';
     free(u);
+    if (!changed) {
+        free(out);
+        return NULL;
+    }
     return out;
+}
+
+/* Splits "a = 1, b = f(x, y)" at top-level commas; returns the count. */
+static int split_assignments(char *list, char **items, int max)
+{
+    int n = 0, depth = 0;
+    char quote = 0;
+    items[n++] = list;
+    for (char *p = list; *p && n < max; p++) {
+        if (quote) {
+            quote = *p == quote ? 0 : quote;
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+        } else if (*p == '(') {
+            depth++;
+        } else if (*p == ')') {
+            depth--;
+        } else if (*p == ',' && depth == 0) {
+            *p = '\0';
+            items[n++] = p + 1;
+        }
+    }
+    return n;
+}
+
+/* The assigned column's name of "  x = ..." (lower case) into out. */
+static void assignment_target(const char *item, char *out, size_t size)
+{
+    while (*item == ' ' || *item == '\n' || *item == '\t')
+        item++;
+    size_t n = 0;
+    while (is_word_char(*item) && n + 1 < size)
+        out[n++] = (char)tolower((unsigned char)*item++);
+    out[n] = '\0';
+}
+
+char *dialect_portable_update(const char *sql)
+{
+    char *u = code_only_upper(sql);
+    if (!u || !starts2(sql, "UPDATE", NULL)) {
+        free(u);
+        return NULL;
+    }
+    const char *set = NULL, *where = NULL;
+    for (const char *p = u; *p; p++) {
+        if (!set && word_at(u, p, "SET"))
+            set = p + 3;
+        else if (set && !where && word_at(u, p, "WHERE"))
+            where = p;
+    }
+    if (!set) {
+        free(u);
+        return NULL;
+    }
+    size_t start = (size_t)(set - u), end = where ? (size_t)(where - u) : strlen(sql);
+    free(u);
+    char *list = strndup(sql + start, end - start);
+    char *items[64];
+    int n = list ? split_assignments(list, items, 64) : 0;
+    char targets[64][64];
+    for (int i = 0; i < n; i++)
+        assignment_target(items[i], targets[i], sizeof targets[i]);
+    size_t size = strlen(sql) + 2;
+    char *out = list ? malloc(size) : NULL;
+    bool changed = false;
+    if (out) {
+        size_t used = (size_t)snprintf(out, size, "%.*s", (int)start, sql);
+        bool first = true;
+        for (int i = 0; i < n; i++) {
+            bool later = false;
+            for (int j = i + 1; j < n; j++)
+                later = later || strcmp(targets[i], targets[j]) == 0;
+            if (later) {
+                changed = true;
+                continue;
+            }
+            used += (size_t)snprintf(out + used, size - used, "%s%s", first ? "" : ",", items[i]);
+            first = false;
+        }
+        snprintf(out + used, size - used, "%s", sql + end);
+    }
+    free(list);
+    if (!changed) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+char *dialect_sqlite_write_target(const char *sql)
+{
+    char *u = code_only_upper(sql);
+    if (!u)
+        return NULL;
+    char *target = NULL;
+    if (starts2(sql, "INSERT", "OR") || starts2(sql, "REPLACE", "INTO")) {
+        for (const char *p = u; *p && !target; p++) {
+            if (!word_at(u, p, "INTO"))
+                continue;
+            const char *name = p + 4;
+            while (*name == ' ' || *name == '\n' || *name == '\t')
+                name++;
+            size_t n = 0;
+            while (is_word_char(name[n]))
+                n++;
+            if (n > 0 && (target = strndup(sql + (name - u), n)))
+                for (char *c = target; *c; c++)
+                    *c = (char)tolower((unsigned char)*c);
+        }
+    }
+    free(u);
+    return target;
 }
 
 const dialect_rule *dialect_rules(int *count)

@@ -19,6 +19,9 @@ typedef struct dialect_case {
     const char *error_name;     /* Trino error name; NULL when the engine ran it */
     const char *error_message;
     bool wrong_result;          /* ran, but the values differ */
+    /* tables an earlier SQLite-only write (REPLACE) of the file changed */
+    const char *const *replaced_tables;
+    int replaced_table_count;
 } dialect_case;
 
 typedef struct dialect_rule {
@@ -33,12 +36,22 @@ const char *dialect_classify(const dialect_case *c);
 /* Every rule, in the order they are tried. */
 const dialect_rule *dialect_rules(int *count);
 
-/* CREATE TABLE without SQLite's column constraints (PRIMARY KEY, UNIQUE
- * words blanked), so a file whose tables use them still gets its tables:
- * the constraints change no query result. The record itself stays
+/* CREATE TABLE in Trino's terms: SQLite's column constraints (PRIMARY KEY,
+ * UNIQUE words blanked) dropped and its type names TEXT/STRING/CLOB/BLOB
+ * turned into VARCHAR/VARBINARY, so a file whose tables use them still gets
+ * its tables: neither changes a query result. The record itself stays
  * "dialect"; the runner runs this text after it. NULL when nothing changes
  * (malloc'd otherwise). */
-char *dialect_strip_column_constraints(const char *sql);
+char *dialect_portable_create_table(const char *sql);
+
+/* UPDATE assigning a column more than once in SQLite's meaning (the last
+ * assignment wins) and Trino's form (each column once); NULL when nothing
+ * changes (malloc'd otherwise). */
+char *dialect_portable_update(const char *sql);
+
+/* The table an `INSERT OR REPLACE INTO t` / `REPLACE INTO t` writes (lower
+ * case, malloc'd), or NULL for any other statement. */
+char *dialect_sqlite_write_target(const char *sql);
 
 /* Helpers shared with tests: a case-insensitive search for a word (letters,
  * digits and '_' do not continue it) outside string literals. */

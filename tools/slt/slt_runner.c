@@ -182,9 +182,17 @@ static void label_note_expected(label_map *m, const slt_record *r)
 
 /* ---- judging one record ---- */
 
+enum { MAX_REPLACED_TABLES = 32 };
+
+typedef struct replaced_tables {
+    char *names[MAX_REPLACED_TABLES];
+    int count;
+} replaced_tables;
+
 typedef struct verdict {
     char kind;                  /* 'P', 'F', 'D' */
     char *key;                  /* cause or rule (malloc'd) */
+    const struct replaced_tables *replaced;   /* the file's tables SQLite's REPLACE changed */
     char why[512];              /* detail for --verbose */
 } verdict;
 
@@ -205,6 +213,8 @@ static void verdict_fail(verdict *v, const slt_record *r, const slt_result *res,
         .error_name = res && !res->ok ? res->error_name : NULL,
         .error_message = res && !res->ok ? res->error_message : NULL,
         .wrong_result = wrong_result,
+        .replaced_tables = v->replaced ? (const char *const *)v->replaced->names : NULL,
+        .replaced_table_count = v->replaced ? v->replaced->count : 0,
     };
     const char *rule = dialect_classify(&c);
     if (rule)
@@ -274,6 +284,30 @@ static void judge_query(const slt_record *r, slt_result *res, label_map *labels,
     verdict_set(v, 'P', NULL);
 }
 
+/* After a dialect record, keep the file's state as SQLite's: tables created
+ * in Trino's terms, an UPDATE's last assignment applied, and tables a
+ * REPLACE changed remembered (queries of them become dialect). */
+static void keep_sqlite_state(slt_engine *engine, const slt_record *r, const char *rule, replaced_tables *replaced,
+                              double deadline)
+{
+    char *portable = NULL;
+    if (strcmp(rule, "table_constraint") == 0 || strcmp(rule, "sqlite_type_name") == 0)
+        portable = dialect_portable_create_table(r->sql);
+    else if (strcmp(rule, "update_assigns_twice") == 0)
+        portable = dialect_portable_update(r->sql);
+    else if (strcmp(rule, "sqlite_only_statement") == 0 && replaced->count < MAX_REPLACED_TABLES) {
+        char *table = dialect_sqlite_write_target(r->sql);
+        if (table)
+            replaced->names[replaced->count++] = table;
+    }
+    if (portable) {
+        slt_result again;
+        slt_engine_run(engine, portable, NULL, deadline, &again);
+        slt_result_free(&again);
+        free(portable);
+    }
+}
+
 static void print_verbose(const char *display, const slt_record *r, const slt_result *res, const verdict *v)
 {
     char *text = NULL;
@@ -330,6 +364,7 @@ static void run_file_records(const slt_file *file, int start_line, double deadli
     slt_parser parser;
     slt_parser_init(&parser, text, length);
     label_map labels = {0};
+    replaced_tables replaced = {0};
     slt_record r;
     long counted = 0;
     bool out_of_time = false;
@@ -361,7 +396,9 @@ static void run_file_records(const slt_file *file, int start_line, double deadli
             if (r.kind == SLT_RECORD_STATEMENT && r.line < start_line) {
                 slt_result res;
                 slt_engine_run(engine, r.sql, NULL, deadline, &res);
-                char *stripped = res.ok ? NULL : dialect_strip_column_constraints(r.sql);
+                char *stripped = res.ok ? NULL : dialect_portable_create_table(r.sql);
+                if (!res.ok && !stripped)
+                    stripped = dialect_portable_update(r.sql);
                 slt_result_free(&res);
                 if (stripped) {
                     slt_engine_run(engine, stripped, NULL, deadline, &res);
@@ -382,7 +419,7 @@ static void run_file_records(const slt_file *file, int start_line, double deadli
         emit_simple(sink, 'R', r.line);
         slt_result res;
         slt_engine_run(engine, r.sql, r.kind == SLT_RECORD_QUERY ? r.types : NULL, deadline, &res);
-        verdict v = {0};
+        verdict v = {.replaced = &replaced};
         if (res.timed_out) {
             out_of_time = true;
             verdict_set(&v, 'F', "TIME_LIMIT");
@@ -392,16 +429,8 @@ static void run_file_records(const slt_file *file, int start_line, double deadli
             label_note_expected(&labels, &r);
             judge_query(&r, &res, &labels, &v);
         }
-        if (v.kind == 'D' && strcmp(v.key, "table_constraint") == 0) {
-            /* keep the file's tables: create them without the constraints */
-            char *stripped = dialect_strip_column_constraints(r.sql);
-            if (stripped) {
-                slt_result again;
-                slt_engine_run(engine, stripped, NULL, deadline, &again);
-                slt_result_free(&again);
-                free(stripped);
-            }
-        }
+        if (v.kind == 'D')
+            keep_sqlite_state(engine, &r, v.key, &replaced, deadline);
         if (v.kind == 'P')
             emit_simple(sink, 'P', r.line);
         else
@@ -413,6 +442,8 @@ static void run_file_records(const slt_file *file, int start_line, double deadli
         slt_record_free(&r);
     }
     sink->emit(sink->context, "E\n");
+    for (int i = 0; i < replaced.count; i++)
+        free(replaced.names[i]);
     label_map_free(&labels);
     slt_engine_close(engine);
     free(text);

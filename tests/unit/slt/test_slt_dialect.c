@@ -165,10 +165,45 @@ Test(slt_report, totals_and_rates)
     slt_report_free(&r);
 }
 
-Test(slt_dialect, strips_column_constraints)
+Test(slt_dialect, portable_create_table)
 {
-    char *s = dialect_strip_column_constraints("CREATE TABLE t1(\n  a1 INTEGER PRIMARY KEY,\n  b1 INTEGER UNIQUE, c 'primary')");
+    char *s = dialect_portable_create_table("CREATE TABLE t1(\n  a1 INTEGER PRIMARY KEY,\n  b1 INTEGER UNIQUE, c 'primary')");
     cr_assert_str_eq(s, "CREATE TABLE t1(\n  a1 INTEGER            ,\n  b1 INTEGER       , c 'primary')");
     free(s);
-    cr_assert_null(dialect_strip_column_constraints("CREATE TABLE t(a INTEGER)"));
+    s = dialect_portable_create_table("CREATE TABLE t7(a text UNIQUE, b BLOB, textual INTEGER, d 'TEXT')");
+    cr_assert_str_eq(s, "CREATE TABLE t7(a VARCHAR       , b VARBINARY, textual INTEGER, d 'TEXT')");
+    free(s);
+    cr_assert_null(dialect_portable_create_table("CREATE TABLE t(a INTEGER, b VARCHAR(8))"));
+}
+
+Test(slt_dialect, update_assigning_a_column_twice)
+{
+    expect_rule(classify_error("UPDATE t1 SET x=3, x=4, x=5", "DUPLICATE_COLUMN_NAME", "x"), "update_assigns_twice");
+    cr_assert_null(classify_error("UPDATE t1 SET z=3", "COLUMN_NOT_FOUND", "z"));
+    char *s = dialect_portable_update("UPDATE t1 SET x=3, y=f(1,2), x=5 WHERE y='a,b'");
+    cr_assert_str_eq(s, "UPDATE t1 SET y=f(1,2), x=5 WHERE y='a,b'");
+    free(s);
+    cr_assert_null(dialect_portable_update("UPDATE t1 SET x=3, y=4"));
+    cr_assert_null(dialect_portable_update("SELECT 1"));
+}
+
+Test(slt_dialect, queries_after_a_sqlite_only_replace)
+{
+    char *t = dialect_sqlite_write_target("INSERT OR REPLACE INTO T1 VALUES(2, 'x')");
+    cr_assert_str_eq(t, "t1");
+    free(t);
+    t = dialect_sqlite_write_target("REPLACE INTO t2 VALUES(4, 'replace (new)')");
+    cr_assert_str_eq(t, "t2");
+    free(t);
+    cr_assert_null(dialect_sqlite_write_target("INSERT INTO t1 VALUES(1)"));
+    const char *replaced[] = {"t1"};
+    dialect_case c = {.sql = "SELECT x, y FROM t1 WHERE x=2", .is_query = true, .wrong_result = true,
+                      .replaced_tables = replaced, .replaced_table_count = 1};
+    expect_rule(dialect_classify(&c), "after_sqlite_only_write");
+    c.sql = "SELECT x FROM t10";
+    cr_assert_null(dialect_classify(&c), "another table");
+    c.sql = "SELECT x FROM t1";
+    c.wrong_result = false;
+    c.error_name = "COLUMN_NOT_FOUND";
+    cr_assert_null(dialect_classify(&c), "an error is no replaced row");
 }
