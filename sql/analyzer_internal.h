@@ -202,5 +202,7 @@ bool plan_window_functions(analyzer *a, const ast_node *spec, const ast_list *or
  * where each result lands. */
 bool plan_subqueries(analyzer *a, relation *r, const ast_node *node,
                      subquery_result **results, int *result_count);
+/* `x op ANY|SOME|ALL (q)` planned into `r` (analyzer_quantified.c). */
+bool plan_quantified_comparison(analyzer *a, relation *r, const ast_node *node, int *channel);
 
 #endif

@@ -401,7 +401,7 @@ static bool subquery_visit(const ast_node *node, int depth, void *context)
         ok = plan_scalar_subquery(w->a, w->r, node, &channel);
         break;
     case AST_QUANTIFIED_COMPARISON:
-        ok = analyzer_fail(w->a, node, ERR_NOT_SUPPORTED, "Quantified comparisons are not supported yet");
+        ok = plan_quantified_comparison(w->a, w->r, node, &channel);
         break;
     default:
         return true;

@@ -1,0 +1,116 @@
+/*
+ * test_query_features.c — query constructs end to end through the engine,
+ * with Trino's NULL semantics: quantified comparisons (= ANY / SOME / ALL
+ * with every operator, empty subqueries, NULLs on either side).
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "engine_test_support.h"
+
+static engine *test_engine;
+static session *test_session;
+
+static void setup(void)
+{
+    static const char *const catalogs[] = {
+        "memory", "connector.name=memory\n",
+        NULL,
+    };
+    test_engine = test_engine_create(catalogs);
+    cr_assert_not_null(test_engine);
+    test_session = session_new("test", "memory", "default");
+}
+
+static void teardown(void)
+{
+    session_free(test_session);
+    test_engine_destroy(test_engine);
+}
+
+TestSuite(query_features, .init = setup, .fini = teardown, .timeout = 60);
+
+static void exec_ok(const char *sql)
+{
+    test_result r = test_run(test_engine, test_session, sql);
+    cr_assert(r.ok, "%s failed: %s (%s)", sql, r.error.message, error_name(r.error.code));
+    test_result_free(&r);
+}
+
+/* Every cell of the result, row by row, joined with ',' (NULL as "NULL"). */
+static void expect_cells(const char *sql, const char *expected)
+{
+    test_result r = test_run(test_engine, test_session, sql);
+    cr_assert(r.ok, "%s failed: %s (%s)", sql, r.error.message, error_name(r.error.code));
+    char text[4096] = "";
+    for (int i = 0; i < r.row_count; i++)
+        for (int c = 0; c < r.column_count; c++) {
+            if (text[0])
+                strcat(text, ",");
+            strcat(text, r.rows[i][c] ? r.rows[i][c] : "NULL");
+        }
+    cr_assert_str_eq(text, expected, "%s", sql);
+    test_result_free(&r);
+}
+
+static void expect_error(const char *sql, error_code code, const char *message_part)
+{
+    test_result r = test_run(test_engine, test_session, sql);
+    cr_assert_not(r.ok, "%s should fail", sql);
+    cr_assert_str_eq(error_name(r.error.code), error_name(code), "%s: %s", sql, r.error.message);
+    cr_assert(strstr(r.error.message, message_part), "%s: '%s' lacks '%s'", sql, r.error.message, message_part);
+    test_result_free(&r);
+}
+
+static void make_tables(void)
+{
+    exec_ok("CREATE TABLE v (x integer)");
+    exec_ok("INSERT INTO v VALUES (1), (2), (NULL)");
+    exec_ok("CREATE TABLE w (x integer)");
+    exec_ok("INSERT INTO w VALUES (1), (2)");
+    exec_ok("CREATE TABLE e (x integer)");
+}
+
+Test(query_features, quantified_all)
+{
+    make_tables();
+    expect_cells("SELECT 3 > ALL (SELECT x FROM w), 2 > ALL (SELECT x FROM w), 3 > ALL (SELECT x FROM v), "
+                 "2 > ALL (SELECT x FROM v), 0 < ALL (SELECT x FROM e)",
+                 "true,false,NULL,false,true");
+    expect_cells("SELECT 1 <= ALL (SELECT x FROM w), 2 >= ALL (SELECT x FROM w), 1 < ALL (SELECT x FROM w)",
+                 "true,true,false");
+    expect_cells("SELECT 1 = ALL (SELECT 1 UNION ALL SELECT 1), 1 = ALL (SELECT x FROM w), "
+                 "1 = ALL (SELECT x FROM v WHERE x IS NULL OR x = 1), 1 = ALL (SELECT x FROM e)",
+                 "true,false,NULL,true");
+    expect_cells("SELECT 5 <> ALL (SELECT x FROM w), 2 <> ALL (SELECT x FROM w), 5 <> ALL (SELECT x FROM v)",
+                 "true,false,NULL");
+    expect_cells("SELECT CAST(NULL AS integer) > ALL (SELECT x FROM w), CAST(NULL AS integer) > ALL (SELECT x FROM e)",
+                 "NULL,true");
+}
+
+Test(query_features, quantified_any_and_some)
+{
+    make_tables();
+    expect_cells("SELECT 1 < ANY (SELECT x FROM v), 5 < ANY (SELECT x FROM v), 5 < ANY (SELECT x FROM w), "
+                 "5 < ANY (SELECT x FROM e), 2 >= SOME (SELECT x FROM w)",
+                 "true,NULL,false,false,true");
+    expect_cells("SELECT 2 = ANY (SELECT x FROM v), 5 = ANY (SELECT x FROM v), 5 = SOME (SELECT x FROM w), "
+                 "5 = ANY (SELECT x FROM e)",
+                 "true,NULL,false,false");
+    expect_cells("SELECT 3 <> ANY (SELECT 3 UNION ALL SELECT 3), 3 <> ANY (SELECT x + 2 FROM w), "
+                 "1 <> ANY (SELECT x FROM v WHERE x IS NULL OR x = 1), 3 <> ANY (SELECT x FROM e)",
+                 "false,true,NULL,false");
+}
+
+Test(query_features, quantified_in_where_and_errors)
+{
+    make_tables();
+    exec_ok("CREATE TABLE t (a integer, b integer)");
+    exec_ok("INSERT INTO t VALUES (1, 2), (2, 3), (3, 3), (4, 5)");
+    expect_cells("SELECT a FROM t WHERE a = ANY (SELECT b FROM t) ORDER BY a", "2,3");
+    expect_cells("SELECT a FROM t WHERE a > ALL (SELECT b FROM t WHERE b < 4) ORDER BY a", "4");
+    expect_cells("SELECT a FROM t WHERE a < SOME (SELECT b FROM t) ORDER BY a", "1,2,3,4");
+    expect_cells("SELECT a FROM t WHERE NOT (a >= ALL (SELECT x FROM v)) ORDER BY a", "1");
+    expect_cells("SELECT count(*) FROM t WHERE a <> ALL (SELECT x FROM w)", "2");
+    expect_error("SELECT 1 = ANY (SELECT 'a')", ERR_TYPE_MISMATCH, "");
+}
