@@ -1156,12 +1156,12 @@ static bool plan_limit(analyzer *a, const ast_node *query, relation *r)
         return false;
     const ast_node *limit = query->u.query.limit;
     if (limit) {
-        if (limit->kind == AST_FETCH_FIRST && limit->u.unary.op == 1)
-            return analyzer_fail(a, limit, ERR_NOT_SUPPORTED, "FETCH FIRST WITH TIES is not supported yet");
         if (limit->u.unary.operand && !literal_count(a, limit->u.unary.operand, &count))
             return false;
         if (limit->kind == AST_FETCH_FIRST && !limit->u.unary.operand)
             count = 1;
+        if (limit->kind == AST_FETCH_FIRST && limit->u.unary.op == 1)   /* WITH TIES */
+            return plan_fetch_with_ties(a, limit, offset, count, r);
     }
     if (count < 0 && offset == 0)
         return true;

@@ -185,6 +185,9 @@ bool add_filter(relation *r, expr *predicate);
 bool plan_grouped_value(analyzer *a, relation *r, int key_channels, const expr_scope *source,
                         const ast_node *value, int count_star_channel);
 
+/* ---- FETCH FIRST n ROWS WITH TIES (analyzer_with_ties.c) ---- */
+bool plan_fetch_with_ties(analyzer *a, const ast_node *limit, int64_t offset, int64_t count, relation *r);
+
 /* ---- views (analyzer_view.c) ---- */
 /* Plans view catalog.schema.name (found by the connector) as the relation
  * `where` names. */

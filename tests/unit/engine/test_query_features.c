@@ -1,7 +1,8 @@
 /*
  * test_query_features.c — query constructs end to end through the engine,
  * with Trino's NULL semantics: quantified comparisons (= ANY / SOME / ALL
- * with every operator, empty subqueries, NULLs on either side).
+ * with every operator, empty subqueries, NULLs on either side), FETCH
+ * FIRST ... WITH TIES.
  */
 #include <criterion/criterion.h>
 #include <string.h>
@@ -113,4 +114,20 @@ Test(query_features, quantified_in_where_and_errors)
     expect_cells("SELECT a FROM t WHERE NOT (a >= ALL (SELECT x FROM v)) ORDER BY a", "1");
     expect_cells("SELECT count(*) FROM t WHERE a <> ALL (SELECT x FROM w)", "2");
     expect_error("SELECT 1 = ANY (SELECT 'a')", ERR_TYPE_MISMATCH, "");
+}
+
+Test(query_features, fetch_first_with_ties)
+{
+    exec_ok("CREATE TABLE s (k integer, name varchar)");
+    exec_ok("INSERT INTO s VALUES (1, 'a'), (2, 'b'), (2, 'c'), (3, 'd'), (NULL, 'n'), (3, 'e')");
+    expect_cells("SELECT k FROM s ORDER BY k FETCH FIRST 2 ROWS WITH TIES", "1,2,2");
+    expect_cells("SELECT k FROM s ORDER BY k FETCH FIRST 2 ROWS ONLY", "1,2");
+    expect_cells("SELECT k FROM s ORDER BY k DESC FETCH FIRST ROW WITH TIES", "3,3");
+    /* ordered by a column that is not selected; NULLS FIRST puts the NULL first */
+    expect_cells("SELECT name FROM s ORDER BY k NULLS FIRST, name FETCH FIRST 3 ROWS WITH TIES", "n,a,b");
+    expect_cells("SELECT count(*), min(name), max(name) FROM (SELECT name FROM s ORDER BY k NULLS FIRST "
+                 "FETCH FIRST 3 ROWS WITH TIES)", "4,a,n");
+    expect_cells("SELECT count(*) FROM (SELECT k FROM s ORDER BY k FETCH FIRST 100 ROWS WITH TIES)", "6");
+    expect_error("SELECT k FROM s FETCH FIRST 2 ROWS WITH TIES", ERR_MISSING_ORDER_BY,
+                 "FETCH FIRST WITH TIES clause requires ORDER BY");
 }
