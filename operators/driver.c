@@ -9,11 +9,28 @@
 #include <string.h>
 #include <time.h>
 
-static uint64_t driver_clock_ns(void)
+static uint64_t clock_ns(clockid_t clock)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* A call's start: wall (monotonic) and this thread's CPU time, as Trino's
+ * OperatorStats keep both (EXPLAIN ANALYZE shows CPU and Wall per node). */
+typedef struct call_clock {
+    uint64_t wall, cpu;
+} call_clock;
+
+static call_clock call_start(void)
+{
+    return (call_clock){clock_ns(CLOCK_MONOTONIC), clock_ns(CLOCK_THREAD_CPUTIME_ID)};
+}
+
+static void call_charge(operator *op, call_clock start)
+{
+    op->stats.wall_ns += clock_ns(CLOCK_MONOTONIC) - start.wall;
+    op->stats.cpu_ns += clock_ns(CLOCK_THREAD_CPUTIME_ID) - start.cpu;
 }
 
 driver *driver_create(operator **operators, int operator_count)
@@ -56,9 +73,9 @@ static bool driver_pass(driver *d, operator_wait *wait, bool *blocked, shoal_err
         }
         if (!current->ops->is_finished(current) && next->ops->needs_input(next)) {
             page *p = NULL;
-            uint64_t start = driver_clock_ns();
+            call_clock start = call_start();
             bool ok = current->ops->get_output(current, &p, error);
-            current->stats.cpu_ns += driver_clock_ns() - start;
+            call_charge(current, start);
             if (!ok) {
                 *failed = true;
                 return moved;
@@ -70,9 +87,9 @@ static bool driver_pass(driver *d, operator_wait *wait, bool *blocked, shoal_err
             if (p) {
                 current->stats.output_rows += p->row_count;
                 next->stats.input_rows += p->row_count;
-                start = driver_clock_ns();
+                start = call_start();
                 ok = next->ops->add_input(next, p, error);
-                next->stats.cpu_ns += driver_clock_ns() - start;
+                call_charge(next, start);
                 if (!ok) {
                     *failed = true;
                     return true;
@@ -81,9 +98,9 @@ static bool driver_pass(driver *d, operator_wait *wait, bool *blocked, shoal_err
             }
         }
         if (current->ops->is_finished(current) && !next->ops->is_finished(next)) {
-            uint64_t start = driver_clock_ns();
+            call_clock start = call_start();
             next->ops->finish(next);
-            next->stats.cpu_ns += driver_clock_ns() - start;
+            call_charge(next, start);
             moved = true;
         }
     }
@@ -98,9 +115,9 @@ static bool driver_pass(driver *d, operator_wait *wait, bool *blocked, shoal_err
             return moved;
         }
         bool progressed = false;
-        uint64_t start = driver_clock_ns();
+        call_clock start = call_start();
         bool ok = last->ops->work(last, &progressed, error);
-        last->stats.cpu_ns += driver_clock_ns() - start;
+        call_charge(last, start);
         if (!ok)
             *failed = true;
         moved |= progressed;
@@ -137,7 +154,7 @@ driver_status driver_process(driver *d, uint64_t deadline_ns, const volatile boo
             return DRIVER_BLOCKED;
         if (should_yield && *should_yield)
             return DRIVER_YIELD;
-        if (deadline_ns && driver_clock_ns() >= deadline_ns)
+        if (deadline_ns && clock_ns(CLOCK_MONOTONIC) >= deadline_ns)
             return DRIVER_YIELD;
         if (!moved && !blocked)
             return DRIVER_YIELD; /* nothing to do now; let others run */

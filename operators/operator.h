@@ -43,7 +43,8 @@ typedef struct operator_stats {
     uint64_t input_bytes;
     uint64_t output_rows;
     uint64_t output_bytes;
-    uint64_t cpu_ns;
+    uint64_t cpu_ns;              /* thread CPU time in the operator's calls */
+    uint64_t wall_ns;             /* wall time in the operator's calls */
     uint64_t blocked_ns;
     uint64_t peak_memory_bytes;
 } operator_stats;

@@ -82,6 +82,7 @@ static void driver_stats(void *context, const driver *d)
         execution_node_stats *s = &x->node_stats[id];
         s->present = true;
         s->cpu_ns += op->stats.cpu_ns;
+        s->wall_ns += op->stats.wall_ns;
         s->input_rows += op->stats.input_rows;
         /* the root's sink passes its rows on to the client: they are its output */
         s->output_rows += id == 0 && i == d->operator_count - 1 ? op->stats.input_rows : op->stats.output_rows;

@@ -43,6 +43,7 @@ void execution_cancel(execution *x, error_code code, const char *message);
 typedef struct execution_node_stats {
     bool present;
     uint64_t cpu_ns;
+    uint64_t wall_ns;
     uint64_t input_rows;
     uint64_t output_rows;
     uint64_t input_bytes;

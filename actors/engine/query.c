@@ -762,6 +762,7 @@ static char *explain_analyze(query *q, plan_node *plan, explain_options *options
             shown[i].input_bytes = (double)stats[i].input_bytes;
             shown[i].output_rows = (double)stats[i].output_rows;
             shown[i].cpu_nanos = (double)stats[i].cpu_ns;
+            shown[i].wall_nanos = (double)stats[i].wall_ns;
         }
         options->type = EXPLAIN_TYPE_LOGICAL;
         options->stats = shown;

@@ -2,7 +2,7 @@
  * test_query_features.c — query constructs end to end through the engine,
  * with Trino's NULL semantics: quantified comparisons (= ANY / SOME / ALL
  * with every operator, empty subqueries, NULLs on either side), FETCH
- * FIRST ... WITH TIES.
+ * FIRST ... WITH TIES, EXPLAIN ANALYZE's wall time per node.
  */
 #include <criterion/criterion.h>
 #include <string.h>
@@ -130,4 +130,21 @@ Test(query_features, fetch_first_with_ties)
     expect_cells("SELECT count(*) FROM (SELECT k FROM s ORDER BY k FETCH FIRST 100 ROWS WITH TIES)", "6");
     expect_error("SELECT k FROM s FETCH FIRST 2 ROWS WITH TIES", ERR_MISSING_ORDER_BY,
                  "FETCH FIRST WITH TIES clause requires ORDER BY");
+}
+
+Test(query_features, explain_analyze_shows_wall_time_per_node)
+{
+    exec_ok("CREATE TABLE big AS SELECT a.x * 10 + b.x AS x FROM (VALUES 0, 1, 2, 3, 4, 5, 6, 7, 8, 9) a(x) "
+            "CROSS JOIN (VALUES 0, 1, 2, 3, 4, 5, 6, 7, 8, 9) b(x)");
+    test_result r = test_run(test_engine, test_session,
+                             "EXPLAIN ANALYZE SELECT x % 7, count(*) FROM big GROUP BY 1 ORDER BY 1");
+    cr_assert(r.ok, "%s", r.error.message);
+    const char *text = r.rows[0][0];
+    int nodes = 0;
+    for (const char *p = strstr(text, "Wall: "); p; p = strstr(p + 1, "Wall: ")) {
+        nodes++;
+        cr_assert(strncmp(p, "Wall: 0.00ns", 12) != 0, "a node without wall time:\n%s", text);
+    }
+    cr_assert_geq(nodes, 3, "%s", text);
+    test_result_free(&r);
 }
