@@ -185,6 +185,15 @@ bool add_filter(relation *r, expr *predicate);
 bool plan_grouped_value(analyzer *a, relation *r, int key_channels, const expr_scope *source,
                         const ast_node *value, int count_star_channel);
 
+/* Joins two plans: output = left channels ++ right channels (analyzer_relation.c). */
+plan_node *make_join(plan_node *left, plan_node *right, join_type type);
+
+/* ---- LATERAL (analyzer_lateral.c) ---- */
+bool is_lateral_relation(const ast_node *node);
+/* `join`'s right side is a LATERAL subquery correlated with `left` (whose
+ * plan is taken over on success). */
+bool plan_lateral_join(analyzer *a, const ast_node *join, relation *left, relation *out);
+
 /* ---- FETCH FIRST n ROWS WITH TIES (analyzer_with_ties.c) ---- */
 bool plan_fetch_with_ties(analyzer *a, const ast_node *limit, int64_t offset, int64_t count, relation *r);
 

@@ -198,7 +198,7 @@ static bool plan_values(analyzer *a, const ast_node *node, relation *out)
 }
 
 /* Joins two relations into one plan: output = left channels ++ right channels. */
-static plan_node *make_join(plan_node *left, plan_node *right, join_type type)
+plan_node *make_join(plan_node *left, plan_node *right, join_type type)
 {
     plan_node *join = plan_node_new(PLAN_JOIN, left->column_count + right->column_count);
     if (!join)
@@ -279,12 +279,16 @@ static bool plan_join(analyzer *a, const ast_node *node, relation *out)
     const ast_node *unnest = analyzer_unnest_of(node->u.join.right, &unnest_alias);
     if (unnest)
         return plan_join_unnest(a, node, &left, unnest, unnest_alias, out);
-    if (node->u.join.right->kind == AST_LATERAL) {
-        analyzer_fail(a, node->u.join.right, ERR_NOT_SUPPORTED, "LATERAL is not supported yet");
-        goto fail;
+    if (!plan_relation(a, node->u.join.right, &right)) {
+        /* a LATERAL subquery naming the left side's columns */
+        if (!is_lateral_relation(node->u.join.right) || a->error->code != ERR_COLUMN_NOT_FOUND)
+            goto fail;
+        error_clear(a->error);
+        if (!plan_lateral_join(a, node, &left, out))
+            goto fail;
+        relation_free(&left);
+        return true;
     }
-    if (!plan_relation(a, node->u.join.right, &right))
-        goto fail;
     scope combined = {0};
     if (!scope_copy(&combined, &left.scope) || !scope_append(&combined, &right.scope)) {
         scope_free(&combined);
@@ -349,6 +353,7 @@ static bool plan_relation_kind(analyzer *a, const ast_node *node, relation *out)
     case AST_JOIN:
         return plan_join(a, node, out);
     case AST_TABLE_SUBQUERY:
+    case AST_LATERAL:   /* uncorrelated, or the first relation: a derived table */
         return plan_subquery_relation(a, node, out);
     case AST_VALUES:
         return plan_values(a, node, out);

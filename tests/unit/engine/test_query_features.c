@@ -2,7 +2,7 @@
  * test_query_features.c — query constructs end to end through the engine,
  * with Trino's NULL semantics: quantified comparisons (= ANY / SOME / ALL
  * with every operator, empty subqueries, NULLs on either side), FETCH
- * FIRST ... WITH TIES, EXPLAIN ANALYZE's wall time per node.
+ * FIRST ... WITH TIES, EXPLAIN ANALYZE's wall time per node, LATERAL.
  */
 #include <criterion/criterion.h>
 #include <string.h>
@@ -147,4 +147,26 @@ Test(query_features, explain_analyze_shows_wall_time_per_node)
     }
     cr_assert_geq(nodes, 3, "%s", text);
     test_result_free(&r);
+}
+
+Test(query_features, lateral_derived_tables)
+{
+    exec_ok("CREATE TABLE l (a integer, b integer)");
+    exec_ok("INSERT INTO l VALUES (1, 2), (2, 3), (3, 3)");
+    /* correlated WHERE and select items; inner names first (t2.a), then the left side's */
+    expect_cells("SELECT l.a, x.c, x.d FROM l, LATERAL (SELECT t2.b AS c, t2.a + l.a AS d FROM l t2 "
+                 "WHERE t2.a < l.a) x ORDER BY 1, 2, 3",
+                 "2,2,3,3,2,4,3,3,5");
+    expect_cells("SELECT a, y FROM l CROSS JOIN LATERAL (SELECT b * 10 AS y WHERE a > 1) ORDER BY a", "2,30,3,30");
+    expect_cells("SELECT a, z.y FROM l JOIN LATERAL (SELECT b + a AS y) z ON z.y > 5", "3,6");
+    expect_cells("SELECT a, q.v FROM l, LATERAL (SELECT * FROM (VALUES 7) t(v) WHERE v > a) q ORDER BY a",
+                 "1,7,2,7,3,7");
+    expect_cells("SELECT a, w FROM l, LATERAL (SELECT a * 2) AS q(w) WHERE a = 2", "2,4");
+    /* uncorrelated: an ordinary derived table */
+    expect_cells("SELECT count(*) FROM l, LATERAL (SELECT 5 AS y) q", "3");
+    expect_error("SELECT a, m FROM l, LATERAL (SELECT max(b) AS m FROM l t2 WHERE t2.a <= l.a) x",
+                 ERR_NOT_SUPPORTED, "Correlated LATERAL subqueries with aggregation");
+    expect_error("SELECT a FROM l LEFT JOIN LATERAL (SELECT b AS y) z ON true", ERR_NOT_SUPPORTED,
+                 "Only CROSS and INNER joins");
+    expect_error("SELECT a FROM l, LATERAL (SELECT nope) z", ERR_COLUMN_NOT_FOUND, "nope");
 }
