@@ -259,7 +259,7 @@ bool query_run_row_change(query *q, const ast_node *node)
     sql_type types[1] = {type_make(TYPE_BIGINT)};
     query_set_columns(q, 1, columns, types);
     q->update_type = rc.is_delete ? "DELETE" : "UPDATE";
-    execution_options options = {.sink = sink, .created_ns = q->created_ns};
+    execution_options options = {.sink = sink, .created_ns = q->created_ns, .sched_job = q->sched_job};
     q->state = QUERY_RUNNING;
     q->execution = execution_start(q->engine, plan, &options, &q->error);
     return q->execution != NULL;
