@@ -288,6 +288,13 @@ static void enc_payload(encoder *e, const plan_node *n)
         msgpack_pack_array(pk, 1);
         if (n->u.set.distinct) msgpack_pack_true(pk); else msgpack_pack_false(pk);
         break;
+    case PLAN_UNNEST:
+        msgpack_pack_array(pk, 4);
+        msgpack_pack_int(pk, n->u.unnest.replicate_count);
+        msgpack_pack_int(pk, n->u.unnest.unnest_count);
+        if (n->u.unnest.ordinality) msgpack_pack_true(pk); else msgpack_pack_false(pk);
+        if (n->u.unnest.outer) msgpack_pack_true(pk); else msgpack_pack_false(pk);
+        break;
     case PLAN_EXCHANGE:
         msgpack_pack_array(pk, 3);
         msgpack_pack_int(pk, (int)n->u.exchange.kind);
@@ -920,6 +927,14 @@ static bool dec_payload(decoder *d, plan_node *n)
     case PLAN_EXCEPT:
         return dec_check(d, mp_expect_array(&d->r, 1), "set operation") &&
                dec_bool(d, &n->u.set.distinct, "distinct");
+    case PLAN_UNNEST:
+        return dec_check(d, mp_expect_array(&d->r, 4), "unnest") &&
+               dec_int(d, 0, n->column_count, &n->u.unnest.replicate_count, "unnest replicated columns") &&
+               dec_int(d, 1, n->column_count, &n->u.unnest.unnest_count, "unnest columns") &&
+               dec_bool(d, &n->u.unnest.ordinality, "unnest ordinality") &&
+               dec_bool(d, &n->u.unnest.outer, "unnest outer");
+    case PLAN_GROUP_ID: /* not shipped between nodes yet */
+        return dec_fail(d, "GroupId nodes cannot be decoded");
     case PLAN_EXCHANGE:
         if (!dec_check(d, mp_expect_array(&d->r, 3), "exchange") ||
             !dec_int(d, EXCHANGE_GATHER, EXCHANGE_ROUND_ROBIN, &v, "exchange kind"))
@@ -947,7 +962,7 @@ static plan_node *dec_node(decoder *d, int depth)
     int kind, id;
     uint32_t columns;
     if (!dec_check(d, mp_expect_array(&d->r, 9), "plan node") ||
-        !dec_int(d, PLAN_TABLE_SCAN, PLAN_OUTPUT, &kind, "plan node kind") ||
+        !dec_int(d, PLAN_TABLE_SCAN, PLAN_UNNEST, &kind, "plan node kind") ||
         !dec_int(d, 0, INT32_MAX, &id, "plan node id") ||
         !dec_check(d, mp_read_array(&d->r, &columns), "plan columns"))
         return NULL;

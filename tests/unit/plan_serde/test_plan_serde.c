@@ -355,3 +355,21 @@ Test(plan_serde, listagg_ordering_round_trips)
     cr_expect_gt(checked, 0, "no fragment held the partial listagg");
     fragmented_plan_free(fragments);
 }
+
+/* Unnest nodes, nested types, lambdas and subscripts cross to workers intact. */
+Test(plan_serde, unnest_and_lambdas_round_trip)
+{
+    static const char *const queries[] = {
+        "SELECT o_orderkey, x, o FROM orders CROSS JOIN UNNEST(transform(ARRAY[o_custkey, o_orderkey], "
+        "v -> v * 2 + o_shippriority)) WITH ORDINALITY u(x, o) WHERE x > 10",
+        "SELECT o_orderstatus, k, count(*) FROM orders LEFT JOIN UNNEST(map(ARRAY['a'], ARRAY[o_custkey])) u(k, v) "
+        "ON true GROUP BY o_orderstatus, k",
+        "SELECT ROW(o_orderkey, o_clerk)[2], ARRAY[o_totalprice][1], filter(ARRAY[1, 2], x -> x > 1) FROM orders",
+    };
+    for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
+        fragmented_plan *fragments = plan_query(queries[q], JOIN_DISTRIBUTION_TYPE_PARTITIONED);
+        for (int i = 0; i < fragments->fragment_count; i++)
+            round_trip_fragment(&fragments->fragments[i], (int)q);
+        fragmented_plan_free(fragments);
+    }
+}
