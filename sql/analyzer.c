@@ -428,7 +428,7 @@ static bool resolve_aggregate(analyzer *a, const expr_scope *source, const ast_n
         return true;
     }
     /* listagg orders its values: WITHIN GROUP keys become trailing arguments */
-    bool ordered = strcmp(name, "listagg") == 0;
+    bool ordered = strcmp(name, "listagg") == 0 || strcmp(name, "array_agg") == 0;
     int order_count = ordered ? (int)call->u.call.order_by.count : 0;
     if (n > 5 || n + order_count > 8) {
         free(name);
@@ -491,6 +491,13 @@ static bool resolve_aggregate(analyzer *a, const expr_scope *source, const ast_n
     }
     out->function.arg_count = n + order_count;
     out->function.order_count = order_count;
+    if (order_count > 0 && strcmp(out->function.function->name, "array_agg") == 0) {
+        /* ordered array_agg: partial states carry their sort keys: array(row(value, keys...)) */
+        sql_type fields[9];
+        for (int i = 0; i < n + order_count; i++)
+            fields[i] = out->function.arg_types[i];
+        out->function.intermediate_type = type_array(type_row(n + order_count, fields, NULL));
+    }
     out->arg_count = n + order_count;
     out->distinct = call->u.call.distinct;
     out->filter_channel = -1;

@@ -8,7 +8,9 @@
  * elements (as Trino does) and is NULL over no rows; map_agg skips NULL
  * keys and keeps the first value of a repeated key (a linear look-up per
  * new key: fine for the small maps map_agg is used for). The intermediate is
- * the result type itself: array(T) or map(K,V).
+ * the result type itself: array(T) or map(K,V); array_agg(x ORDER BY k...)
+ * also collects its keys, travels as array(row(x, k...)) and sorts (stable,
+ * Trino's NULL placement per key) when it finishes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,14 +18,19 @@
 #include "operators/expr_internal.h"
 #include "operators/functions/aggregate_families.h"
 
+enum { MAX_SORT_KEYS = 7, MAX_SIDES = 1 + MAX_SORT_KEYS };
+
 typedef struct collector {
-    vector values[2];     /* array_agg: values[0]; map_agg: keys, values */
+    vector values[MAX_SIDES]; /* array_agg: value [, sort keys]; map_agg: keys, values */
     uint32_t count;
 } collector;
 
 typedef struct collect_data {
     bool map;
-    sql_type types[2];
+    int sides;                /* vectors per collector */
+    int order_count;
+    uint8_t descending, nulls_first;
+    sql_type types[MAX_SIDES];
 } collect_data;
 
 typedef struct collect_state {
@@ -43,7 +50,7 @@ static void collect_destroy(const aggregate_function *f, void *state)
     collector *c = ((collect_state *)state)->c;
     if (!c)
         return;
-    for (int i = 0; i < (data_of(f)->map ? 2 : 1); i++)
+    for (int i = 0; i < data_of(f)->sides; i++)
         vector_destroy(&c->values[i]);
     free(c);
     ((collect_state *)state)->c = NULL;
@@ -59,10 +66,11 @@ static collector *collector_of(const aggregate_function *f, void *state)
     if (!c)
         return NULL;
     bool ok = true;
-    for (int i = 0; ok && i < (d->map ? 2 : 1); i++)
+    for (int i = 0; ok && i < d->sides; i++)
         ok = vector_init_flat(&c->values[i], d->types[i], 8);
     if (!ok) {
-        vector_destroy(&c->values[0]);
+        for (int i = 0; i < d->sides; i++)
+            vector_destroy(&c->values[i]);
         free(c);
         return NULL;
     }
@@ -99,7 +107,7 @@ static bool append(const aggregate_function *f, void *state, const vector *const
         return false;
     if (d->map && has_key(d, c, inputs[0], row))
         return true;
-    int sides = d->map ? 2 : 1;
+    int sides = d->sides;
     if (!reserve(c, sides, 1))
         return false;
     for (int i = 0; i < sides; i++)
@@ -123,7 +131,9 @@ static bool collect_combine(const aggregate_function *f, void *target, const voi
     const collector *from = ((const collect_state *)source)->c;
     if (!from)
         return true;
-    const vector *inputs[2] = {&from->values[0], &from->values[1]};
+    const vector *inputs[MAX_SIDES];
+    for (int i = 0; i < data_of(f)->sides; i++)
+        inputs[i] = &from->values[i];
     for (uint32_t i = 0; i < from->count; i++)
         if (!append(f, target, inputs, i))
             return error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
@@ -132,18 +142,83 @@ static bool collect_combine(const aggregate_function *f, void *target, const voi
     return true;
 }
 
-/* The collected values as one array/map value in row `row` of `out`. */
-static bool write_value(const aggregate_function *f, const void *state, vector *out, uint32_t row)
+/* Orders element a before b by the sort keys (ties keep the arrival order). */
+static int compare_keyed(const collect_data *d, const collector *c, uint32_t a, uint32_t b)
 {
+    for (int k = 0; k < d->order_count; k++) {
+        const vector *key = &c->values[1 + k];
+        bool null_a = vector_is_null(key, a), null_b = vector_is_null(key, b);
+        bool descending = d->descending >> k & 1, nulls_first = d->nulls_first >> k & 1;
+        int r;
+        if (null_a || null_b) {
+            if (null_a && null_b)
+                continue;
+            r = null_a == nulls_first ? -1 : 1;
+            return r;
+        }
+        vector_view v = vector_view_of(key);
+        r = compare_values(d->types[1 + k], &v, a, &v, b);
+        if (r)
+            return descending ? -r : r;
+    }
+    return a < b ? -1 : a > b;
+}
+
+/* Stable merge sort of element indexes by the keys. */
+static void sort_indexes(const collect_data *d, const collector *c, uint32_t *items, uint32_t *scratch, uint32_t n)
+{
+    if (n < 2)
+        return;
+    uint32_t half = n / 2;
+    sort_indexes(d, c, items, scratch, half);
+    sort_indexes(d, c, items + half, scratch, n - half);
+    uint32_t i = 0, j = half, k = 0;
+    while (i < half && j < n)
+        scratch[k++] = compare_keyed(d, c, items[j], items[i]) < 0 ? items[j++] : items[i++];
+    while (i < half)
+        scratch[k++] = items[i++];
+    while (j < n)
+        scratch[k++] = items[j++];
+    memcpy(items, scratch, sizeof(uint32_t) * n);
+}
+
+/* The collected values as one array/map value in row `row` of `out`. The
+ * intermediate of an ordered array_agg is array(row(value, keys...)). */
+static bool write_value(const aggregate_function *f, const void *state, vector *out, uint32_t row, bool final)
+{
+    const collect_data *d = data_of(f);
     const collector *c = ((const collect_state *)state)->c;
     if (!c)
         return vector_set_null(out, row);
     vector_set_valid(out, row);
     if (!vector_list_reserve(out, c->count))
         return false;
-    for (int i = 0; i < (data_of(f)->map ? 2 : 1); i++)
-        if (!vector_copy_values(out->children[i], NULL, out->child_size, &c->values[i], NULL, 0, c->count))
+    bool ok = true;
+    if (d->order_count > 0 && !final) {
+        vector *rows = out->children[0];
+        if (!vector_reserve(rows, out->child_size + c->count))
             return false;
+        for (int i = 0; ok && i < d->sides; i++)
+            ok = vector_copy_values(rows->children[i], NULL, out->child_size, &c->values[i], NULL, 0, c->count);
+        for (uint32_t i = 0; ok && i < c->count; i++)
+            vector_set_valid(rows, out->child_size + i);
+    } else if (d->order_count > 0) {
+        uint32_t *items = malloc(sizeof(uint32_t) * (c->count ? c->count : 1));
+        uint32_t *scratch = malloc(sizeof(uint32_t) * (c->count ? c->count : 1));
+        ok = items && scratch;
+        for (uint32_t i = 0; ok && i < c->count; i++)
+            items[i] = i;
+        if (ok)
+            sort_indexes(d, c, items, scratch, c->count);
+        ok = ok && vector_copy_values(out->children[0], NULL, out->child_size, &c->values[0], items, 0, c->count);
+        free(items);
+        free(scratch);
+    } else {
+        for (int i = 0; ok && i < (d->map ? 2 : 1); i++)
+            ok = vector_copy_values(out->children[i], NULL, out->child_size, &c->values[i], NULL, 0, c->count);
+    }
+    if (!ok)
+        return false;
     ((list_entry *)out->data)[row] = (list_entry){out->child_size, c->count};
     out->child_size += c->count;
     return true;
@@ -151,21 +226,25 @@ static bool write_value(const aggregate_function *f, const void *state, vector *
 
 static bool collect_write_intermediate(const aggregate_function *f, const void *state, vector *out, uint32_t row)
 {
-    return write_value(f, state, out, row);
+    return write_value(f, state, out, row, false);
 }
 
 static bool collect_finalize(const aggregate_function *f, const void *state, vector *out, uint32_t row,
                              shoal_error *error)
 {
-    return write_value(f, state, out, row) || error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+    return write_value(f, state, out, row, true) ||
+           error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
 }
 
 static bool collect_merge_intermediate(const aggregate_function *f, void *const *states, uint32_t count,
                                        const vector *intermediate, shoal_error *error)
 {
+    const collect_data *d = data_of(f);
     vector_view view = vector_view_of(intermediate);
     const vector *base = vector_base(intermediate);
-    const vector *inputs[2] = {base->children[0], base->child_count > 1 ? base->children[1] : NULL};
+    const vector *inputs[MAX_SIDES];
+    for (int i = 0; i < d->sides; i++)
+        inputs[i] = d->order_count > 0 ? vector_base(base->children[0])->children[i] : base->children[i];
     for (uint32_t i = 0; i < count; i++) {
         uint32_t at = vector_view_index(&view, i);
         if (!vector_view_valid(&view, at))
@@ -189,8 +268,16 @@ const aggregate_function *aggregate_array_family(const resolved_function *r, sho
     collect_data d;
     memset(&d, 0, sizeof d);
     d.map = map;
-    d.types[0] = r->arg_types[0];
-    d.types[1] = map ? r->arg_types[1] : type_make(TYPE_UNKNOWN);
+    d.order_count = map ? 0 : r->order_count;
+    if (d.order_count > MAX_SORT_KEYS || r->arg_count != (map ? 2 : 1) + d.order_count) {
+        error_set(error, ERR_NOT_SUPPORTED, "%s: unsupported arguments", name);
+        return NULL;
+    }
+    d.sides = map ? 2 : 1 + d.order_count;
+    d.descending = r->order_descending;
+    d.nulls_first = r->order_nulls_first;
+    for (int i = 0; i < d.sides; i++)
+        d.types[i] = r->arg_types[i];
     physical_type key = type_physical(d.types[0]);
     if (map && (key == PHYSICAL_LIST || key == PHYSICAL_STRUCT)) {
         error_set(error, ERR_NOT_SUPPORTED, "map_agg with keys of nested types is not supported yet");

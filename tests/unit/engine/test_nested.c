@@ -217,8 +217,14 @@ Test(nested, array_agg_and_map_agg)
     check("SELECT count(*), sum(cardinality(a)), sum(cardinality(m)), bool_and(cardinality(m) = n), "
           "bool_and(contains(a, c)) FROM (SELECT custkey, array_agg(comment) a, map_agg(orderkey, totalprice) m, "
           "count(*) n, max(comment) c FROM tpch.tiny.orders GROUP BY custkey)", "1000 | 15000 | 15000 | true | true");
-    check_error("SELECT array_agg(x ORDER BY x DESC) FROM (VALUES 1, 3, 2) t(x)", ERR_NOT_SUPPORTED,
-                "ORDER BY inside an aggregate call");
+    /* ORDER BY inside the call: keys travel with partial states; NULLs last unless asked */
+    check("SELECT array_agg(x ORDER BY x DESC), array_agg(x ORDER BY x NULLS FIRST) FROM (VALUES 1, 3, NULL, 2) t(x)",
+          "[3, 2, 1, NULL] | [NULL, 1, 2, 3]");
+    check("SELECT k, array_agg(v ORDER BY w DESC, v) FROM (VALUES (1, 'a', 1), (1, 'b', 2), (2, 'c', 0), (1, 'd', 2)) "
+          "t(k, v, w) GROUP BY k ORDER BY k", "1 | [b, d, a]\n2 | [c]");
+    check("SELECT bool_and(element_at(a, 1) = m) FROM (SELECT orderstatus, array_agg(orderkey ORDER BY totalprice DESC) a, "
+          "max_by(orderkey, totalprice) m FROM tpch.tiny.orders GROUP BY orderstatus)", "true");
+    check_error("SELECT max(x ORDER BY x) FROM (VALUES 1) t(x)", ERR_NOT_SUPPORTED, "ORDER BY inside an aggregate call");
 }
 
 Test(nested, sorted_nested_columns)
