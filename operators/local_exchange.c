@@ -46,6 +46,8 @@ struct local_exchange {
     consumer_queue *queues;
     operator_event *not_full;          /* armed while some sink may wait */
     spent_event *events;               /* every event made, freed at destroy */
+    op_memory reported;                /* buffered bytes as last reported by any sink: the
+                                          sinks share it, so the query counts them once */
 };
 
 /* ---- the exchange -------------------------------------------------------------- */
@@ -303,7 +305,10 @@ static bool sink_add_input(operator *op, page *p, shoal_error *error)
     exchange_sink_operator *s = (exchange_sink_operator *)op;
     op->stats.input_bytes += page_retained_bytes(p);
     bool ok = exchange_add(s->exchange, p, s->partition_rows, s->hashes, error);
-    op_memory_set(op, &s->memory, local_exchange_buffered_bytes(s->exchange));
+    local_exchange *x = s->exchange;
+    pthread_mutex_lock(&x->lock);
+    op_memory_set(op, &x->reported, x->buffered_bytes);
+    pthread_mutex_unlock(&x->lock);
     return ok;
 }
 

@@ -219,16 +219,22 @@ static int compare_doubles(double a, double b)
 
 int sort_compare_full(const sort_layout *l, const column_buffer *columns, uint32_t a, uint32_t b)
 {
+    return sort_compare_full_between(l, columns, a, columns, b);
+}
+
+int sort_compare_full_between(const sort_layout *l, const column_buffer *columns_a, uint32_t a,
+                              const column_buffer *columns_b, uint32_t b)
+{
     for (int k = 0; k < l->key_count; k++) {
         const sort_key *key = &l->keys[k];
-        const column_buffer *c = &columns[key->channel];
-        bool a_null = column_buffer_is_null(c, a), b_null = column_buffer_is_null(c, b);
+        const column_buffer *c = &columns_a[key->channel], *cb = &columns_b[key->channel];
+        bool a_null = column_buffer_is_null(c, a), b_null = column_buffer_is_null(cb, b);
         if (a_null || b_null) {
             if (a_null && b_null)
                 continue;
             return (a_null ? 1 : -1) * (key->nulls_first ? -1 : 1);
         }
-        const void *x = column_buffer_at(c, a), *y = column_buffer_at(c, b);
+        const void *x = column_buffer_at(c, a), *y = column_buffer_at(cb, b);
         int r = 0;
         switch (type_physical(c->type)) {
         case PHYSICAL_BOOL: r = CMP(*(const uint8_t *)x, *(const uint8_t *)y); break;

@@ -78,6 +78,9 @@ page *sort_emit_page(const sort_layout *l, const unsigned char *records, uint64_
 /* Full comparison of rows a and b whose key columns live in `columns`
  * (indexed by channel): <0, 0, >0 in sort order. */
 int sort_compare_full(const sort_layout *l, const column_buffer *columns, uint32_t a, uint32_t b);
+/* The same for rows held in two column sets (an external merge's runs). */
+int sort_compare_full_between(const sort_layout *l, const column_buffer *columns_a, uint32_t a,
+                              const column_buffer *columns_b, uint32_t b);
 
 /* Sorts `count` records in place (scratch: the same size). Then fixes the
  * order of runs of equal encodings that hide cut-off strings using

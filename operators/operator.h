@@ -30,6 +30,7 @@
 
 typedef struct operator operator;
 typedef struct op_memory_hook op_memory_hook; /* op_memory.h */
+typedef struct spill_context spill_context;   /* spiller.h */
 
 /* What a blocked operator waits for: a connector's fd/timer, or an event
  * that another pipeline completes (e.g. a join build). */
@@ -71,6 +72,7 @@ struct operator {
     operator_stats stats;
     int plan_node_id;                                   /* for EXPLAIN ANALYZE */
     op_memory_hook *memory_hook;                        /* set by the pipeline; NULL: untracked */
+    const spill_context *spill;                         /* set by the pipeline when spill is on; else NULL */
 };
 
 void operator_init_header(operator *op, const operator_ops *ops, int plan_node_id);

@@ -55,6 +55,8 @@ int memory_context_destroy(memory_context *c)
     int64_t left = atomic_load(&c->reserved);
     if (left > 0)
         memory_context_release(c, left);
+    else if (left < 0)
+        memory_context_force_reserve(c, -left); /* it gave back bytes a sibling took: square the ancestors */
     if (c->parent)
         atomic_fetch_sub(&c->parent->children, 1);
     wait_list_fini(&c->waiters);

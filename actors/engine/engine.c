@@ -21,6 +21,9 @@ struct engine {
     bool has_limits;
     query_limits_config limits;
     node_manager *cluster;
+    bool spill_enabled;
+    bool has_spill;
+    spiller_config spill;        /* path owned */
 };
 
 static bool add_default_catalogs(engine *e, shoal_error *error)
@@ -80,6 +83,12 @@ engine *engine_create(const engine_config *config, shoal_error *error)
         e->has_limits = true;
         e->limits = *config->limits;
     }
+    if (config->spill) {
+        e->has_spill = true;
+        e->spill = *config->spill;
+        e->spill.path = strdup(config->spill->path ? config->spill->path : "/tmp");
+        e->spill_enabled = config->spill_enabled;
+    }
     if (config->etc_dir) {
         char path[4096];
         snprintf(path, sizeof path, "%s/catalog", config->etc_dir);
@@ -106,6 +115,7 @@ void engine_destroy(engine *e)
         runtime_destroy(e->rt);
     }
     catalog_registry_free(e->catalogs);
+    free((char *)e->spill.path);
     free(e);
 }
 
@@ -122,4 +132,10 @@ void engine_set_cluster(engine *e, node_manager *nodes)
 node_manager *engine_cluster(const engine *e)
 {
     return e->cluster;
+}
+
+const spiller_config *engine_spill(const engine *e, bool *enabled_by_default)
+{
+    *enabled_by_default = e->has_spill && e->spill_enabled;
+    return e->has_spill && e->spill.path ? &e->spill : NULL;
 }

@@ -11,6 +11,7 @@
 #include "connectors/spi/catalog.h"
 #include "actors/engine/query_limits.h"
 #include "connectors/spi/error.h"
+#include "operators/spiller.h"
 #include "runtime/runtime.h"
 
 typedef struct engine engine;
@@ -19,6 +20,8 @@ typedef struct engine_config {
     int threads;                 /* 0: one per core */
     const char *etc_dir;         /* NULL: a default `tpch` catalog only */
     const query_limits_config *limits; /* per-query memory/time limits; NULL: none */
+    bool spill_enabled;          /* spill-enabled (session spill_enabled overrides) */
+    const spiller_config *spill; /* spiller-spill-path, codec, limits; NULL: spill impossible */
 } engine_config;
 
 engine *engine_create(const engine_config *config, shoal_error *error);
@@ -29,6 +32,8 @@ runtime *engine_runtime(engine *e);
 int engine_threads(const engine *e);
 /* The per-query limits every statement runs with (NULL: none). */
 const query_limits_config *engine_query_limits(const engine *e);
+/* Where queries spill (NULL: nowhere) and whether they do by default. */
+const spiller_config *engine_spill(const engine *e, bool *enabled_by_default);
 
 /* The coordinator's node table (actors/cluster/node_manager.h): with active
  * workers, queries over connectors run distributed (distributed_execution.h).

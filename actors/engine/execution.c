@@ -45,6 +45,8 @@ struct execution {
     bool all_spawned;          /* actors[] is complete: failures may cancel the rest */
     query_limits *limits;      /* memory contexts and deadline (query_limits.h) */
     sched_job *sched_job;      /* the pipelines' scheduling job, or NULL */
+    spiller *spiller;          /* when spill is on: the query's spill files */
+    spill_context spill;
     /* per plan node, summed over its operators in every driver (under lock) */
     execution_node_stats *node_stats;
     int node_count;
@@ -140,6 +142,7 @@ static driver *make_driver(execution *x, pipeline_spec *spec, shoal_error *error
             free(operators);
             return NULL;
         }
+        operators[i]->spill = x->spiller ? &x->spill : NULL;
     }
     if (!query_limits_attach(x->limits, operators, spec->factory_count)) {
         for (int j = 0; j < spec->factory_count; j++)
@@ -215,6 +218,36 @@ static bool start_drivers(execution *x, shoal_error *error)
     return true;
 }
 
+/* Local exchanges buffer at most a quarter of query.max-memory-per-node
+ * (32MB at most): a producer waits rather than fill the query's memory
+ * while its consumer sorts or spills. */
+static size_t exchange_buffer_bytes(engine *e)
+{
+    const query_limits_config *limits = engine_query_limits(e);
+    uint64_t quarter = limits && limits->max_memory_per_node ? limits->max_memory_per_node / 4 : 0;
+    return quarter && quarter < (32u << 20) ? (size_t)quarter : 0;
+}
+
+/* Spill on: the query's spiller, and how much an operator may keep before
+ * it spills — an eighth of query.max-memory-per-node per driver thread
+ * (several operators may hold memory at once), 64MB without a limit. */
+static bool start_spill(execution *x)
+{
+    bool by_default;
+    const spiller_config *config = engine_spill(x->engine, &by_default);
+    if (!config)
+        return true;
+    x->spiller = spiller_create(config);
+    if (!x->spiller)
+        return false;
+    const query_limits_config *limits = engine_query_limits(x->engine);
+    uint64_t per_node = limits && limits->max_memory_per_node ? limits->max_memory_per_node : 0;
+    int threads = engine_threads(x->engine) > 0 ? engine_threads(x->engine) : 1;
+    x->spill.spiller = x->spiller;
+    x->spill.revoke_bytes = per_node ? per_node / 8 / (uint64_t)threads : 64u << 20;
+    return true;
+}
+
 execution *execution_start(engine *e, plan_node *plan, const execution_options *options,
                            shoal_error *error)
 {
@@ -236,7 +269,7 @@ execution *execution_start(engine *e, plan_node *plan, const execution_options *
     pthread_cond_init(&x->drivers_done, NULL);
     error_clear(&x->error);
     x->limits = query_limits_create(engine_runtime(e), engine_query_limits(e), options->created_ns, limits_exceeded, x);
-    if (!x->limits) {
+    if (!x->limits || (options->spill && !start_spill(x))) {
         error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
         execution_free(x);
         return NULL;
@@ -247,6 +280,7 @@ execution *execution_start(engine *e, plan_node *plan, const execution_options *
         .output_buffer_bytes = OUTPUT_BUFFER_BYTES,
         .sink = x->sink,
         .task = options->task,
+        .exchange_buffer_bytes = exchange_buffer_bytes(e),
     };
     x->local = local_planner_plan(plan, &context, error);
     if (x->local)
@@ -369,6 +403,7 @@ void execution_free(execution *x)
     if (x->sink)
         x->sink->ops->abort(x->sink);
     local_plan_free(x->local); /* frees the output buffer too */
+    spiller_free(x->spiller);  /* its files closed (and so vanished) with their operators */
     plan_free(x->plan);
     free(x->node_stats);
     distributed_execution_free(x->distributed); /* its exchange clients, after every driver */
@@ -391,6 +426,11 @@ int execution_node_stats_get(execution *x, const execution_node_stats **out)
 int64_t execution_memory_bytes(const execution *x)
 {
     return query_limits_reserved(x->limits);
+}
+
+uint64_t execution_spilled_bytes(const execution *x)
+{
+    return x->spiller ? spiller_spilled_bytes(x->spiller) : 0;
 }
 
 int64_t execution_peak_memory_bytes(const execution *x)

@@ -22,6 +22,7 @@ typedef struct execution_options {
     uint64_t created_ns;      /* when the query was created (max-run-time); 0: now */
     sched_job *sched_job;     /* CPU share of its pipelines (runtime/sched_group.h); NULL: ungrouped */
     const struct local_planner_task_hooks *task; /* a fragment run as a task (local_planner.h) */
+    bool spill;               /* operators may spill (engine_spill must give a place) */
 } execution_options;
 
 /* Starts executing `plan` (taken over). NULL with *error on failure. */
@@ -61,6 +62,8 @@ uint64_t execution_cpu_ns(execution *x);
  * the query's memory context on this node, query_limits.h). */
 int64_t execution_memory_bytes(const execution *x);
 int64_t execution_peak_memory_bytes(const execution *x);
+/* Bytes written to spill files so far. */
+uint64_t execution_spilled_bytes(const execution *x);
 void execution_free(execution *x);
 
 #endif

@@ -457,6 +457,7 @@ static pipeline_spec *exchange_into(planner *p, pipeline_spec *const *inputs, in
         .consumer_count = consumers,
         .key_count = key_count,
         .key_channels = keys,
+        .max_buffered_bytes = p->context->exchange_buffer_bytes,
     };
     local_exchange *x = local_exchange_create(&config, p->error);
     if (!x)

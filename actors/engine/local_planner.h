@@ -50,6 +50,7 @@ typedef struct local_planner_context {
     size_t output_buffer_bytes; /* the root pipeline ends in an output buffer this big */
     page_sink *sink;          /* or, for writes, in a table writer to this sink */
     const local_planner_task_hooks *task; /* NULL: the whole plan runs here */
+    size_t exchange_buffer_bytes; /* most bytes a local exchange buffers; 0: its default (32MB) */
 } local_planner_context;
 
 local_plan *local_planner_plan(const plan_node *root, const local_planner_context *context,

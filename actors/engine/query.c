@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "actors/engine/catalog_store.h"
 #include "actors/engine/execution.h"
@@ -51,6 +52,18 @@ bool query_progress_get(query *q, query_progress *out)
     return true;
 }
 int64_t query_memory_bytes(const query *q) { return q->execution ? execution_memory_bytes(q->execution) : 0; }
+uint64_t query_spilled_bytes(const query *q) { return q->execution ? execution_spilled_bytes(q->execution) : 0; }
+
+/* spill_enabled: the session's value, else the engine's spill-enabled. */
+static bool spill_wanted(const query *q)
+{
+    bool by_default;
+    if (!engine_spill(q->engine, &by_default))
+        return false;
+    const char *value = session_property(q->session, "spill_enabled");
+    return value ? strcasecmp(value, "true") == 0 : by_default;
+}
+
 int64_t query_peak_memory_bytes(const query *q)
 {
     return q->execution ? execution_peak_memory_bytes(q->execution) : 0;
@@ -562,7 +575,7 @@ static bool run_query(query *q, const ast_node *node)
         return false;
     }
     q->state = QUERY_STARTING;
-    execution_options options = {.created_ns = q->created_ns, .sched_job = q->sched_job};
+    execution_options options = {.created_ns = q->created_ns, .sched_job = q->sched_job, .spill = spill_wanted(q)};
     q->execution = execution_start(q->engine, plan, &options, &q->error);
     query_lookup_release(&lookup);
     if (!q->execution)
@@ -730,7 +743,8 @@ static bool run_write(query *q, const ast_node *node, bool create)
     sql_type types[1] = {type_make(TYPE_BIGINT)};
     query_set_columns(q, 1, cols, types);
     q->update_type = create ? "CREATE TABLE" : "INSERT";
-    execution_options options = {.sink = sink, .created_ns = q->created_ns, .sched_job = q->sched_job};
+    execution_options options = {
+        .sink = sink, .created_ns = q->created_ns, .sched_job = q->sched_job, .spill = spill_wanted(q)};
     q->state = QUERY_RUNNING;
     q->execution = execution_start(q->engine, plan, &options, &q->error);
     return q->execution != NULL;

@@ -87,6 +87,8 @@ uint64_t query_cpu_ns(query *q);
  * Safe from any thread while the query is not being freed. */
 int64_t query_memory_bytes(const query *q);
 int64_t query_peak_memory_bytes(const query *q);
+/* Bytes its operators wrote to spill files. */
+uint64_t query_spilled_bytes(const query *q);
 
 /* Waits up to timeout_ms for the next page. */
 query_fetch_status query_fetch(query *q, page **out, int timeout_ms, shoal_error *error);

@@ -174,10 +174,20 @@ static int serve(const server_mode_options *o, const server_config *sc, const no
         .max_run_time_ns = sc->query_max_run_time,
         .max_planning_time_ns = sc->query_max_planning_time,
     };
+    /* spill-enabled, spiller-spill-path, spill-compression-codec, max-spill-per-node,
+     * query-max-spill-per-node (operators/spiller.h) */
+    spiller_config spill = {
+        .path = sc->spiller_spill_path,
+        .compress = sc->spill_compression_codec == COMPRESSION_ZSTD,
+        .max_query_bytes = sc->query_max_spill_per_node,
+        .max_node_bytes = sc->max_spill_per_node,
+    };
     engine_config ec = {
         .threads = o->threads ? o->threads : (int)sc->worker_threads,
         .etc_dir = o->etc,
         .limits = &limits,
+        .spill_enabled = sc->spill_enabled,
+        .spill = sc->spiller_spill_path ? &spill : NULL,
     };
     engine *e = engine_create(&ec, &error);
     if (!e) {
