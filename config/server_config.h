@@ -78,6 +78,7 @@ typedef struct server_config {
     /* Shoal's own */
     int64_t control_port;              /* shoal.control.port: nng control RPC */
     int64_t exchange_port;             /* shoal.exchange.port: nng page exchange */
+    bool exchange_compression_enabled; /* exchange.compression-enabled (default true) */
     int64_t worker_threads;            /* shoal.worker-threads; 0 = one per core */
     uint64_t memory_budget;            /* shoal.memory-budget; 0 = physical memory / cgroup limit */
 } server_config;

@@ -84,7 +84,11 @@ cluster_services *cluster_services_start(engine *e, const server_config *sc, con
     char control_url[PROTO_ENDPOINT_MAX], exchange_url[PROTO_ENDPOINT_MAX];
     snprintf(control_url, sizeof control_url, "tcp://%s:%lld", bind, (long long)sc->control_port);
     snprintf(exchange_url, sizeof exchange_url, "tcp://%s:%lld", bind, (long long)sc->exchange_port);
-    task_manager_config tasks = {.control_url = control_url, .exchange_url = exchange_url};
+    task_manager_config tasks = {
+        .control_url = control_url,
+        .exchange_url = exchange_url,
+        .never_compress = !sc->exchange_compression_enabled,
+    };
     c->tasks = task_manager_start(e, &tasks, error);
     if (!c->tasks)
         goto fail;

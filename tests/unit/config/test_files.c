@@ -31,6 +31,7 @@ Test(server_config, trino_docs_coordinator)
     cr_assert_eq(c.http_port, 8080);
     cr_assert_str_eq(c.discovery_uri, "http://example.net:8080");
     /* defaults */
+    cr_assert(c.exchange_compression_enabled);
     cr_assert_eq(c.query_max_memory, 20ull << 30);
     cr_assert_eq(c.query_max_total_memory, 40ull << 30);
     cr_assert_eq(c.query_max_memory_per_node, 0);
@@ -53,6 +54,17 @@ Test(server_config, trino_docs_coordinator)
     cr_assert_eq(c.exchange_port, 8082);
     cr_assert_eq(c.worker_threads, 0);
     server_config_free(&c);
+}
+
+Test(server_config, exchange_compression_can_be_turned_off)
+{
+    server_config c;
+    config_error e;
+    cr_assert(server_config_parse("exchange.compression-enabled=false\n", "etc/config.properties", &c, &e), "%s",
+              e.message);
+    cr_assert(!c.exchange_compression_enabled);
+    server_config_free(&c);
+    cr_assert(!server_config_parse("exchange.compression-enabled=maybe\n", "etc/config.properties", &c, &e));
 }
 
 Test(server_config, every_listed_key)
