@@ -9,30 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine_test_support.h"
+#include "sql_harness.h"
 
-static engine *test_engine;
-static session *test_session;
-
-static void setup(void)
-{
-    static const char *const catalogs[] = {
-        "tpch", "connector.name=tpch\n",
-        "memory", "connector.name=memory\n",
-        NULL,
-    };
-    test_engine = test_engine_create(catalogs);
-    cr_assert_not_null(test_engine);
-    test_session = session_new("test", "tpch", "tiny");
-}
-
-static void teardown(void)
-{
-    session_free(test_session);
-    test_engine_destroy(test_engine);
-}
-
-TestSuite(aggregate_sql, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(aggregate_sql, .init = sql_harness_start_tpch_tiny, .fini = sql_harness_stop, .timeout = 120);
 
 /* All rows, cells joined by '|' and rows by ';' (NULL cells as "NULL"). */
 static void result_text(const test_result *r, char *out, size_t size)
@@ -52,7 +31,7 @@ typedef struct sql_case {
 
 static void check(const sql_case *c)
 {
-    test_result r = test_run(test_engine, test_session, c->sql);
+    test_result r = sql_harness_run(c->sql);
     char text[4096];
     if (strncmp(c->expected, "ERROR ", 6) == 0) {
         cr_assert_not(r.ok, "%s should fail", c->sql);

@@ -9,30 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine_test_support.h"
+#include "sql_harness.h"
 
-static engine *test_engine;
-static session *test_session;
-
-static void setup(void)
-{
-    static const char *const catalogs[] = {
-        "tpch", "connector.name=tpch\n",
-        "memory", "connector.name=memory\n",
-        NULL,
-    };
-    test_engine = test_engine_create(catalogs);
-    cr_assert_not_null(test_engine);
-    test_session = session_new("test", "tpch", "tiny");
-}
-
-static void teardown(void)
-{
-    session_free(test_session);
-    test_engine_destroy(test_engine);
-}
-
-TestSuite(nested, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(nested, .init = sql_harness_start_tpch_tiny, .fini = sql_harness_stop, .timeout = 60);
 
 /* The rows of the result, cells separated by " | ", rows by "\n". */
 static void result_text(const test_result *r, char *out, size_t size)
@@ -50,7 +29,7 @@ static void result_text(const test_result *r, char *out, size_t size)
 
 static void check(const char *sql, const char *expected)
 {
-    test_result r = test_run(test_engine, test_session, sql);
+    test_result r = sql_harness_run(sql);
     cr_assert(r.ok, "%s failed: %s (%s)", sql, r.error.message, error_name(r.error.code));
     char text[4096];
     result_text(&r, text, sizeof text);
@@ -60,7 +39,7 @@ static void check(const char *sql, const char *expected)
 
 static void check_error(const char *sql, error_code code, const char *message)
 {
-    test_result r = test_run(test_engine, test_session, sql);
+    test_result r = sql_harness_run(sql);
     cr_assert_not(r.ok, "%s should fail", sql);
     cr_expect_str_eq(error_name(r.error.code), error_name(code), "%s: %s", sql, r.error.message);
     cr_expect(strstr(r.error.message, message), "%s: message '%s' lacks '%s'", sql, r.error.message, message);

@@ -6,54 +6,13 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "engine_test_support.h"
+#include "sql_harness.h"
 
-static engine *test_engine;
-static session *test_session;
-
-static void setup(void)
-{
-    static const char *const catalogs[] = {
-        "tpch", "connector.name=tpch\n",
-        "memory", "connector.name=memory\n",
-        NULL,
-    };
-    test_engine = test_engine_create(catalogs);
-    cr_assert_not_null(test_engine);
-    test_session = session_new("test", "tpch", "tiny");
-}
-
-static void teardown(void)
-{
-    session_free(test_session);
-    test_engine_destroy(test_engine);
-}
-
-TestSuite(statements, .init = setup, .fini = teardown, .timeout = 60);
-
-static test_result run_ok(const char *sql)
-{
-    test_result r = test_run(test_engine, test_session, sql);
-    cr_assert(r.ok, "%s failed: %s (%s)", sql, r.error.message, error_name(r.error.code));
-    return r;
-}
-
-static void expect_error(const char *sql, error_code code, int line, int column, const char *message_part)
-{
-    test_result r = test_run(test_engine, test_session, sql);
-    cr_assert_not(r.ok, "%s should fail", sql);
-    cr_assert_str_eq(error_name(r.error.code), error_name(code), "%s: %s", sql, r.error.message);
-    if (line > 0) {
-        cr_assert_eq(r.error.line, line, "%s: line %d", sql, r.error.line);
-        cr_assert_eq(r.error.column, column, "%s: column %d", sql, r.error.column);
-    }
-    cr_assert(strstr(r.error.message, message_part), "%s: message '%s' lacks '%s'", sql, r.error.message, message_part);
-    test_result_free(&r);
-}
+TestSuite(statements, .init = sql_harness_start_tpch_tiny, .fini = sql_harness_stop, .timeout = 60);
 
 Test(statements, show_catalogs_schemas_tables)
 {
-    test_result r = run_ok("SHOW CATALOGS");
+    test_result r = sql_harness_run_ok("SHOW CATALOGS");
     cr_assert_eq(r.row_count, 3);
     cr_assert_str_eq(r.rows[0][0], "memory");
     cr_assert_str_eq(r.rows[1][0], "system"); /* always present, as in Trino */
@@ -61,17 +20,17 @@ Test(statements, show_catalogs_schemas_tables)
     cr_assert_str_eq(r.column_names[0], "Catalog");
     test_result_free(&r);
 
-    r = run_ok("SHOW SCHEMAS FROM tpch LIKE 'sf1%'");
+    r = sql_harness_run_ok("SHOW SCHEMAS FROM tpch LIKE 'sf1%'");
     cr_assert_geq(r.row_count, 1);
     for (int i = 0; i < r.row_count; i++)
         cr_assert(strncmp(r.rows[i][0], "sf1", 3) == 0);
     test_result_free(&r);
 
-    r = run_ok("SHOW TABLES");
+    r = sql_harness_run_ok("SHOW TABLES");
     cr_assert_eq(r.row_count, 8);
     test_result_free(&r);
 
-    r = run_ok("DESCRIBE nation");
+    r = sql_harness_run_ok("DESCRIBE nation");
     cr_assert_eq(r.row_count, 4);
     cr_assert_str_eq(r.rows[0][0], "nationkey");
     cr_assert_str_eq(r.rows[0][1], "bigint");
@@ -80,33 +39,33 @@ Test(statements, show_catalogs_schemas_tables)
 
 Test(statements, use_changes_the_session)
 {
-    test_result r = run_ok("USE memory.default");
+    test_result r = sql_harness_run_ok("USE memory.default");
     test_result_free(&r);
-    cr_assert_str_eq(test_session->catalog, "memory");
-    cr_assert_str_eq(test_session->schema, "default");
-    expect_error("USE memory.nowhere", ERR_SCHEMA_NOT_FOUND, 1, 1, "nowhere");
+    cr_assert_str_eq(sql_harness_session()->catalog, "memory");
+    cr_assert_str_eq(sql_harness_session()->schema, "default");
+    sql_harness_expect_error("USE memory.nowhere", ERR_SCHEMA_NOT_FOUND, 1, 1, "nowhere");
 }
 
 Test(statements, simple_queries)
 {
-    test_result r = run_ok("SELECT count(*) FROM nation");
+    test_result r = sql_harness_run_ok("SELECT count(*) FROM nation");
     cr_assert_str_eq(r.rows[0][0], "25");
     test_result_free(&r);
 
-    r = run_ok("SELECT name, regionkey FROM nation WHERE nationkey IN (1, 3) ORDER BY name DESC");
+    r = sql_harness_run_ok("SELECT name, regionkey FROM nation WHERE nationkey IN (1, 3) ORDER BY name DESC");
     cr_assert_eq(r.row_count, 2);
     cr_assert_str_eq(r.rows[0][0], "CANADA");
     cr_assert_str_eq(r.rows[1][0], "ARGENTINA");
     test_result_free(&r);
 
-    r = run_ok("SELECT r.name, count(*) AS n FROM nation n JOIN region r ON n.regionkey = r.regionkey "
+    r = sql_harness_run_ok("SELECT r.name, count(*) AS n FROM nation n JOIN region r ON n.regionkey = r.regionkey "
                "GROUP BY r.name ORDER BY n DESC, r.name LIMIT 2");
     cr_assert_eq(r.row_count, 2);
     cr_assert_str_eq(r.rows[0][1], "5");
     cr_assert_str_eq(r.column_names[1], "n");
     test_result_free(&r);
 
-    r = run_ok("SELECT 1 + 2, 'x' || 'y'");
+    r = sql_harness_run_ok("SELECT 1 + 2, 'x' || 'y'");
     cr_assert_str_eq(r.rows[0][0], "3");
     cr_assert_str_eq(r.rows[0][1], "xy");
     cr_assert_str_eq(r.column_names[0], "_col0");
@@ -115,35 +74,35 @@ Test(statements, simple_queries)
 
 Test(statements, memory_tables_round_trip)
 {
-    test_result r = run_ok("CREATE TABLE memory.default.nations AS SELECT nationkey, name FROM nation");
+    test_result r = sql_harness_run_ok("CREATE TABLE memory.default.nations AS SELECT nationkey, name FROM nation");
     cr_assert_eq(r.update_count, 25);
     test_result_free(&r);
-    r = run_ok("INSERT INTO memory.default.nations SELECT nationkey + 100, name FROM nation WHERE nationkey < 5");
+    r = sql_harness_run_ok("INSERT INTO memory.default.nations SELECT nationkey + 100, name FROM nation WHERE nationkey < 5");
     cr_assert_eq(r.update_count, 5);
     test_result_free(&r);
-    r = run_ok("SELECT count(*), max(nationkey) FROM memory.default.nations");
+    r = sql_harness_run_ok("SELECT count(*), max(nationkey) FROM memory.default.nations");
     cr_assert_str_eq(r.rows[0][0], "30");
     cr_assert_str_eq(r.rows[0][1], "104");
     test_result_free(&r);
-    r = run_ok("DROP TABLE memory.default.nations");
+    r = sql_harness_run_ok("DROP TABLE memory.default.nations");
     test_result_free(&r);
-    expect_error("SELECT * FROM memory.default.nations", ERR_TABLE_NOT_FOUND, 1, 15, "does not exist");
+    sql_harness_expect_error("SELECT * FROM memory.default.nations", ERR_TABLE_NOT_FOUND, 1, 15, "does not exist");
 }
 
 Test(statements, errors_name_and_position)
 {
-    expect_error("SELECT * FORM nation", ERR_SYNTAX_ERROR, 1, 10, "FORM");
-    expect_error("SELECT nosuch FROM nation", ERR_COLUMN_NOT_FOUND, 1, 8, "Column 'nosuch' cannot be resolved");
-    expect_error("SELECT * FROM nosuch", ERR_TABLE_NOT_FOUND, 1, 15, "does not exist");
-    expect_error("SELECT * FROM nocatalog.x.y", ERR_CATALOG_NOT_FOUND, 1, 15, "nocatalog");
-    expect_error("SELECT name, count(*) FROM nation", ERR_EXPRESSION_NOT_AGGREGATE, 1, 8, "GROUP BY");
-    expect_error("SELECT nosuchfunction(1)", ERR_FUNCTION_NOT_FOUND, 1, 8, "nosuchfunction");
-    expect_error("SELECT 1 / 0", ERR_DIVISION_BY_ZERO, 0, 0, "Division by zero");
+    sql_harness_expect_error("SELECT * FORM nation", ERR_SYNTAX_ERROR, 1, 10, "FORM");
+    sql_harness_expect_error("SELECT nosuch FROM nation", ERR_COLUMN_NOT_FOUND, 1, 8, "Column 'nosuch' cannot be resolved");
+    sql_harness_expect_error("SELECT * FROM nosuch", ERR_TABLE_NOT_FOUND, 1, 15, "does not exist");
+    sql_harness_expect_error("SELECT * FROM nocatalog.x.y", ERR_CATALOG_NOT_FOUND, 1, 15, "nocatalog");
+    sql_harness_expect_error("SELECT name, count(*) FROM nation", ERR_EXPRESSION_NOT_AGGREGATE, 1, 8, "GROUP BY");
+    sql_harness_expect_error("SELECT nosuchfunction(1)", ERR_FUNCTION_NOT_FOUND, 1, 8, "nosuchfunction");
+    sql_harness_expect_error("SELECT 1 / 0", ERR_DIVISION_BY_ZERO, 0, 0, "Division by zero");
 }
 
 Test(statements, window_functions)
 {
-    test_result r = run_ok("SELECT name, row_number() OVER (PARTITION BY regionkey ORDER BY name) AS rn, "
+    test_result r = sql_harness_run_ok("SELECT name, row_number() OVER (PARTITION BY regionkey ORDER BY name) AS rn, "
                            "rank() OVER (ORDER BY regionkey) AS rk, "
                            "sum(nationkey) OVER (PARTITION BY regionkey) AS s, "
                            "lag(name) OVER (PARTITION BY regionkey ORDER BY name) AS prev "
@@ -158,51 +117,51 @@ Test(statements, window_functions)
     cr_assert_str_eq(r.rows[5][2], "6", "rank with ties");
     test_result_free(&r);
 
-    r = run_ok("SELECT regionkey, count(*) AS n, sum(count(*)) OVER (ORDER BY regionkey "
+    r = sql_harness_run_ok("SELECT regionkey, count(*) AS n, sum(count(*)) OVER (ORDER BY regionkey "
                "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running "
                "FROM nation GROUP BY regionkey ORDER BY regionkey");
     cr_assert_eq(r.row_count, 5);
     cr_assert_str_eq(r.rows[4][2], "25", "a running total over aggregated rows");
     test_result_free(&r);
 
-    expect_error("SELECT name FROM nation WHERE row_number() OVER () > 1", ERR_NOT_SUPPORTED, 1, 31, "Window");
+    sql_harness_expect_error("SELECT name FROM nation WHERE row_number() OVER () > 1", ERR_NOT_SUPPORTED, 1, 31, "Window");
 }
 
 Test(statements, set_operations_and_insert_columns)
 {
-    test_result r = run_ok("CREATE TABLE memory.default.t3 (a integer, b varchar(8), c integer)");
+    test_result r = sql_harness_run_ok("CREATE TABLE memory.default.t3 (a integer, b varchar(8), c integer)");
     test_result_free(&r);
-    r = run_ok("INSERT INTO memory.default.t3 (c, a, b) VALUES (3, 1, 'x'), (6, 4, NULL)");
+    r = sql_harness_run_ok("INSERT INTO memory.default.t3 (c, a, b) VALUES (3, 1, 'x'), (6, 4, NULL)");
     cr_assert_eq(r.update_count, 2);
     test_result_free(&r);
-    r = run_ok("SELECT a, b, c FROM memory.default.t3 ORDER BY a");
+    r = sql_harness_run_ok("SELECT a, b, c FROM memory.default.t3 ORDER BY a");
     cr_assert_str_eq(r.rows[0][0], "1");
     cr_assert_str_eq(r.rows[0][1], "x");
     cr_assert_str_eq(r.rows[0][2], "3");
     cr_assert_null(r.rows[1][1]);
     test_result_free(&r);
-    expect_error("INSERT INTO memory.default.t3 VALUES (1, 2, 3)", ERR_TYPE_MISMATCH, 0, 0,
+    sql_harness_expect_error("INSERT INTO memory.default.t3 VALUES (1, 2, 3)", ERR_TYPE_MISMATCH, 0, 0,
                  "Insert query has mismatched column types: Table: [integer, varchar(8), integer], Query: [integer, integer, integer]");
-    r = run_ok("SELECT a FROM memory.default.t3 INTERSECT SELECT 4");
+    r = sql_harness_run_ok("SELECT a FROM memory.default.t3 INTERSECT SELECT 4");
     cr_assert_eq(r.row_count, 1);
     cr_assert_str_eq(r.rows[0][0], "4");
     test_result_free(&r);
-    r = run_ok("SELECT a FROM memory.default.t3 EXCEPT SELECT 4");
+    r = sql_harness_run_ok("SELECT a FROM memory.default.t3 EXCEPT SELECT 4");
     cr_assert_eq(r.row_count, 1);
     cr_assert_str_eq(r.rows[0][0], "1");
     test_result_free(&r);
-    r = run_ok("SELECT count(*) FROM (SELECT a FROM memory.default.t3 UNION ALL SELECT a FROM memory.default.t3 "
+    r = sql_harness_run_ok("SELECT count(*) FROM (SELECT a FROM memory.default.t3 UNION ALL SELECT a FROM memory.default.t3 "
                "UNION SELECT 99)");
     cr_assert_str_eq(r.rows[0][0], "3", "UNION DISTINCT over UNION ALL");
     test_result_free(&r);
-    r = run_ok("SELECT * FROM memory.default.t3 GROUP BY a, b, c ORDER BY a");
+    r = sql_harness_run_ok("SELECT * FROM memory.default.t3 GROUP BY a, b, c ORDER BY a");
     cr_assert_eq(r.row_count, 2);
     test_result_free(&r);
 }
 
 Test(statements, grouping_sets_rollup_cube)
 {
-    test_result r = run_ok("SELECT regionkey, name, count(*) AS n, grouping(regionkey, name) AS g FROM nation "
+    test_result r = sql_harness_run_ok("SELECT regionkey, name, count(*) AS n, grouping(regionkey, name) AS g FROM nation "
                            "WHERE regionkey < 2 AND nationkey < 4 GROUP BY ROLLUP (regionkey, name) "
                            "ORDER BY g, regionkey, name");
     cr_assert_eq(r.row_count, 7);
@@ -214,13 +173,13 @@ Test(statements, grouping_sets_rollup_cube)
     cr_assert_str_eq(r.rows[6][3], "3");
     test_result_free(&r);
 
-    r = run_ok("SELECT regionkey, count(*) FROM nation GROUP BY CUBE (regionkey) ORDER BY 1");
+    r = sql_harness_run_ok("SELECT regionkey, count(*) FROM nation GROUP BY CUBE (regionkey) ORDER BY 1");
     cr_assert_eq(r.row_count, 6);
     cr_assert_null(r.rows[5][0]);
     cr_assert_str_eq(r.rows[5][1], "25");
     test_result_free(&r);
 
-    r = run_ok("SELECT regionkey, count(*) FROM nation WHERE nationkey < 0 GROUP BY GROUPING SETS ((regionkey), ())");
+    r = sql_harness_run_ok("SELECT regionkey, count(*) FROM nation WHERE nationkey < 0 GROUP BY GROUPING SETS ((regionkey), ())");
     cr_assert_eq(r.row_count, 1, "an empty input still has the global set's row");
     cr_assert_str_eq(r.rows[0][1], "0");
     test_result_free(&r);
@@ -228,7 +187,7 @@ Test(statements, grouping_sets_rollup_cube)
 
 Test(statements, at_time_zone)
 {
-    test_result r = run_ok("SELECT TIMESTAMP '2020-05-11 11:15:05' AT TIME ZONE 'America/New_York', "
+    test_result r = sql_harness_run_ok("SELECT TIMESTAMP '2020-05-11 11:15:05' AT TIME ZONE 'America/New_York', "
                            "extract(millisecond FROM TIMESTAMP '2020-01-01 00:00:00.123')");
     cr_assert_str_eq(r.rows[0][0], "2020-05-11 07:15:05.000 America/New_York");
     cr_assert_str_eq(r.rows[0][1], "123");
@@ -237,28 +196,28 @@ Test(statements, at_time_zone)
 
 Test(statements, correlated_subqueries_without_equalities)
 {
-    test_result r = run_ok("CREATE TABLE memory.default.c1 (a integer, b integer, c integer, d integer)");
+    test_result r = sql_harness_run_ok("CREATE TABLE memory.default.c1 (a integer, b integer, c integer, d integer)");
     test_result_free(&r);
-    r = run_ok("INSERT INTO memory.default.c1 VALUES (104,100,102,101), (107,105,106,108), (111,112,113,114), "
+    r = sql_harness_run_ok("INSERT INTO memory.default.c1 VALUES (104,100,102,101), (107,105,106,108), (111,112,113,114), "
                "(115,118,119,116)");
     test_result_free(&r);
-    r = run_ok("SELECT a, (SELECT max(x.b) FROM memory.default.c1 AS x WHERE x.a < t.a) FROM memory.default.c1 t "
+    r = sql_harness_run_ok("SELECT a, (SELECT max(x.b) FROM memory.default.c1 AS x WHERE x.a < t.a) FROM memory.default.c1 t "
                "ORDER BY 1");
     cr_assert_null(r.rows[0][1], "no row before the first");
     cr_assert_str_eq(r.rows[1][1], "100");
     cr_assert_str_eq(r.rows[3][1], "112");
     test_result_free(&r);
-    r = run_ok("SELECT a, (SELECT count(*) FROM memory.default.c1 AS x WHERE x.a < t.a AND x.d > 101) "
+    r = sql_harness_run_ok("SELECT a, (SELECT count(*) FROM memory.default.c1 AS x WHERE x.a < t.a AND x.d > 101) "
                "FROM memory.default.c1 t ORDER BY 1");
     cr_assert_str_eq(r.rows[0][1], "0", "count(*) of no match is 0, not NULL");
     cr_assert_str_eq(r.rows[3][1], "2");
     test_result_free(&r);
-    r = run_ok("SELECT a FROM memory.default.c1 t WHERE EXISTS (SELECT 1 FROM memory.default.c1 x WHERE x.a > t.a + 5) "
+    r = sql_harness_run_ok("SELECT a FROM memory.default.c1 t WHERE EXISTS (SELECT 1 FROM memory.default.c1 x WHERE x.a > t.a + 5) "
                "ORDER BY 1");
     cr_assert_eq(r.row_count, 2);
     cr_assert_str_eq(r.rows[1][0], "107");
     test_result_free(&r);
-    r = run_ok("SELECT a FROM memory.default.c1 t WHERE NOT EXISTS (SELECT 1 FROM memory.default.c1 x WHERE x.a > t.a)");
+    r = sql_harness_run_ok("SELECT a FROM memory.default.c1 t WHERE NOT EXISTS (SELECT 1 FROM memory.default.c1 x WHERE x.a > t.a)");
     cr_assert_eq(r.row_count, 1);
     cr_assert_str_eq(r.rows[0][0], "115");
     test_result_free(&r);
@@ -268,12 +227,12 @@ Test(statements, or_branches_share_their_join_key)
 {
     /* TPC-H Q19's shape: the join key repeated in every OR branch is pulled out,
      * so the plan is a hash join and not a cross join */
-    test_result r = run_ok("EXPLAIN SELECT count(*) FROM nation n, region r WHERE "
+    test_result r = sql_harness_run_ok("EXPLAIN SELECT count(*) FROM nation n, region r WHERE "
                            "(n.regionkey = r.regionkey AND n.name = 'CHINA') OR "
                            "(n.regionkey = r.regionkey AND r.name = 'EUROPE')");
     cr_assert(strstr(r.rows[0][0], "criteria = (regionkey = regionkey)") != NULL, "%s", r.rows[0][0]);
     test_result_free(&r);
-    r = run_ok("SELECT count(*) FROM nation n, region r WHERE "
+    r = sql_harness_run_ok("SELECT count(*) FROM nation n, region r WHERE "
                "(n.regionkey = r.regionkey AND n.name = 'CHINA') OR (n.regionkey = r.regionkey AND r.name = 'EUROPE')");
     cr_assert_str_eq(r.rows[0][0], "6");
     test_result_free(&r);
@@ -281,15 +240,15 @@ Test(statements, or_branches_share_their_join_key)
 
 Test(statements, information_schema_through_show_and_describe)
 {
-    test_result r = run_ok("SHOW TABLES FROM tpch.information_schema LIKE 'sch%'");
+    test_result r = sql_harness_run_ok("SHOW TABLES FROM tpch.information_schema LIKE 'sch%'");
     cr_assert_eq(r.row_count, 1);
     cr_assert_str_eq(r.rows[0][0], "schemata");
     test_result_free(&r);
-    r = run_ok("DESCRIBE tpch.information_schema.schemata");
+    r = sql_harness_run_ok("DESCRIBE tpch.information_schema.schemata");
     cr_assert_eq(r.row_count, 2);
     cr_assert_str_eq(r.rows[1][0], "schema_name");
     test_result_free(&r);
-    r = run_ok("EXPLAIN SELECT table_name FROM tpch.information_schema.tables WHERE table_schema = 'tiny'");
+    r = sql_harness_run_ok("EXPLAIN SELECT table_name FROM tpch.information_schema.tables WHERE table_schema = 'tiny'");
     cr_assert(strstr(r.rows[0][0], "constraints = [table_schema = 'tiny']") != NULL,
               "a short string constant folds, so the name filter reaches the connector: %s", r.rows[0][0]);
     test_result_free(&r);
@@ -297,7 +256,7 @@ Test(statements, information_schema_through_show_and_describe)
 
 Test(statements, explain_analyze_shows_what_ran)
 {
-    test_result r = run_ok("EXPLAIN ANALYZE SELECT regionkey, count(*) FROM nation WHERE nationkey > 3 GROUP BY regionkey");
+    test_result r = sql_harness_run_ok("EXPLAIN ANALYZE SELECT regionkey, count(*) FROM nation WHERE nationkey > 3 GROUP BY regionkey");
     cr_assert_eq(r.row_count, 1);
     const char *text = r.rows[0][0];
     cr_assert(strstr(text, "Aggregate[type = FINAL") != NULL, "%s", text);
@@ -305,5 +264,5 @@ Test(statements, explain_analyze_shows_what_ran)
     cr_assert(strstr(text, "Output: 5 rows") != NULL, "the final aggregate produced 5 groups: %s", text);
     cr_assert(strstr(text, "Output: 21 rows") != NULL, "the scan kept 21 nations: %s", text);
     test_result_free(&r);
-    expect_error("EXPLAIN ANALYZE SELECT 1 / 0", ERR_DIVISION_BY_ZERO, 0, 0, "Division by zero");
+    sql_harness_expect_error("EXPLAIN ANALYZE SELECT 1 / 0", ERR_DIVISION_BY_ZERO, 0, 0, "Division by zero");
 }

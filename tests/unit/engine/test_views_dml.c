@@ -8,71 +8,29 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "engine_test_support.h"
+#include "sql_harness.h"
 
-static engine *test_engine;
-static session *test_session;
-
-static void setup(void)
-{
-    static const char *const catalogs[] = {
-        "tpch", "connector.name=tpch\n",
-        "memory", "connector.name=memory\n",
-        NULL,
-    };
-    test_engine = test_engine_create(catalogs);
-    cr_assert_not_null(test_engine);
-    test_session = session_new("test", "memory", "default");
-}
-
-static void teardown(void)
-{
-    session_free(test_session);
-    test_engine_destroy(test_engine);
-}
-
-TestSuite(views_dml, .init = setup, .fini = teardown, .timeout = 60);
-
-static test_result run_ok(const char *sql)
-{
-    test_result r = test_run(test_engine, test_session, sql);
-    cr_assert(r.ok, "%s failed: %s (%s)", sql, r.error.message, error_name(r.error.code));
-    return r;
-}
+TestSuite(views_dml, .init = sql_harness_start_memory_default, .fini = sql_harness_stop, .timeout = 60);
 
 static void exec_ok(const char *sql)
 {
-    test_result r = run_ok(sql);
+    test_result r = sql_harness_run_ok(sql);
     test_result_free(&r);
 }
 
 static long long update_count(const char *sql, const char *update_type)
 {
-    test_result r = run_ok(sql);
+    test_result r = sql_harness_run_ok(sql);
     cr_assert_str_eq(r.update_type, update_type, "%s", sql);
     long long count = r.update_count;
     test_result_free(&r);
     return count;
 }
 
-static void expect_error(const char *sql, error_code code, int line, int column, const char *message_part)
-{
-    test_result r = test_run(test_engine, test_session, sql);
-    cr_assert_not(r.ok, "%s should fail", sql);
-    cr_assert_str_eq(error_name(r.error.code), error_name(code), "%s: %s", sql, r.error.message);
-    if (line > 0) {
-        cr_assert_eq(r.error.line, line, "%s: line %d", sql, r.error.line);
-        cr_assert_eq(r.error.column, column, "%s: column %d", sql, r.error.column);
-    }
-    cr_assert(strstr(r.error.message, message_part), "%s: message '%s' lacks '%s'", sql, r.error.message,
-              message_part);
-    test_result_free(&r);
-}
-
 /* The single column of every row, joined with ',' (NULL as "NULL"). */
 static void expect_column(const char *sql, const char *expected)
 {
-    test_result r = run_ok(sql);
+    test_result r = sql_harness_run_ok(sql);
     char text[4096] = "";
     for (int i = 0; i < r.row_count; i++) {
         if (i)
@@ -87,7 +45,7 @@ Test(views_dml, view_is_expanded_where_used)
 {
     exec_ok("CREATE TABLE t1 (x integer, y varchar(8))");
     exec_ok("INSERT INTO t1 VALUES (1, 'true'), (0, 'false'), (NULL, 'NULL')");
-    test_result r = run_ok("CREATE VIEW v1 AS SELECT x, y FROM t1 WHERE x > 0");
+    test_result r = sql_harness_run_ok("CREATE VIEW v1 AS SELECT x, y FROM t1 WHERE x > 0");
     cr_assert_str_eq(r.update_type, "CREATE VIEW");
     test_result_free(&r);
     expect_column("SELECT y FROM v1", "true");
@@ -118,34 +76,34 @@ Test(views_dml, create_or_replace_and_drop)
     exec_ok("CREATE TABLE t2 (x integer)");
     exec_ok("INSERT INTO t2 VALUES (1), (2)");
     exec_ok("CREATE VIEW v2 AS SELECT x FROM t2 WHERE x = 1");
-    expect_error("CREATE VIEW v2 AS SELECT x FROM t2", ERR_ALREADY_EXISTS, 1, 1, "View already exists");
-    expect_error("CREATE VIEW t2 AS SELECT 1 AS x", ERR_TABLE_ALREADY_EXISTS, 1, 1, "already exists");
+    sql_harness_expect_error("CREATE VIEW v2 AS SELECT x FROM t2", ERR_ALREADY_EXISTS, 1, 1, "View already exists");
+    sql_harness_expect_error("CREATE VIEW t2 AS SELECT 1 AS x", ERR_TABLE_ALREADY_EXISTS, 1, 1, "already exists");
     exec_ok("CREATE OR REPLACE VIEW v2 AS SELECT x FROM t2 WHERE x = 2");
     expect_column("SELECT x FROM v2", "2");
-    expect_error("CREATE TABLE v2 (a integer)", ERR_TABLE_ALREADY_EXISTS, 0, 0, "already exists");
-    expect_error("DROP TABLE v2", ERR_GENERIC_USER_ERROR, 1, 12, "Did you mean DROP VIEW");
-    expect_error("DROP VIEW t2", ERR_GENERIC_USER_ERROR, 1, 11, "Did you mean DROP TABLE");
-    test_result r = run_ok("DROP VIEW v2");
+    sql_harness_expect_error("CREATE TABLE v2 (a integer)", ERR_TABLE_ALREADY_EXISTS, 0, 0, "already exists");
+    sql_harness_expect_error("DROP TABLE v2", ERR_GENERIC_USER_ERROR, 1, 12, "Did you mean DROP VIEW");
+    sql_harness_expect_error("DROP VIEW t2", ERR_GENERIC_USER_ERROR, 1, 11, "Did you mean DROP TABLE");
+    test_result r = sql_harness_run_ok("DROP VIEW v2");
     cr_assert_str_eq(r.update_type, "DROP VIEW");
     test_result_free(&r);
-    expect_error("DROP VIEW v2", ERR_TABLE_NOT_FOUND, 1, 11, "View 'memory.default.v2' does not exist");
+    sql_harness_expect_error("DROP VIEW v2", ERR_TABLE_NOT_FOUND, 1, 11, "View 'memory.default.v2' does not exist");
     exec_ok("DROP VIEW IF EXISTS v2");
-    expect_error("SELECT * FROM v2", ERR_TABLE_NOT_FOUND, 1, 15, "does not exist");
-    expect_error("CREATE VIEW tpch.tiny.v AS SELECT 1 AS a", ERR_NOT_SUPPORTED, 0, 0, "does not support creating views");
+    sql_harness_expect_error("SELECT * FROM v2", ERR_TABLE_NOT_FOUND, 1, 15, "does not exist");
+    sql_harness_expect_error("CREATE VIEW tpch.tiny.v AS SELECT 1 AS a", ERR_NOT_SUPPORTED, 0, 0, "does not support creating views");
 }
 
 Test(views_dml, show_create_view_and_information_schema)
 {
     exec_ok("CREATE TABLE t3 (x integer)");
     exec_ok("CREATE VIEW v3 COMMENT 'it''s mine' AS SELECT x * 2 AS doubled FROM t3");
-    test_result r = run_ok("SHOW CREATE VIEW v3");
+    test_result r = sql_harness_run_ok("SHOW CREATE VIEW v3");
     cr_assert_str_eq(r.column_names[0], "Create View");
     cr_assert(strstr(r.rows[0][0], "CREATE VIEW memory.default.v3 COMMENT 'it''s mine' SECURITY DEFINER AS\nSELECT"),
               "%s", r.rows[0][0]);
     cr_assert(strstr(r.rows[0][0], "doubled"), "%s", r.rows[0][0]);
     test_result_free(&r);
-    expect_error("SHOW CREATE VIEW t3", ERR_NOT_SUPPORTED, 1, 18, "is a table, not a view");
-    expect_error("SHOW CREATE VIEW nope", ERR_TABLE_NOT_FOUND, 1, 18, "does not exist");
+    sql_harness_expect_error("SHOW CREATE VIEW t3", ERR_NOT_SUPPORTED, 1, 18, "is a table, not a view");
+    sql_harness_expect_error("SHOW CREATE VIEW nope", ERR_TABLE_NOT_FOUND, 1, 18, "does not exist");
     expect_column("SELECT table_name FROM information_schema.views WHERE table_schema = 'default'", "v3");
     expect_column("SELECT view_definition LIKE 'SELECT%doubled%' FROM information_schema.views "
                   "WHERE table_name = 'v3'", "true");
@@ -161,32 +119,32 @@ Test(views_dml, stale_invalid_and_recursive_views)
     /* the column becomes varchar: not coercible to the stored integer */
     exec_ok("DROP TABLE t4");
     exec_ok("CREATE TABLE t4 (x varchar, y varchar)");
-    expect_error("SELECT * FROM v4", ERR_VIEW_IS_STALE, 1, 15, "View 'memory.default.v4' is stale or in invalid state");
+    sql_harness_expect_error("SELECT * FROM v4", ERR_VIEW_IS_STALE, 1, 15, "View 'memory.default.v4' is stale or in invalid state");
     exec_ok("DROP TABLE t4");
-    expect_error("SELECT * FROM v4", ERR_INVALID_VIEW, 1, 15, "Failed analyzing stored view 'memory.default.v4'");
+    sql_harness_expect_error("SELECT * FROM v4", ERR_INVALID_VIEW, 1, 15, "Failed analyzing stored view 'memory.default.v4'");
     /* a narrower type that coerces to the stored one is cast back */
     exec_ok("CREATE TABLE t4 (x smallint)");
     exec_ok("INSERT INTO t4 VALUES (SMALLINT '3')");
-    test_result r = run_ok("SELECT x FROM v4");
+    test_result r = sql_harness_run_ok("SELECT x FROM v4");
     cr_assert_str_eq(r.rows[0][0], "3");
     test_result_free(&r);
-    r = run_ok("DESCRIBE v4");
+    r = sql_harness_run_ok("DESCRIBE v4");
     cr_assert_str_eq(r.rows[0][1], "integer");
     test_result_free(&r);
     /* a view that reaches itself */
     exec_ok("CREATE VIEW r1 AS SELECT 1 AS a");
     exec_ok("CREATE VIEW r2 AS SELECT a FROM r1");
     exec_ok("CREATE OR REPLACE VIEW r1 AS SELECT a FROM r2");
-    expect_error("SELECT * FROM r1", ERR_VIEW_IS_RECURSIVE, 1, 15, "View is recursive");
+    sql_harness_expect_error("SELECT * FROM r1", ERR_VIEW_IS_RECURSIVE, 1, 15, "View is recursive");
 }
 
 Test(views_dml, views_refuse_writes)
 {
     exec_ok("CREATE TABLE t5 (x integer)");
     exec_ok("CREATE VIEW v5 AS SELECT x FROM t5");
-    expect_error("INSERT INTO v5 VALUES (1)", ERR_NOT_SUPPORTED, 1, 13, "Inserting into views is not supported");
-    expect_error("DELETE FROM v5", ERR_NOT_SUPPORTED, 1, 13, "Deleting from views is not supported");
-    expect_error("UPDATE v5 SET x = 1", ERR_NOT_SUPPORTED, 1, 8, "Updating views is not supported");
+    sql_harness_expect_error("INSERT INTO v5 VALUES (1)", ERR_NOT_SUPPORTED, 1, 13, "Inserting into views is not supported");
+    sql_harness_expect_error("DELETE FROM v5", ERR_NOT_SUPPORTED, 1, 13, "Deleting from views is not supported");
+    sql_harness_expect_error("UPDATE v5 SET x = 1", ERR_NOT_SUPPORTED, 1, 8, "Updating views is not supported");
 }
 
 Test(views_dml, delete_counts_and_removes_rows)
@@ -202,10 +160,10 @@ Test(views_dml, delete_counts_and_removes_rows)
     cr_assert_eq(update_count("DELETE FROM d", "DELETE"), 1);
     expect_column("SELECT count(*) FROM d", "0");
     cr_assert_eq(update_count("DELETE FROM d", "DELETE"), 0);
-    expect_error("DELETE FROM d WHERE x", ERR_TYPE_MISMATCH, 1, 21, "WHERE clause must evaluate to a boolean");
-    expect_error("DELETE FROM d WHERE z = 1", ERR_COLUMN_NOT_FOUND, 0, 0, "z");
-    expect_error("DELETE FROM nope", ERR_TABLE_NOT_FOUND, 1, 13, "Table 'memory.default.nope' does not exist");
-    expect_error("DELETE FROM tpch.tiny.nation", ERR_NOT_SUPPORTED, 1, 1, "does not support deletes");
+    sql_harness_expect_error("DELETE FROM d WHERE x", ERR_TYPE_MISMATCH, 1, 21, "WHERE clause must evaluate to a boolean");
+    sql_harness_expect_error("DELETE FROM d WHERE z = 1", ERR_COLUMN_NOT_FOUND, 0, 0, "z");
+    sql_harness_expect_error("DELETE FROM nope", ERR_TABLE_NOT_FOUND, 1, 13, "Table 'memory.default.nope' does not exist");
+    sql_harness_expect_error("DELETE FROM tpch.tiny.nation", ERR_NOT_SUPPORTED, 1, 1, "does not support deletes");
 }
 
 Test(views_dml, update_counts_and_changes_rows)
@@ -224,8 +182,8 @@ Test(views_dml, update_counts_and_changes_rows)
     expect_column("SELECT count(*) FROM u WHERE y IS NULL", "1");
     cr_assert_eq(update_count("UPDATE u SET x = (SELECT max(x) FROM u) WHERE x IN (SELECT 3)", "UPDATE"), 1);
     expect_column("SELECT x FROM u ORDER BY x", "4,4,4");
-    expect_error("UPDATE u SET w = 'foo'", ERR_COLUMN_NOT_FOUND, 1, 14, "The UPDATE SET target column w doesn't exist");
-    expect_error("UPDATE u SET x = 1, x = 2", ERR_DUPLICATE_COLUMN_NAME, 1, 21, "x");
-    expect_error("UPDATE u SET x = 'a'", ERR_TYPE_MISMATCH, 1, 18, "UPDATE table column types don't match");
-    expect_error("UPDATE tpch.tiny.nation SET name = 'x'", ERR_NOT_SUPPORTED, 1, 1, "does not support updates");
+    sql_harness_expect_error("UPDATE u SET w = 'foo'", ERR_COLUMN_NOT_FOUND, 1, 14, "The UPDATE SET target column w doesn't exist");
+    sql_harness_expect_error("UPDATE u SET x = 1, x = 2", ERR_DUPLICATE_COLUMN_NAME, 1, 21, "x");
+    sql_harness_expect_error("UPDATE u SET x = 'a'", ERR_TYPE_MISMATCH, 1, 18, "UPDATE table column types don't match");
+    sql_harness_expect_error("UPDATE tpch.tiny.nation SET name = 'x'", ERR_NOT_SUPPORTED, 1, 1, "does not support updates");
 }

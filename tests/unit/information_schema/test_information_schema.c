@@ -7,52 +7,19 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "../engine/engine_test_support.h"
+#include "../engine/sql_harness.h"
 
-static engine *test_engine;
-static session *test_session;
-
-static void setup(void)
-{
-    static const char *const catalogs[] = {
-        "tpch", "connector.name=tpch\n",
-        "memory", "connector.name=memory\n",
-        NULL,
-    };
-    test_engine = test_engine_create(catalogs);
-    cr_assert_not_null(test_engine);
-    test_session = session_new("test", "tpch", "tiny");
-}
-
-static void teardown(void)
-{
-    session_free(test_session);
-    test_engine_destroy(test_engine);
-}
-
-TestSuite(information_schema, .init = setup, .fini = teardown, .timeout = 60);
-
-static test_result run_ok(const char *sql)
-{
-    test_result r = test_run(test_engine, test_session, sql);
-    cr_assert(r.ok, "%s failed: %s (%s)", sql, r.error.message, error_name(r.error.code));
-    return r;
-}
+TestSuite(information_schema, .init = sql_harness_start_tpch_tiny, .fini = sql_harness_stop, .timeout = 60);
 
 static void expect_error(const char *sql, error_code code, const char *message_part)
 {
-    test_result r = test_run(test_engine, test_session, sql);
-    cr_assert_not(r.ok, "%s should fail", sql);
-    cr_assert_str_eq(error_name(r.error.code), error_name(code), "%s: %s", sql, r.error.message);
-    cr_assert(strstr(r.error.message, message_part), "%s: message '%s' lacks '%s'", sql, r.error.message,
-              message_part);
-    test_result_free(&r);
+    sql_harness_expect_error(sql, code, 0, 0, message_part);
 }
 
 /* The first column of every row, joined with ',' (NULL as "NULL"). */
 static void expect_column(const char *sql, int column, const char *expected)
 {
-    test_result r = run_ok(sql);
+    test_result r = sql_harness_run_ok(sql);
     char text[4096] = "";
     for (int i = 0; i < r.row_count; i++) {
         if (i)
@@ -67,7 +34,7 @@ Test(information_schema, tpch_tables)
 {
     expect_column("SELECT table_name FROM tpch.information_schema.tables WHERE table_schema = 'tiny' ORDER BY 1", 0,
                   "customer,lineitem,nation,orders,part,partsupp,region,supplier");
-    test_result r = run_ok("SELECT * FROM tpch.information_schema.tables WHERE table_schema = 'sf1' AND table_name = 'nation'");
+    test_result r = sql_harness_run_ok("SELECT * FROM tpch.information_schema.tables WHERE table_schema = 'sf1' AND table_name = 'nation'");
     cr_assert_eq(r.row_count, 1);
     cr_assert_eq(r.column_count, 5);
     const char *names[] = {"table_catalog", "table_schema", "table_name", "table_type", "table_comment"};
@@ -83,7 +50,7 @@ Test(information_schema, tpch_tables)
 
 Test(information_schema, tpch_columns)
 {
-    test_result r = run_ok("SELECT column_name, data_type FROM tpch.information_schema.columns "
+    test_result r = sql_harness_run_ok("SELECT column_name, data_type FROM tpch.information_schema.columns "
                            "WHERE table_schema = 'tiny' AND table_name = 'nation' ORDER BY ordinal_position");
     cr_assert_eq(r.row_count, 4);
     const char *expected[4][2] = {
@@ -94,7 +61,7 @@ Test(information_schema, tpch_columns)
     }
     test_result_free(&r);
 
-    r = run_ok("SELECT * FROM tpch.information_schema.columns WHERE table_schema = 'tiny' AND table_name = 'region' "
+    r = sql_harness_run_ok("SELECT * FROM tpch.information_schema.columns WHERE table_schema = 'tiny' AND table_name = 'region' "
                "ORDER BY ordinal_position");
     const char *names[] = {"table_catalog", "table_schema", "table_name", "column_name", "ordinal_position",
                            "column_default", "is_nullable", "data_type", "comment", "extra_info"};
@@ -116,7 +83,7 @@ Test(information_schema, tpch_columns)
 
 Test(information_schema, schemata)
 {
-    test_result r = run_ok("SELECT catalog_name, schema_name FROM tpch.information_schema.schemata ORDER BY 2");
+    test_result r = sql_harness_run_ok("SELECT catalog_name, schema_name FROM tpch.information_schema.schemata ORDER BY 2");
     cr_assert_geq(r.row_count, 3);
     cr_assert_str_eq(r.rows[0][0], "tpch");
     cr_assert_str_eq(r.rows[0][1], "information_schema");
@@ -132,18 +99,18 @@ Test(information_schema, schemata)
 
 Test(information_schema, memory_reflects_ddl)
 {
-    test_result r = run_ok("CREATE TABLE memory.default.pets (id bigint, name varchar(20), born date)");
+    test_result r = sql_harness_run_ok("CREATE TABLE memory.default.pets (id bigint, name varchar(20), born date)");
     test_result_free(&r);
     expect_column("SELECT table_name FROM memory.information_schema.tables WHERE table_schema = 'default'", 0, "pets");
     expect_column("SELECT column_name || ':' || data_type FROM memory.information_schema.columns "
                   "WHERE table_name = 'pets' ORDER BY ordinal_position", 0, "id:bigint,name:varchar(20),born:date");
-    r = run_ok("CREATE SCHEMA memory.zoo");
+    r = sql_harness_run_ok("CREATE SCHEMA memory.zoo");
     test_result_free(&r);
-    r = run_ok("CREATE TABLE memory.zoo.keepers AS SELECT 1 AS k");
+    r = sql_harness_run_ok("CREATE TABLE memory.zoo.keepers AS SELECT 1 AS k");
     test_result_free(&r);
     expect_column("SELECT table_schema || '.' || table_name FROM memory.information_schema.tables "
                   "WHERE table_schema <> 'information_schema' ORDER BY 1", 0, "default.pets,zoo.keepers");
-    r = run_ok("DROP TABLE memory.default.pets");
+    r = sql_harness_run_ok("DROP TABLE memory.default.pets");
     test_result_free(&r);
     expect_column("SELECT table_name FROM memory.information_schema.tables WHERE table_schema = 'default'", 0, "");
     expect_column("SELECT count(*) FROM memory.information_schema.columns WHERE table_name = 'pets'", 0, "0");
@@ -172,7 +139,7 @@ Test(information_schema, empty_tables_exist)
     };
     const int columns[] = {4, 10, 1, 4, 1};
     for (int i = 0; i < 5; i++) {
-        test_result r = run_ok(queries[i]);
+        test_result r = sql_harness_run_ok(queries[i]);
         cr_assert_eq(r.row_count, 0, "%s", queries[i]);
         cr_assert_eq(r.column_count, columns[i], "%s", queries[i]);
         test_result_free(&r);
@@ -183,7 +150,7 @@ Test(information_schema, empty_tables_exist)
 Test(information_schema, session_catalog_and_limit)
 {
     expect_column("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'tiny'", 0, "8");
-    test_result r = run_ok("SELECT * FROM information_schema.columns LIMIT 5");
+    test_result r = sql_harness_run_ok("SELECT * FROM information_schema.columns LIMIT 5");
     cr_assert_eq(r.row_count, 5);
     test_result_free(&r);
     expect_column("SELECT table_name FROM information_schema.tables WHERE table_schema = 'tiny' "

@@ -9,53 +9,20 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../engine/engine_test_support.h"
+#include "../engine/sql_harness.h"
 #include "connectors/system/system_connector.h"
 
-static engine *test_engine;
-static session *test_session;
-
-static void setup(void)
-{
-    static const char *const catalogs[] = {
-        "tpch", "connector.name=tpch\n",
-        "memory", "connector.name=memory\n",
-        NULL,
-    };
-    test_engine = test_engine_create(catalogs);
-    cr_assert_not_null(test_engine);
-    test_session = session_new("test", "tpch", "tiny");
-}
-
-static void teardown(void)
-{
-    session_free(test_session);
-    test_engine_destroy(test_engine);
-}
-
-TestSuite(system_connector, .init = setup, .fini = teardown, .timeout = 60);
-
-static test_result run_ok(const char *sql)
-{
-    test_result r = test_run(test_engine, test_session, sql);
-    cr_assert(r.ok, "%s failed: %s (%s)", sql, r.error.message, error_name(r.error.code));
-    return r;
-}
+TestSuite(system_connector, .init = sql_harness_start_tpch_tiny, .fini = sql_harness_stop, .timeout = 60);
 
 static void expect_error(const char *sql, error_code code, const char *message_part)
 {
-    test_result r = test_run(test_engine, test_session, sql);
-    cr_assert_not(r.ok, "%s should fail", sql);
-    cr_assert_str_eq(error_name(r.error.code), error_name(code), "%s: %s", sql, r.error.message);
-    cr_assert(strstr(r.error.message, message_part), "%s: message '%s' lacks '%s'", sql, r.error.message,
-              message_part);
-    test_result_free(&r);
+    sql_harness_expect_error(sql, code, 0, 0, message_part);
 }
 
 /* Rows joined with ';', cells with ',' (NULL as "NULL"). */
 static void expect_rows(const char *sql, const char *expected)
 {
-    test_result r = run_ok(sql);
+    test_result r = sql_harness_run_ok(sql);
     char text[8192] = "";
     for (int i = 0; i < r.row_count; i++) {
         for (int c = 0; c < r.column_count; c++) {
@@ -70,14 +37,14 @@ static void expect_rows(const char *sql, const char *expected)
 
 static catalog_registry *registry(void)
 {
-    return engine_catalogs(test_engine);
+    return engine_catalogs(sql_harness_engine());
 }
 
 /* ---- metadata ------------------------------------------------------------------- */
 
 Test(system_connector, catalogs)
 {
-    test_result r = run_ok("SELECT * FROM system.metadata.catalogs ORDER BY 1");
+    test_result r = sql_harness_run_ok("SELECT * FROM system.metadata.catalogs ORDER BY 1");
     cr_assert_eq(r.column_count, 3);
     cr_assert_str_eq(r.column_names[0], "catalog_name");
     cr_assert_str_eq(r.column_names[1], "connector_id");
@@ -85,11 +52,11 @@ Test(system_connector, catalogs)
     test_result_free(&r);
     expect_rows("SELECT * FROM system.metadata.catalogs ORDER BY 1",
                 "memory,memory,memory;system,system,system;tpch,tpch,tpch");
-    r = run_ok("CREATE CATALOG extra USING memory");
+    r = sql_harness_run_ok("CREATE CATALOG extra USING memory");
     test_result_free(&r);
     expect_rows("SELECT catalog_name, connector_name FROM system.metadata.catalogs WHERE catalog_name = 'extra'",
                 "extra,memory");
-    r = run_ok("DROP CATALOG extra");
+    r = sql_harness_run_ok("DROP CATALOG extra");
     test_result_free(&r);
     expect_rows("SELECT count(*) FROM system.metadata.catalogs", "3");
 }
@@ -119,7 +86,7 @@ Test(system_connector, property_tables_exist)
         char sql[256];
         snprintf(sql, sizeof sql, "SELECT catalog_name, property_name, default_value, type, description "
                                   "FROM system.metadata.%s", tables[i]);
-        test_result r = run_ok(sql);
+        test_result r = sql_harness_run_ok(sql);
         cr_assert_eq(r.row_count, 0);
         test_result_free(&r);
     }
@@ -131,7 +98,7 @@ Test(system_connector, table_comments)
                 "AND table_name = 'nation'", "tpch,tiny,nation,NULL");
     expect_rows("SELECT count(*) FROM system.metadata.table_comments WHERE catalog_name = 'tpch' "
                 "AND schema_name = 'tiny'", "8");
-    test_result r = run_ok("CREATE TABLE memory.default.notes (x bigint)");
+    test_result r = sql_harness_run_ok("CREATE TABLE memory.default.notes (x bigint)");
     test_result_free(&r);
     expect_rows("SELECT catalog_name, schema_name, table_name FROM system.metadata.table_comments "
                 "WHERE catalog_name = 'memory'", "memory,default,notes");
@@ -141,7 +108,7 @@ Test(system_connector, table_comments)
 
 Test(system_connector, nodes_default_and_local_row)
 {
-    test_result r = run_ok("SELECT node_id, http_uri, node_version, coordinator, state FROM system.runtime.nodes");
+    test_result r = sql_harness_run_ok("SELECT node_id, http_uri, node_version, coordinator, state FROM system.runtime.nodes");
     cr_assert_eq(r.row_count, 1);
     cr_assert_not_null(r.rows[0][0]);
     cr_assert_null(r.rows[0][1]);
@@ -299,7 +266,7 @@ Test(system_connector, kill_query_calls_the_registered_killer)
     expect_error("CALL system.runtime.kill_query('20240101_000000_00001_abcde', 'x')", ERR_NOT_FOUND,
                  "Target query not found: 20240101_000000_00001_abcde");
     cr_assert(system_catalog_set_query_killer(registry(), record_kill, &log, &error));
-    test_result r = run_ok("CALL system.runtime.kill_query(query_id => '20240101_000000_00001_abcde', "
+    test_result r = sql_harness_run_ok("CALL system.runtime.kill_query(query_id => '20240101_000000_00001_abcde', "
                            "message => 'Using too many resources')");
     cr_assert_str_eq(r.update_type, "CALL");
     test_result_free(&r);
@@ -308,10 +275,10 @@ Test(system_connector, kill_query_calls_the_registered_killer)
     cr_assert_eq(log.reason.code, ERR_ADMINISTRATIVELY_KILLED);
     cr_assert_str_eq(log.reason.message, "Query killed. Message: Using too many resources");
 
-    r = run_ok("CALL system.runtime.kill_query('20240101_000000_00002_abcde')");
+    r = sql_harness_run_ok("CALL system.runtime.kill_query('20240101_000000_00002_abcde')");
     test_result_free(&r);
     cr_assert_str_eq(log.reason.message, "Query killed. No message provided.");
-    r = run_ok("CALL system.runtime.kill_query(message => '', query_id => '20240101_000000_00003_abcde')");
+    r = sql_harness_run_ok("CALL system.runtime.kill_query(message => '', query_id => '20240101_000000_00003_abcde')");
     test_result_free(&r);
     cr_assert_str_eq(log.query_id, "20240101_000000_00003_abcde");
     cr_assert_str_eq(log.reason.message, "Query killed. No message provided.");
@@ -323,9 +290,9 @@ Test(system_connector, kill_query_calls_the_registered_killer)
     cr_assert_eq(log.calls, 5);
 
     /* the session catalog and schema fill in a short name */
-    r = run_ok("USE system.runtime");
+    r = sql_harness_run_ok("USE system.runtime");
     test_result_free(&r);
-    r = run_ok("CALL kill_query('20240101_000000_00004_abcde', 'short name')");
+    r = sql_harness_run_ok("CALL kill_query('20240101_000000_00004_abcde', 'short name')");
     test_result_free(&r);
     cr_assert_str_eq(log.query_id, "20240101_000000_00004_abcde");
     cr_assert(system_catalog_set_query_killer(registry(), NULL, NULL, &error));
