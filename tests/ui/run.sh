@@ -103,6 +103,9 @@ expect_field "finished query page: state" query-state FINISHED
 expect_field "finished query page: no error section" error-section hidden
 expect_field_match "finished query page: timeline ends FINISHED" timeline "Created \\(QUEUED\\).*Ended FINISHED"
 expect_field_match "finished query page: statistics" stats-rows "Output rows 1"
+expect_field_match "finished query page: the stage and its task" stages-rows \
+    "^Stage 0 FINISHED ([0-9]+)/\\1 .*Task $ok_id\\.0\\.0\\.0 FINISHED ([0-9]+)/\\2 "
+
 
 page=$(see "$url/ui/query.html?$bad_id")
 expect_field "failed query page: SQL" query-sql "$bad_sql"

@@ -58,6 +58,19 @@
     ]);
   }
 
+  /* outputStage and its subStages: one row per stage, one per task under it. */
+  function stageRows(stage, rows) {
+    const row = (label, state, s) => el("tr", {}, el("th", {}, label), el("td", {}, state),
+      el("td", {}, (s.completedDrivers || 0) + "/" + (s.totalDrivers || 0)), el("td", {}, String(s.rawInputPositions || 0)),
+      el("td", {}, s.rawInputDataSize || "0B"), el("td", {}, s.totalCpuTime || ""), el("td", {}, String(s.outputPositions || 0)));
+    rows.push(row("Stage " + stage.stageId.split(".").pop(), stage.state, stage.stageStats || {}));
+    for (const task of stage.tasks || []) {
+      rows.push(row("Task " + task.taskStatus.taskId, task.taskStatus.state, task.stats || {}));
+    }
+    for (const sub of stage.subStages || []) stageRows(sub, rows);
+    return rows;
+  }
+
   function render(info) {
     const last = observed[observed.length - 1];
     if (!last || last.state !== info.state) observed.push({ state: info.state, at: new Date() });
@@ -69,6 +82,7 @@
     const stats = info.queryStats || {};
     keyValueRows("stats-rows", [["State", info.state], ...Object.entries(stats).map(([name, value]) =>
       [LABELS[name] || name, /Time$/.test(name) && typeof value === "string" && value.includes("T") ? formatTime(value) : value])]);
+    document.getElementById("stages-rows").replaceChildren(...(info.outputStage ? stageRows(info.outputStage, []) : []));
     const session = info.session || {};
     keyValueRows("session-rows", [["User", session.user], ["Source", session.source], ["Catalog", session.catalog],
       ["Schema", session.schema], ["Time zone", session.timeZoneKey], ["Client info", session.clientInfo],
