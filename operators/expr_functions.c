@@ -24,6 +24,7 @@ static const family families[] = {
     {binary_impls, &binary_impl_count},
     {units_impls, &units_impl_count},
     {url_impls, &url_impl_count},
+    {type_of_impls, &type_of_impl_count},
     {regexp_impls, &regexp_impl_count},
     {datetime_extra_impls, &datetime_extra_impl_count},
     {json_impls, &json_impl_count},

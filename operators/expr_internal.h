@@ -254,6 +254,7 @@ SCALAR_IMPLS(string_extra);
 SCALAR_IMPLS(binary);
 SCALAR_IMPLS(units);
 SCALAR_IMPLS(url);
+SCALAR_IMPLS(type_of);
 SCALAR_IMPLS(regexp);
 SCALAR_IMPLS(datetime_extra);
 SCALAR_IMPLS(json);

@@ -320,6 +320,7 @@ static const function_decl declarations[] = {
     SCALAR("to_base64url(varbinary) -> varchar", "encodes binary data as URL-safe base64"),
     SCALAR("from_base64url(varchar(x)) -> varbinary", "decodes URL-safe base64 to binary data"),
     SCALAR("from_base64url(varbinary) -> varbinary", "decodes URL-safe base64 to binary data"),
+    SCALAR_F("typeof(T) -> varchar", F_NOT_NULL_ON_NULL, "the name of the type of the argument"),
     SCALAR("url_extract_protocol(varchar(x)) -> varchar", "the protocol of the URL"),
     SCALAR("url_extract_host(varchar(x)) -> varchar", "the host of the URL"),
     SCALAR("url_extract_port(varchar(x)) -> bigint", "the port of the URL"),

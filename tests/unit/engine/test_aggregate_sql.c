@@ -207,9 +207,12 @@ Test(aggregate_sql, listagg)
     check_all(cases, sizeof cases / sizeof cases[0]);
 }
 
-Test(aggregate_sql, show_functions_lists_them)
+Test(aggregate_sql, typeof_and_show_functions)
 {
     static const sql_case cases[] = {
+        {"SELECT typeof('abc'), typeof(1.25), typeof(NULL), typeof(corr(x, x)), typeof(approx_percentile(x, 0.5)) "
+         "FROM " T("(REAL '1')", "x"),
+         "varchar(3)|decimal(3,2)|unknown|real|real"},
         {"SHOW FUNCTIONS LIKE 'max_by'", "max_by|max_by(V, K) -> V|aggregate|value of x at the row with the maximum y"},
         {"SHOW FUNCTIONS LIKE 'listagg'",
          "listagg|listagg(varchar(v), varchar(s), boolean, varchar(f), boolean) -> varchar|aggregate|"

@@ -2,8 +2,8 @@
  * test_binary_units.c — the binary functions (md5, sha1, sha256, sha512,
  * hmac_*, crc32, xxhash64, base64 codecs) against published test vectors,
  * and human_readable_seconds, parse_duration, format_number against
- * Trino's documented results, the URL functions; NULLs and errors. Each case runs folded and
- * over columns (fn_test_util.h).
+ * Trino's documented results, the URL functions, typeof; NULLs and errors.
+ * Each case runs folded and over columns (fn_test_util.h).
  */
 #include "fn_test_util.h"
 
@@ -139,4 +139,13 @@ Test(fn_url, encode_decode)
     CHECK(call("url_decode", 1, str("%zz")),
           "ERROR INVALID_FUNCTION_ARGUMENT: URLDecoder: Illegal hex characters in escape (%) pattern");
     CHECK(call("url_encode", 1, null_of("varchar")), "NULL");
+}
+
+Test(fn_type_of, names)
+{
+    CHECK(call("typeof", 1, str("abc")), "varchar");
+    CHECK(call("typeof", 1, big(1)), "bigint");
+    CHECK(call("typeof", 1, null_of("double")), "double");
+    CHECK(call("typeof", 1, expr_constant(value_null(type_make(TYPE_UNKNOWN)))), "unknown");
+    CHECK(call("typeof", 1, call("md5", 1, bin("x"))), "varbinary");
 }
