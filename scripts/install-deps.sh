@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config git
   libnng-dev          # transport between nodes and the HTTP server
-  libmbedtls-dev      # TLS of nng's HTTPS server (Debian's libnng uses mbedtls); PBKDF2/SHA-256 of password files
+  libmbedtls-dev      # TLS of nng's HTTPS server (Debian's libnng uses mbedtls); PBKDF2/SHA-256 of password files; md5/sha*/hmac_* functions
   libcrypt-dev        # libxcrypt crypt_rn: bcrypt lines of Trino's file password authenticator
   libmsgpack-dev      # msgpack envelopes on the wire (msgpack-c 4)
   libzstd-dev         # page compression
@@ -16,7 +16,6 @@ PACKAGES=(
   libcriterion-dev    # unit tests
   libjansson-dev      # well-kept JSON parser: resource groups, access rules, the REST API
   libpcre2-dev        # Java-compatible regexes: resource-group selectors (whole-string, named groups), regexp functions
-  libssl-dev          # libcrypto: md5/sha1/sha256/sha512/hmac_* in the function library
   libicu-dev          # Unicode case mapping (upper/lower) and normalize() in the function library
   libedit-dev         # the `shoal` CLI console: line editing and history (BSD licence, unlike GNU readline)
   tmux                # tests/cli drives the interactive console in a real terminal (send-keys, capture-pane)

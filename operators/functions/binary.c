@@ -1,6 +1,6 @@
 /*
  * binary.c — Trino's binary functions: the digests md5, sha1, sha256,
- * sha512 and hmac_md5/sha1/sha256/sha512(binary, key) (OpenSSL libcrypto),
+ * sha512 and hmac_md5/sha1/sha256/sha512(binary, key) (mbedtls, the crypto library nng's TLS already uses),
  * crc32 (-> bigint), xxhash64 (-> 8 bytes, big-endian, seed 0), and the
  * base64 codecs to_base64/from_base64, to_base64url/from_base64url.
  *
@@ -12,9 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-#include <openssl/core_names.h>
-#include <openssl/params.h>
+#include <mbedtls/md.h>
 
 #include "operators/expr_internal.h"
 
@@ -44,49 +42,46 @@ static int64_t digest_index(const char *name)
     return strcmp(algorithm, "md5") == 0 ? 0 : strcmp(algorithm, "sha1") == 0 ? 1 : strcmp(algorithm, "sha256") == 0 ? 2 : 3;
 }
 
-static const char *const digest_names[] = {"MD5", "SHA1", "SHA256", "SHA512"};
+/* mbedtls' one-shot md/hmac calls need no context and allocate nothing, so
+ * the digest is looked up once per batch and each row is one call. */
+static const mbedtls_md_info_t *digest_info(const expr_node *n)
+{
+    static const mbedtls_md_type_t types[] = {MBEDTLS_MD_MD5, MBEDTLS_MD_SHA1, MBEDTLS_MD_SHA256,
+                                              MBEDTLS_MD_SHA512};
+    return mbedtls_md_info_from_type(types[n->k[0]]);
+}
 
-/* The digest is fetched and its context made once per batch: OpenSSL 3
- * would otherwise look the algorithm up and allocate a context per row. */
 static bool digest_kernel(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count)
 {
     vector_view v0 = node_arg(n, 0);
-    EVP_MD *md = EVP_MD_fetch(NULL, digest_names[n->k[0]], NULL);
-    EVP_MD_CTX *c = md ? EVP_MD_CTX_new() : NULL;
-    bool ok = c != NULL;
-    unsigned char out[EVP_MAX_MD_SIZE];
+    const mbedtls_md_info_t *info = digest_info(n);
+    bool ok = info != NULL;
+    uint32_t length = info ? mbedtls_md_get_size(info) : 0;
+    unsigned char out[MBEDTLS_MD_MAX_SIZE];
     ROW_LOOP(sel, count, r, {
         string_view s = BYTES(0, r);
-        unsigned int length = 0;
-        ok = ok && EVP_DigestInit_ex(c, md, NULL) && EVP_DigestUpdate(c, string_view_data(&s), s.length) &&
-             EVP_DigestFinal_ex(c, out, &length) && put_bytes(n, ctx, r, out, length);
+        ok = ok && mbedtls_md(info, (const unsigned char *)string_view_data(&s), s.length, out) == 0 &&
+             put_bytes(n, ctx, r, out, length);
     });
-    EVP_MD_CTX_free(c);
-    EVP_MD_free(md);
     return ok || error_is_set(ctx->error) || node_error(n, ctx, ERR_GENERIC_INTERNAL_ERROR, "digest failed");
 }
 
 static bool hmac_kernel(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count)
 {
     vector_view v0 = node_arg(n, 0), v1 = node_arg(n, 1);
-    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-    EVP_MAC_CTX *c = mac ? EVP_MAC_CTX_new(mac) : NULL;
-    OSSL_PARAM params[2] = {OSSL_PARAM_construct_utf8_string("digest", (char *)digest_names[n->k[0]], 0),
-                            OSSL_PARAM_construct_end()};
-    bool ok = c != NULL;
-    unsigned char out[EVP_MAX_MD_SIZE];
+    const mbedtls_md_info_t *info = digest_info(n);
+    bool ok = info != NULL;
+    uint32_t length = info ? mbedtls_md_get_size(info) : 0;
+    unsigned char out[MBEDTLS_MD_MAX_SIZE];
     ROW_LOOP(sel, count, r, {
         string_view s = BYTES(0, r), key = BYTES(1, r);
-        size_t length = 0;
-        /* an empty key is a valid HMAC key; OpenSSL wants a non-NULL pointer */
+        /* an empty key is a valid HMAC key; pass a non-NULL pointer for it */
         const unsigned char *key_bytes = key.length ? (const unsigned char *)string_view_data(&key)
                                                     : (const unsigned char *)"";
-        ok = ok && EVP_MAC_init(c, key_bytes, key.length, params) &&
-             EVP_MAC_update(c, (const unsigned char *)string_view_data(&s), s.length) &&
-             EVP_MAC_final(c, out, &length, sizeof out) && put_bytes(n, ctx, r, out, (uint32_t)length);
+        ok = ok && mbedtls_md_hmac(info, key_bytes, key.length, (const unsigned char *)string_view_data(&s),
+                                   s.length, out) == 0 &&
+             put_bytes(n, ctx, r, out, length);
     });
-    EVP_MAC_CTX_free(c);
-    EVP_MAC_free(mac);
     return ok || error_is_set(ctx->error) || node_error(n, ctx, ERR_GENERIC_INTERNAL_ERROR, "hmac failed");
 }
 
