@@ -301,6 +301,11 @@ static void enc_payload(encoder *e, const plan_node *n)
         msgpack_pack_int(pk, (int)n->u.exchange.scope);
         enc_ints(e, n->u.exchange.keys, n->u.exchange.key_count);
         break;
+    case PLAN_WINDOW:
+    case PLAN_GROUP_ID:
+        enc_fail(e, ERR_NOT_SUPPORTED, "Window and GroupId nodes cannot be shipped between nodes yet");
+        msgpack_pack_array(pk, 0);
+        break;
     default:
         msgpack_pack_array(pk, 0);
         break;
