@@ -14,13 +14,26 @@ const [httpsUrl, httpUrl, caPath] = process.argv.slice(2);
 const ca = fs.readFileSync(caPath);
 let failures = 0;
 
+// KNOWN BUG (issue 5, open): now and then the server's TLS connection closes
+// in the middle of a response ("stream has been aborted"), mostly when other
+// tests load the machine. Until it is found, a check that hits such an abort
+// runs once more and says so on a WARN line; a second abort, or any other
+// error, fails the check.
 async function check(name, fn) {
-    try {
-        await fn();
-        console.log(`ok   ${name}`);
-    } catch (e) {
-        failures++;
-        console.log(`FAIL ${name}: ${e && e.stack ? e.stack : e}`);
+    for (let attempt = 1; ; attempt++) {
+        try {
+            await fn();
+            console.log(`ok   ${name}`);
+            return;
+        } catch (e) {
+            if (attempt === 1 && /stream has been aborted/.test(String(e))) {
+                console.log(`WARN ${name}: ${e.message}; running it again (known HTTPS abort, issue 5)`);
+                continue;
+            }
+            failures++;
+            console.log(`FAIL ${name}: ${e && e.stack ? e.stack : e}`);
+            return;
+        }
     }
 }
 
@@ -44,21 +57,6 @@ async function status(trino, sql) {
     }
 }
 
-// KNOWN BUG (issue 5, open): now and then the TLS connection closes in the
-// middle of a large HTTPS result ("stream has been aborted"; seen about once
-// in a few runs). Until it is found, such an abort is retried once and
-// reported on a WARN line; a second abort, or any other error, still fails.
-async function retryOnceIfAborted(what, fn) {
-    try {
-        return await fn();
-    } catch (e) {
-        if (!/stream has been aborted/.test(String(e)))
-            throw e;
-        console.log(`WARN ${what}: ${e.message}; retried once (known HTTPS abort, issue 5)`);
-        return await fn();
-    }
-}
-
 async function main() {
     await check('trino-client: BasicAuth over HTTPS runs as the user', async () => {
         const trino = Trino.create({ server: httpsUrl, ssl: { ca }, auth: new BasicAuth('alice', 'alicepw') });
@@ -71,8 +69,7 @@ async function main() {
                                      catalog: 'tpch', schema: 'tiny' });
         const r = await run(trino, 'SELECT count(*) FROM (SELECT * FROM lineitem LIMIT 30000)');
         assert.deepStrictEqual(r.rows, [[30000]]);
-        const big = await retryOnceIfAborted('large result over HTTPS',
-                                             () => run(trino, 'SELECT orderkey, comment FROM orders'));
+        const big = await run(trino, 'SELECT orderkey, comment FROM orders');
         assert.strictEqual(big.rows.length, 15000);
     });
     await check('trino-client: wrong password → 401', async () => {
