@@ -20,6 +20,7 @@ PACKAGES=(
   libedit-dev         # the `shoal` CLI console: line editing and history (BSD licence, unlike GNU readline)
   tmux                # tests/cli drives the interactive console in a real terminal (send-keys, capture-pane)
   curl jq openssl     # tests/security: HTTPS requests, JSON answers, a certificate and PBKDF2 hashes made per run
+  python3             # tests: the TPC-H answer comparator (cluster_tpch), the CLI and UI test helpers
 )
 
 # Installs the listed packages that are missing (apt-get, as root or with sudo).
