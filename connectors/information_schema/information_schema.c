@@ -185,6 +185,23 @@ static void wrap_destroy(connector *c)
     free(w);
 }
 
+/* The wrapper's own table: read callbacks only, each forwarding to the inner
+ * connector with the inner as `self`. Writes and DDL are NULL (the engine
+ * writes through the catalog's own connector), and so is any callback added
+ * to connector_ops later until it is forwarded here: the wrapper never hands
+ * itself to a callback written for the inner connector's struct. */
+static const connector_ops wrapper_ops = {
+    .destroy = wrap_destroy,
+    .list_schemas = wrap_list_schemas,
+    .list_tables = wrap_list_tables,
+    .schema_exists = wrap_schema_exists,
+    .get_table = wrap_get_table,
+    .get_splits = wrap_get_splits,
+    .open_page_source = wrap_open_page_source,
+    .list_views = wrap_list_views,
+    .get_view = wrap_get_view,
+};
+
 connector *information_schema_wrap(const char *catalog_name, connector *inner, shoal_error *error)
 {
     info_wrapper *w = calloc(1, sizeof *w);
@@ -194,21 +211,7 @@ connector *information_schema_wrap(const char *catalog_name, connector *inner, s
         return NULL;
     }
     w->inner = inner;
-    w->ops = *inner->ops;
-    w->ops.destroy = wrap_destroy;
-    w->ops.list_schemas = wrap_list_schemas;
-    w->ops.list_tables = wrap_list_tables;
-    w->ops.schema_exists = wrap_schema_exists;
-    w->ops.get_table = wrap_get_table;
-    w->ops.list_views = wrap_list_views;
-    w->ops.get_view = wrap_get_view;
-    /* writes go to the catalog's own connector, never through the wrapper */
-    w->ops.create_view = NULL;
-    w->ops.drop_view = NULL;
-    w->ops.open_rewrite_sink = NULL;
-    w->ops.get_splits = wrap_get_splits;
-    w->ops.open_page_source = wrap_open_page_source;
-    w->base.ops = &w->ops;
+    w->base.ops = &wrapper_ops;
     w->base.connector_name = inner->connector_name;
     return &w->base;
 }
@@ -221,5 +224,5 @@ void information_schema_wrap_free(void *wrapper)
 
 connector *information_schema_inner(connector *c)
 {
-    return c && c->ops->destroy == wrap_destroy ? ((info_wrapper *)c)->inner : c;
+    return c && c->ops == &wrapper_ops ? ((info_wrapper *)c)->inner : c;
 }

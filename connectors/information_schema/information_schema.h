@@ -8,8 +8,11 @@
  * (metadata, one split, rows generated from the inner connector's live
  * list_schemas / list_tables / get_table when the split is opened, pruned
  * by pushed-down ranges on the schema and table name columns); every other
- * call goes to the inner connector unchanged (the same ops, the same NULLs
- * for what it does not support).
+ * read (schemas, tables, views, splits, page sources) is forwarded to the
+ * inner connector. The wrapper is read-only: its write and DDL callbacks are
+ * NULL (writes go through the catalog's own connector), and so is any
+ * callback it does not forward, so no inner callback is ever called with the
+ * wrapper as its connector.
  *
  * The wrapper does not own the inner connector: whoever wraps keeps the
  * catalog acquired for the wrapper's whole life, then frees the wrapper

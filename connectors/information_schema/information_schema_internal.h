@@ -11,7 +11,6 @@
 
 typedef struct info_wrapper {
     connector base;
-    connector_ops ops;           /* the inner ops, with ours where we answer */
     connector *inner;
     char *catalog_name;
 } info_wrapper;

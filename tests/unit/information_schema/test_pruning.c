@@ -212,3 +212,47 @@ Test(pruning, passes_everything_else_through)
     information_schema_wrap_free(w);
     information_schema_wrap_free(NULL);
 }
+
+/* A write callback of the inner connector expects the inner's own struct;
+ * the wrapper must never offer it (it would be called with the wrapper). */
+static bool writer_create_table(connector *c, const table_definition *d, shoal_error *error)
+{
+    (void)d;
+    (void)error;
+    return c == &fake;
+}
+
+static page_sink *writer_open_sink(connector *c, const table_metadata *t, bool truncate, shoal_error *error)
+{
+    (void)c;
+    (void)t;
+    (void)truncate;
+    (void)error;
+    return NULL;
+}
+
+static page_sink *writer_open_rewrite_sink(connector *c, const table_metadata *t, shoal_error *error)
+{
+    return writer_open_sink(c, t, false, error);
+}
+
+Test(pruning, write_callbacks_are_never_offered_through_the_wrapper)
+{
+    connector_ops writer_ops = fake_ops;
+    writer_ops.create_table = writer_create_table;
+    writer_ops.open_page_sink = writer_open_sink;
+    writer_ops.open_rewrite_sink = writer_open_rewrite_sink;
+    connector writer = {.ops = &writer_ops, .connector_name = "writer"};
+    connector *w = information_schema_wrap("writercat", &writer, NULL);
+    cr_assert_not_null(w);
+    cr_assert_null(w->ops->create_schema);
+    cr_assert_null(w->ops->drop_schema);
+    cr_assert_null(w->ops->create_table);
+    cr_assert_null(w->ops->drop_table);
+    cr_assert_null(w->ops->open_page_sink);
+    cr_assert_null(w->ops->open_rewrite_sink);
+    cr_assert_null(w->ops->create_view);
+    cr_assert_null(w->ops->drop_view);
+    cr_assert_eq(information_schema_inner(w), &writer);
+    information_schema_wrap_free(w);
+}
