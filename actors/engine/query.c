@@ -5,6 +5,7 @@
  */
 #include "query.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,60 @@ catalog *query_acquire_catalog(query *q, const char *name, const ast_node *where
     return c;
 }
 
+bool query_fail_at(query *q, const ast_node *where, error_code code, const char *format, ...)
+{
+    char message[1024];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(message, sizeof message, format, args);
+    va_end(args);
+    return error_set_at(&q->error, code, (int)where->pos.line, (int)where->pos.column, "%s", message);
+}
+
+view_definition *query_get_view(connector *conn, const object_name *name, shoal_error *error)
+{
+    return conn->ops->get_view ? conn->ops->get_view(conn, name->schema, name->name, error) : NULL;
+}
+
+table_metadata *query_target_table(query *q, connector *conn, const object_name *name, const ast_node *where,
+                                   const char *view_message)
+{
+    table_metadata *table = conn->ops->get_table(conn, name->schema, name->name, &q->error);
+    if (table || error_is_set(&q->error))
+        return table;
+    view_definition *view = query_get_view(conn, name, &q->error);
+    view_definition_free(view);
+    if (view)
+        query_fail_at(q, where, ERR_NOT_SUPPORTED, "%s", view_message);
+    else if (!error_is_set(&q->error))
+        query_fail_at(q, where, ERR_TABLE_NOT_FOUND, "Table '%s.%s.%s' does not exist", name->catalog, name->schema,
+                      name->name);
+    return NULL;
+}
+
+plan_node *query_plan_into(query *q, const ast_node *node, object_name *name)
+{
+    if (!query_resolve_name(q, node->u.ddl.name, 1, name))
+        return NULL;
+    catalog_lookup lookup = {.q = q};
+    plan_node *plan = query_plan_statement(q, node->u.ddl.query, &lookup);
+    query_lookup_release(&lookup);
+    return plan;
+}
+
+bool query_start_write(query *q, plan_node *plan, page_sink *sink, const char *update_type)
+{
+    const char *columns[1] = {"rows"};
+    sql_type types[1] = {type_make(TYPE_BIGINT)};
+    query_set_columns(q, 1, columns, types);
+    q->update_type = update_type;
+    execution_options options = {
+        .sink = sink, .created_ns = q->created_ns, .sched_job = q->sched_job, .spill = spill_wanted(q)};
+    q->state = QUERY_RUNNING;
+    q->execution = execution_start(q->engine, plan, &options, &q->error);
+    return q->execution != NULL;
+}
+
 /* ---- SHOW and DESCRIBE ------------------------------------------------------ */
 
 static bool show_catalogs(query *q, const ast_node *node)
@@ -245,7 +300,7 @@ static bool show_tables(query *q, const ast_node *node)
 /* A view's stored columns as table metadata (DESCRIBE / SHOW COLUMNS of a view). */
 static table_metadata *view_columns(connector *conn, const object_name *name, shoal_error *error)
 {
-    view_definition *v = conn->ops->get_view ? conn->ops->get_view(conn, name->schema, name->name, error) : NULL;
+    view_definition *v = query_get_view(conn, name, error);
     table_metadata *t = v ? table_metadata_new(name->schema, name->name, v->column_count) : NULL;
     for (int i = 0; t && i < v->column_count; i++)
         table_metadata_set_column(t, i, v->column_names[i], v->column_types[i]);
@@ -429,7 +484,7 @@ static bool drop_table(query *q, const ast_node *node)
     if (!c)
         return false;
     connector *conn = catalog_connector(c);
-    view_definition *view = conn->ops->get_view ? conn->ops->get_view(conn, name.schema, name.name, &q->error) : NULL;
+    view_definition *view = query_get_view(conn, &name, &q->error);
     bool ok;
     if (view)
         ok = error_set_at(&q->error, ERR_GENERIC_USER_ERROR, (int)node->u.ddl.name->pos.line,
@@ -680,11 +735,7 @@ static bool shape_insert(query *q, plan_node *output, const table_metadata *targ
 static bool run_write(query *q, const ast_node *node, bool create)
 {
     object_name name;
-    if (!query_resolve_name(q, node->u.ddl.name, 1, &name))
-        return false;
-    catalog_lookup lookup = {.q = q};
-    plan_node *plan = query_plan_statement(q, node->u.ddl.query, &lookup);
-    query_lookup_release(&lookup);
+    plan_node *plan = query_plan_into(q, node, &name);
     if (!plan)
         return false;
     catalog *c = query_acquire_catalog(q, name.catalog, node->u.ddl.name);
@@ -713,15 +764,7 @@ static bool run_write(query *q, const ast_node *node, bool create)
         free(types);
     }
     if (ok) {
-        target = conn->ops->get_table(conn, name.schema, name.name, &q->error);
-        view_definition *view = !target && !error_is_set(&q->error) && conn->ops->get_view
-                                    ? conn->ops->get_view(conn, name.schema, name.name, &q->error) : NULL;
-        if (view)
-            error_set_at(&q->error, ERR_NOT_SUPPORTED, (int)node->u.ddl.name->pos.line,
-                         (int)node->u.ddl.name->pos.column, "Inserting into views is not supported");
-        view_definition_free(view);
-        if (!target && !error_is_set(&q->error))
-            error_set(&q->error, ERR_TABLE_NOT_FOUND, "Table '%s.%s.%s' does not exist", name.catalog, name.schema, name.name);
+        target = query_target_table(q, conn, &name, node->u.ddl.name, "Inserting into views is not supported");
         ok = target != NULL;
     }
     if (ok)
@@ -739,15 +782,7 @@ static bool run_write(query *q, const ast_node *node, bool create)
         plan_free(plan);
         return false;
     }
-    const char *cols[1] = {"rows"};
-    sql_type types[1] = {type_make(TYPE_BIGINT)};
-    query_set_columns(q, 1, cols, types);
-    q->update_type = create ? "CREATE TABLE" : "INSERT";
-    execution_options options = {
-        .sink = sink, .created_ns = q->created_ns, .sched_job = q->sched_job, .spill = spill_wanted(q)};
-    q->state = QUERY_RUNNING;
-    q->execution = execution_start(q->engine, plan, &options, &q->error);
-    return q->execution != NULL;
+    return query_start_write(q, plan, sink, create ? "CREATE TABLE" : "INSERT");
 }
 
 

@@ -62,10 +62,27 @@ bool query_answer_update(query *q, const char *update_type);
 /* catalog.schema.name with the session's defaults; errors at the name's position. */
 bool query_resolve_name(query *q, const ast_node *name, int min_parts, object_name *out);
 catalog *query_acquire_catalog(query *q, const char *name, const ast_node *where);
+/* Sets the query's error at `where`'s position; returns false. */
+bool query_fail_at(query *q, const ast_node *where, error_code code, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+/* `conn`'s view catalog.schema.name (view_definition_free), or NULL: none,
+ * or the connector has no views. */
+view_definition *query_get_view(connector *conn, const object_name *name, shoal_error *error);
+/* The table a statement writes to: a view there is refused as NOT_SUPPORTED
+ * with `view_message`, a missing table is TABLE_NOT_FOUND, both at `where`.
+ * NULL with the query's error set. */
+table_metadata *query_target_table(query *q, connector *conn, const object_name *name, const ast_node *where,
+                                   const char *view_message);
 /* Analyses and optimises a QUERY node; catalogs stay held in `lookup` until
  * query_lookup_release. */
 plan_node *query_plan_statement(query *q, const ast_node *query_node, catalog_lookup *lookup);
 void query_lookup_release(catalog_lookup *lookup);
+/* CREATE VIEW / INSERT / CREATE TABLE AS: resolves the statement's target
+ * name into *name and plans its query (catalogs released). */
+plan_node *query_plan_into(query *q, const ast_node *node, object_name *name);
+/* Runs `plan` (taken over) into `sink` (taken over) as an update statement
+ * answering one BIGINT column "rows". */
+bool query_start_write(query *q, plan_node *plan, page_sink *sink, const char *update_type);
 
 /* ---- statement families ---- */
 /* view_statements.c */

@@ -11,8 +11,6 @@
  * matched rows (Trino's update count), drops them for DELETE, and writes
  * the rest into the rewrite sink, which replaces the table at finish.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,38 +27,13 @@ typedef struct row_change {
     int value_count;
 } row_change;
 
-static bool fail_at(query *q, const ast_node *where, error_code code, const char *format, ...)
-    __attribute__((format(printf, 4, 5)));
-
-/* Sets the query's error at `where`'s position; returns false. */
-static bool fail_at(query *q, const ast_node *where, error_code code, const char *format, ...)
-{
-    char message[1024];
-    va_list args;
-    va_start(args, format);
-    vsnprintf(message, sizeof message, format, args);
-    va_end(args);
-    return error_set_at(&q->error, code, (int)where->pos.line, (int)where->pos.column, "%s", message);
-}
-
 /* The target: a table of a connector that can rewrite rows; views refused. */
 static bool find_target(row_change *rc, connector *conn, const object_name *name)
 {
-    query *q = rc->q;
-    const ast_node *where = rc->node->u.ddl.name;
-    rc->table = conn->ops->get_table(conn, name->schema, name->name, &q->error);
-    if (rc->table)
-        return true;
-    if (error_is_set(&q->error))
-        return false;
-    view_definition *v = conn->ops->get_view ? conn->ops->get_view(conn, name->schema, name->name, &q->error) : NULL;
-    view_definition_free(v);
-    if (v)
-        return fail_at(q, where, ERR_NOT_SUPPORTED, rc->is_delete ? "Deleting from views is not supported"
-                                                                  : "Updating views is not supported");
-    char full[1024];
-    snprintf(full, sizeof full, "%s.%s.%s", name->catalog, name->schema, name->name);
-    return !error_is_set(&q->error) && fail_at(q, where, ERR_TABLE_NOT_FOUND, "Table '%s' does not exist", full);
+    rc->table = query_target_table(rc->q, conn, name, rc->node->u.ddl.name,
+                                   rc->is_delete ? "Deleting from views is not supported"
+                                                 : "Updating views is not supported");
+    return rc->table != NULL;
 }
 
 /* UPDATE's SET list: each target column once, and it must exist. */
@@ -80,9 +53,9 @@ static bool resolve_assignments(row_change *rc)
         const char *name = column->u.identifier.value.ptr;
         int index = table_metadata_find_column(rc->table, name);
         if (index < 0)
-            return fail_at(rc->q, column, ERR_COLUMN_NOT_FOUND, "The UPDATE SET target column %s doesn't exist", name);
+            return query_fail_at(rc->q, column, ERR_COLUMN_NOT_FOUND, "The UPDATE SET target column %s doesn't exist", name);
         if (rc->assigned[index] >= 0)
-            return fail_at(rc->q, column, ERR_DUPLICATE_COLUMN_NAME,
+            return query_fail_at(rc->q, column, ERR_DUPLICATE_COLUMN_NAME,
                            "Multiple assignments to the same UPDATE SET target column %s", name);
         rc->assigned[index] = (int)k;
     }
@@ -130,7 +103,7 @@ static expr *matched_flag(row_change *rc, const plan_node *input)
     if (type.kind != TYPE_BOOLEAN && type.kind != TYPE_UNKNOWN) {
         char name[128];
         type_format(type, false, name, sizeof name);
-        fail_at(rc->q, where, ERR_TYPE_MISMATCH, "WHERE clause must evaluate to a boolean: actual type %s", name);
+        query_fail_at(rc->q, where, ERR_TYPE_MISMATCH, "WHERE clause must evaluate to a boolean: actual type %s", name);
         return NULL;
     }
     expr *args[2] = {expr_column(channel, type), expr_constant(value_boolean(false))};
@@ -155,10 +128,9 @@ static expr *updated_column(row_change *rc, const plan_node *input, int i, const
         type_format(column->type, false, want, sizeof want);
         type_format(from, false, got, sizeof got);
         const ast_node *value = rc->node->u.ddl.elements.items[rc->assigned[i]]->u.binary.right;
-        char message[512];
-        snprintf(message, sizeof message, "UPDATE table column types don't match SET expressions: column %s is %s, "
-                 "the value is %s", column->name, want, got);
-        fail_at(rc->q, value, ERR_TYPE_MISMATCH, "%s", message);
+        query_fail_at(rc->q, value, ERR_TYPE_MISMATCH,
+                      "UPDATE table column types don't match SET expressions: column %s is %s, the value is %s",
+                      column->name, want, got);
         expr_free(old);
         return NULL;
     }
@@ -226,7 +198,7 @@ static page_sink *open_sink(row_change *rc, connector *conn)
 {
     query *q = rc->q;
     if (!conn->ops->open_rewrite_sink) {
-        fail_at(q, rc->node, ERR_NOT_SUPPORTED, rc->is_delete ? "This connector does not support deletes"
+        query_fail_at(q, rc->node, ERR_NOT_SUPPORTED, rc->is_delete ? "This connector does not support deletes"
                                                              : "This connector does not support updates");
         return NULL;
     }
@@ -255,12 +227,5 @@ bool query_run_row_change(query *q, const ast_node *node)
         plan_free(plan);
         return false;
     }
-    const char *columns[1] = {"rows"};
-    sql_type types[1] = {type_make(TYPE_BIGINT)};
-    query_set_columns(q, 1, columns, types);
-    q->update_type = rc.is_delete ? "DELETE" : "UPDATE";
-    execution_options options = {.sink = sink, .created_ns = q->created_ns, .sched_job = q->sched_job};
-    q->state = QUERY_RUNNING;
-    q->execution = execution_start(q->engine, plan, &options, &q->error);
-    return q->execution != NULL;
+    return query_start_write(q, plan, sink, rc.is_delete ? "DELETE" : "UPDATE");
 }

@@ -7,27 +7,12 @@
  * the columns it produced; the analyser expands it where it is used
  * (sql/analyzer_view.c).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "actors/engine/query_internal.h"
 #include "sql/formatter.h"
-
-static bool at(query *q, const ast_node *where, error_code code, const char *format, ...)
-    __attribute__((format(printf, 4, 5)));
-
-/* Sets the query's error at `where`'s position; returns false. */
-static bool at(query *q, const ast_node *where, error_code code, const char *format, ...)
-{
-    char message[1024];
-    va_list args;
-    va_start(args, format);
-    vsnprintf(message, sizeof message, format, args);
-    va_end(args);
-    return error_set_at(&q->error, code, (int)where->pos.line, (int)where->pos.column, "%s", message);
-}
 
 /* The stored definition for CREATE VIEW: columns from the analysed plan. */
 static view_definition *definition_of(query *q, const ast_node *node, const object_name *name,
@@ -67,11 +52,10 @@ static bool check_columns(query *q, const ast_node *node, const plan_node *plan)
 {
     for (int i = 0; i < plan->column_count; i++) {
         if (plan->columns[i].type.kind == TYPE_UNKNOWN)
-            return at(q, node, ERR_COLUMN_TYPE_UNKNOWN, "Column type is unknown at position ") ||
-                   false;
+            return query_fail_at(q, node, ERR_COLUMN_TYPE_UNKNOWN, "Column type is unknown at position ");
         for (int j = 0; j < i; j++)
             if (strcmp(plan->columns[i].name, plan->columns[j].name) == 0)
-                return at(q, node, ERR_DUPLICATE_COLUMN_NAME, "Column name '%s' specified more than once",
+                return query_fail_at(q, node, ERR_DUPLICATE_COLUMN_NAME, "Column name '%s' specified more than once",
                           plan->columns[i].name);
     }
     return true;
@@ -80,11 +64,7 @@ static bool check_columns(query *q, const ast_node *node, const plan_node *plan)
 bool query_create_view(query *q, const ast_node *node)
 {
     object_name name;
-    if (!query_resolve_name(q, node->u.ddl.name, 1, &name))
-        return false;
-    catalog_lookup lookup = {.q = q};
-    plan_node *plan = query_plan_statement(q, node->u.ddl.query, &lookup);
-    query_lookup_release(&lookup);
+    plan_node *plan = query_plan_into(q, node, &name);
     if (!plan)
         return false;
     view_definition *view = check_columns(q, node, plan) ? definition_of(q, node, &name, plan) : NULL;
@@ -94,9 +74,9 @@ bool query_create_view(query *q, const ast_node *node)
     if (c) {
         connector *conn = catalog_connector(c);
         if (!conn->ops->create_view)
-            ok = at(q, node, ERR_NOT_SUPPORTED, "This connector does not support creating views");
+            ok = query_fail_at(q, node, ERR_NOT_SUPPORTED, "This connector does not support creating views");
         else if (!conn->ops->create_view(conn, view, node->u.ddl.or_replace, &q->error))
-            ok = at(q, node, q->error.code, "%s", q->error.message);
+            ok = query_fail_at(q, node, q->error.code, "%s", q->error.message);
         catalog_release(c);
     }
     view_definition_free(view);
@@ -106,7 +86,7 @@ bool query_create_view(query *q, const ast_node *node)
 /* Whether catalog.schema.name is a view / a table of `conn`. */
 static bool has_view(connector *conn, const object_name *name, shoal_error *error)
 {
-    view_definition *v = conn->ops->get_view ? conn->ops->get_view(conn, name->schema, name->name, error) : NULL;
+    view_definition *v = query_get_view(conn, name, error);
     view_definition_free(v);
     return v != NULL;
 }
@@ -135,13 +115,13 @@ bool query_drop_view(query *q, const ast_node *node)
         if (error_is_set(&q->error))
             ok = false;
         else if (has_table(conn, &name, &q->error))
-            ok = at(q, where, ERR_GENERIC_USER_ERROR,
+            ok = query_fail_at(q, where, ERR_GENERIC_USER_ERROR,
                     "View '%s' does not exist, but a table with that name exists. Did you mean DROP TABLE %s?",
                     full, full);
         else if (!node->u.ddl.if_exists)
-            ok = at(q, where, ERR_TABLE_NOT_FOUND, "View '%s' does not exist", full);
+            ok = query_fail_at(q, where, ERR_TABLE_NOT_FOUND, "View '%s' does not exist", full);
     } else if (!conn->ops->drop_view) {
-        ok = at(q, node, ERR_NOT_SUPPORTED, "This connector does not support dropping views");
+        ok = query_fail_at(q, node, ERR_NOT_SUPPORTED, "This connector does not support dropping views");
     } else {
         ok = conn->ops->drop_view(conn, name.schema, name.name, &q->error);
     }
@@ -179,15 +159,15 @@ bool query_show_create_view(query *q, const ast_node *node)
     if (!c)
         return false;
     connector *conn = catalog_connector(c);
-    view_definition *v = conn->ops->get_view ? conn->ops->get_view(conn, name.schema, name.name, &q->error) : NULL;
+    view_definition *v = query_get_view(conn, &name, &q->error);
     char full[1024];
     snprintf(full, sizeof full, "%s.%s.%s", name.catalog, name.schema, name.name);
     bool ok = v != NULL;
     if (!v && !error_is_set(&q->error)) {
         if (has_table(conn, &name, &q->error))
-            at(q, where, ERR_NOT_SUPPORTED, "Relation '%s' is a table, not a view", full);
+            query_fail_at(q, where, ERR_NOT_SUPPORTED, "Relation '%s' is a table, not a view", full);
         else if (!error_is_set(&q->error))
-            at(q, where, ERR_TABLE_NOT_FOUND, "View '%s' does not exist", full);
+            query_fail_at(q, where, ERR_TABLE_NOT_FOUND, "View '%s' does not exist", full);
     }
     catalog_release(c);
     char *text = v ? create_view_text(&name, v) : NULL;
