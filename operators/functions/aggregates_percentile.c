@@ -10,7 +10,7 @@
  * cluster at quantile q holds at most ~ pi * sqrt(q (1 - q)) * N / delta
  * values, so the rank error at q is below about 1.6 * sqrt(q (1 - q)) / delta:
  * for the default delta = 100 at most 0.8 % of N at the median and much
- * less in the tails (checked by tests/unit/functions/test_aggregates_more.c).
+ * less in the tails (checked by tests/unit/functions/test_aggregates_sketch.c).
  * The accuracy form sets delta = clamp(1 / accuracy, 100, 10000). Singleton
  * clusters are exact, so small inputs give exact percentiles; min and max
  * are kept exactly.
@@ -18,7 +18,8 @@
  * Memory: the state is a pointer to a digest made on the group's first
  * value (never per row), growing by doubling to 6 * (delta + 10) centroids.
  * The intermediate (varbinary) is the compacted digest plus the percentile;
- * final steps add its centroids as weighted points.
+ * final steps add its centroids as weighted points, so a merged digest
+ * compacts as it fills, like one fed with values.
  *
  * Errors as Trino: "Percentile must be between 0 and 1", "weight must be
  * >= 1, was 0.5", "Percentile accuracy must be strictly between 0 and 1"
@@ -303,17 +304,22 @@ static bool pct_update(const aggregate_function *f, void *const *states, uint32_
     return true;
 }
 
-static bool merge_digest(percentile_state *t, const tdigest *s, double percentile, shoal_error *error)
+/* Adds another digest's `n` centroids (packed, maybe unaligned) and its
+ * exact min and max. They go in as weighted points, so the digest compacts
+ * itself as it fills and stays bounded however many digests are merged. */
+static bool merge_centroids(percentile_state *t, double compression, const void *centroids, uint32_t n,
+                            double min, double max, double percentile, shoal_error *error)
 {
-    if (!t->digest && !(t->digest = tdigest_new(s->compression)))
+    if (!t->digest && !(t->digest = tdigest_new(compression)))
         return oom(error);
-    if (!tdigest_reserve(t->digest, t->digest->count + s->count))
-        return oom(error);
-    for (uint32_t i = 0; i < s->count; i++)
-        if (!tdigest_add(t->digest, s->items[i].mean, s->items[i].weight))
+    for (uint32_t k = 0; k < n; k++) {
+        centroid c;
+        memcpy(&c, (const unsigned char *)centroids + (size_t)k * sizeof c, sizeof c);
+        if (!tdigest_add(t->digest, c.mean, c.weight))
             return oom(error);
-    t->digest->min = fmin(t->digest->min, s->min);
-    t->digest->max = fmax(t->digest->max, s->max);
+    }
+    t->digest->min = fmin(t->digest->min, min);
+    t->digest->max = fmax(t->digest->max, max);
     t->percentile = percentile;
     return true;
 }
@@ -324,7 +330,8 @@ static bool pct_combine(const aggregate_function *f, void *target, const void *s
     const percentile_state *s = source;
     if (!s->digest || s->digest->count == 0)
         return true;
-    return merge_digest(target, s->digest, s->percentile, error);
+    const tdigest *d = s->digest;
+    return merge_centroids(target, d->compression, d->items, d->count, d->min, d->max, s->percentile, error);
 }
 
 /* intermediate: compression, total, min, max, percentile, then centroids */
@@ -366,21 +373,9 @@ static bool pct_merge_intermediate(const aggregate_function *f, void *const *sta
         const char *bytes = string_view_data(sv);
         double header[HEADER_DOUBLES];
         memcpy(header, bytes, head);
-        percentile_state *t = states[r];
-        if (!t->digest && !(t->digest = tdigest_new(header[0])))
-            return oom(error);
         uint32_t n = (uint32_t)((sv->length - head) / sizeof(centroid));
-        if (!tdigest_reserve(t->digest, t->digest->count + n))
-            return oom(error);
-        for (uint32_t k = 0; k < n; k++) {
-            centroid c;
-            memcpy(&c, bytes + head + k * sizeof c, sizeof c);
-            if (!tdigest_add(t->digest, c.mean, c.weight))
-                return oom(error);
-        }
-        t->digest->min = fmin(t->digest->min, header[2]);
-        t->digest->max = fmax(t->digest->max, header[3]);
-        t->percentile = header[4];
+        if (!merge_centroids(states[r], header[0], bytes + head, n, header[2], header[3], header[4], error))
+            return false;
     }
     return true;
 }

@@ -4,8 +4,10 @@
  * constant pattern), date_trunc('month'/'hour', timestamp), and
  * approx_distinct's update step (hash + HyperLogLog register) on bigint and
  * varchar, the update steps of approx_percentile (T-Digest; one group and
- * 1024 groups), min_by and corr, and the md5/xxhash64 kernels. Prints
- * rows/s and ns/row; `--rows N` changes the count.
+ * 1024 groups), min_by and corr, approx_percentile's final step (partial
+ * digests merged into one group through their intermediates), and the
+ * md5/xxhash64 kernels. Prints rows/s and ns/row; `--rows N` changes the
+ * count.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,6 +211,60 @@ static void run_aggregate(const char *label, const char *name, int arg_count, co
     free(block);
 }
 
+/* approx_percentile's final step: 1024 partial digests (one page of the
+ * double column each) written as intermediates, then merged into one group
+ * again and again; a "row" is one merged intermediate. */
+static void run_percentile_merge(const char *label, page **pool, long rows)
+{
+    enum { PARTS = 1024 };
+    sql_type types[2] = {ty("double"), ty("double")};
+    double p = 0.5;
+    vector percentile;
+    vector_init_constant(&percentile, types[1], &p);
+    resolved_function r;
+    shoal_error error;
+    const aggregate_function *f = function_resolve("approx_percentile", 2, types, &r, &error)
+                                      ? aggregate_function_for(&r, &error) : NULL;
+    if (!f) {
+        fprintf(stderr, "approx_percentile: %s\n", error.message);
+        exit(1);
+    }
+    unsigned char *block = aligned_alloc(16, f->state_size * 2);
+    static void *states[VECTOR_SIZE];
+    vector intermediate;
+    vector_init_flat(&intermediate, f->intermediate_type, PARTS);
+    for (int part = 0; part < PARTS; part++) {
+        f->init(f, block);
+        for (int k = 0; k < VECTOR_SIZE; k++)
+            states[k] = block;
+        const vector *args[2] = {&pool[part % POOL]->columns[3], &percentile};
+        if (!f->update(f, states, VECTOR_SIZE, args, &error) || !f->write_intermediate(f, block, &intermediate, part)) {
+            fprintf(stderr, "approx_percentile: %s\n", error.message);
+            exit(1);
+        }
+        f->destroy(f, block);
+    }
+    void *final = block + f->state_size;
+    static void *targets[PARTS];
+    for (int k = 0; k < PARTS; k++)
+        targets[k] = final;
+    long done = 0;
+    double start = now();
+    while (done < rows) {
+        f->init(f, final);
+        if (!f->merge_intermediate(f, targets, PARTS, &intermediate, &error)) {
+            fprintf(stderr, "approx_percentile: %s\n", error.message);
+            exit(1);
+        }
+        f->destroy(f, final);
+        done += PARTS;
+    }
+    report(label, done, now() - start);
+    vector_destroy(&intermediate);
+    vector_destroy(&percentile);
+    free(block);
+}
+
 int main(int argc, char **argv)
 {
     long rows = 10000000;
@@ -236,6 +292,7 @@ int main(int argc, char **argv)
     run_aggregate("approx_percentile(double, 0.5), 1024 groups", "approx_percentile", 2, x_p, 0.5, 1024, pool, rows);
     run_aggregate("min_by(varchar, bigint) update", "min_by", 2, value_key, 0, 1, pool, rows);
     run_aggregate("corr(double, double) update", "corr", 2, pair, 0, 1, pool, rows);
+    run_percentile_merge("approx_percentile merge, 1024 partials", pool, rows / 1000);
     expr *a5[1] = {expr_column(2, ty("varchar"))};
     expr *b5[1] = {call("to_utf8", 1, a5)};
     run_expr("xxhash64(to_utf8(comment))", call("xxhash64", 1, b5), false, pool, rows);
