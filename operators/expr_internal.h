@@ -161,6 +161,8 @@ static inline void node_set_valid(expr_node *n, uint32_t r)
 }
 /* Room for `length` bytes of string output in n->out (kept alive by it). */
 char *node_string_reserve(expr_node *n, uint32_t length, shoal_error *error);
+/* Row r of n->out := a copy of `text` (inline when short, else in n's arena). */
+bool node_put_string(expr_node *n, uint32_t r, const char *text, uint32_t length, shoal_error *error);
 /* Keeps the buffers behind child i's strings alive in n->out. */
 bool node_keep_child_strings(expr_node *n, int i, shoal_error *error);
 /* Sets a runtime error (TRY-able codes come from kernels). */

@@ -141,6 +141,17 @@ char *node_string_reserve(expr_node *n, uint32_t length, shoal_error *error)
     return p;
 }
 
+bool node_put_string(expr_node *n, uint32_t r, const char *text, uint32_t length, shoal_error *error)
+{
+    char *p = length <= STRING_INLINE_MAX ? NULL : node_string_reserve(n, length, error);
+    if (length > STRING_INLINE_MAX && !p)
+        return false;
+    if (p)
+        memcpy(p, text, length);
+    ((string_view *)n->out.data)[r] = string_view_make(p ? p : text, length);
+    return true;
+}
+
 bool node_keep_child_strings(expr_node *n, int i, shoal_error *error)
 {
     const vector *src = n->children[i]->result;

@@ -382,17 +382,6 @@ static bool timestamp_to_timestamp(expr_node *n, eval_context *ctx, const uint32
 
 /* ---- to text ---- */
 
-static bool put_text(expr_node *n, eval_context *ctx, uint32_t r, const char *text, uint32_t length)
-{
-    char *p = length <= STRING_INLINE_MAX ? NULL : node_string_reserve(n, length, ctx->error);
-    if (length > STRING_INLINE_MAX && !p)
-        return false;
-    if (p)
-        memcpy(p, text, length);
-    ((string_view *)n->out.data)[r] = string_view_make(p ? p : text, length);
-    return true;
-}
-
 static uint32_t code_point_prefix(const char *s, uint32_t length, int32_t points)
 {
     uint32_t i = 0;
@@ -449,7 +438,7 @@ static bool to_varchar(expr_node *n, eval_context *ctx, const uint32_t *sel, uin
                 CAST_FAIL(ERR_INVALID_CAST_ARGUMENT, "Value %s cannot be represented as char(%d)", text, limit);
             CAST_FAIL(ERR_INVALID_CAST_ARGUMENT, "Value %s cannot be represented as varchar(%d)", text, limit);
         }
-        if (!put_text(n, ctx, r, text, (uint32_t)length))
+        if (!node_put_string(n, r, text, (uint32_t)length, ctx->error))
             return false;
     });
     return true;

@@ -152,13 +152,7 @@ static bool put(expr_node *n, eval_context *ctx, uint32_t r, const char *p, size
 {
     if (length > UINT32_MAX / 2)
         return node_error(n, ctx, ERR_INVALID_FUNCTION_ARGUMENT, "JSON value is too large");
-    char *q = length <= STRING_INLINE_MAX ? (char *)p : node_string_reserve(n, (uint32_t)length, ctx->error);
-    if (!q)
-        return false;
-    if (q != p)
-        memcpy(q, p, length);
-    ((string_view *)n->out.data)[r] = string_view_make(q, (uint32_t)length);
-    return true;
+    return node_put_string(n, r, p, (uint32_t)length, ctx->error);
 }
 
 static bool put_json(expr_node *n, eval_context *ctx, uint32_t r, const json_t *v)

@@ -16,17 +16,6 @@
 
 #include "operators/expr_internal.h"
 
-static bool put_text(expr_node *n, eval_context *ctx, uint32_t r, const char *text, uint32_t length)
-{
-    char *p = length <= STRING_INLINE_MAX ? NULL : node_string_reserve(n, length, ctx->error);
-    if (length > STRING_INLINE_MAX && !p)
-        return false;
-    if (p)
-        memcpy(p, text, length);
-    ((string_view *)n->out.data)[r] = string_view_make(p ? p : text, length);
-    return true;
-}
-
 /* ---- human_readable_seconds ---- */
 
 static int add_period(char *out, int at, int64_t value, const char *unit)
@@ -56,7 +45,7 @@ static bool human_readable_seconds_kernel(expr_node *n, eval_context *ctx, const
         at = add_period(text, at, rest, "second");
         if (at == 0)
             at = sprintf(text, "0 seconds");
-        if (!put_text(n, ctx, r, text, (uint32_t)at))
+        if (!node_put_string(n, r, text, (uint32_t)at, ctx->error))
             return false;
     });
     return true;
@@ -172,7 +161,7 @@ static bool format_number_kernel(expr_node *n, eval_context *ctx, const uint32_t
         }
         char text[64];
         int length = format_number_text(text, value);
-        if (!put_text(n, ctx, r, text, (uint32_t)length))
+        if (!node_put_string(n, r, text, (uint32_t)length, ctx->error))
             return false;
     });
     return true;

@@ -125,17 +125,6 @@ static uint32_t percent_decode(const char *s, uint32_t n, char *out)
     return o;
 }
 
-static bool put_text(expr_node *n, eval_context *ctx, uint32_t r, const char *text, uint32_t length)
-{
-    char *p = length <= STRING_INLINE_MAX ? NULL : node_string_reserve(n, length, ctx->error);
-    if (length > STRING_INLINE_MAX && !p)
-        return false;
-    if (p)
-        memcpy(p, text, length);
-    ((string_view *)n->out.data)[r] = string_view_make(p ? p : text, length);
-    return true;
-}
-
 enum { PART_PROTOCOL, PART_HOST, PART_PORT, PART_PATH, PART_QUERY, PART_FRAGMENT, PART_PARAMETER };
 
 static bool extract_kernel(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count)
@@ -195,7 +184,7 @@ static bool extract_kernel(expr_node *n, eval_context *ctx, const uint32_t *sel,
         uint32_t length = decode ? percent_decode(x.p, x.n, buffer) : x.n;
         if (!decode)
             memcpy(buffer, x.p, x.n);
-        bool ok = put_text(n, ctx, r, buffer, length);
+        bool ok = node_put_string(n, r, buffer, length, ctx->error);
         if (buffer != small)
             free(buffer);
         if (!ok)
