@@ -2,6 +2,8 @@
  * bench_runtime.c - micro and macro benchmarks of the actor runtime.
  *
  *   task resume         a task that yields; ns per resume (one core)
+ *   grouped resume      the same task in a scheduling group (sched_group.h):
+ *                       each resume is a timed turn through the group queue
  *   message same core   ping-pong between two actors on one scheduler; ns/msg
  *   message cross core  ping-pong between actors pinned to cores 0 and 1; ns/msg
  *   fan-in 2 producers  two credit-limited producer tasks into one actor; msgs/s
@@ -15,6 +17,7 @@
 #include "runtime/clock.h"
 #include "runtime/credit.h"
 #include "runtime/runtime.h"
+#include "runtime/sched_group.h"
 #include "runtime/task.h"
 
 #include <stdatomic.h>
@@ -84,12 +87,14 @@ static int yielder_start(actor *self)
 
 static const actor_behaviour yielder_behaviour = {.name = "yielder", .on_start = yielder_start};
 
-static double bench_task_resume(void)
+/* `job` NULL: an ungrouped actor. */
+static double bench_task_resume(sched_job *job)
 {
+    atomic_store(&yield_done, 0);
     runtime *rt = bench_runtime_start(1);
     yielder init = {.count = quick ? 2000000 : 20000000};
     actor *a = actor_spawn(rt, &yielder_behaviour,
-                           &(actor_options){.state_size = sizeof init, .init_state = &init});
+                           &(actor_options){.state_size = sizeof init, .init_state = &init, .sched_job = job});
     wait_flag(&yield_done);
     yielder *y = actor_state(a);
     double ns = (double)(y->end - y->start) / (double)y->count;
@@ -355,7 +360,12 @@ int main(int argc, char **argv)
         printf("skynet %.1f ms result %lld rss %.1f MiB\n", ms, (long long)r, peak_rss_mib());
         return 0;
     }
-    double resume_ns = bench_task_resume();
+    double resume_ns = bench_task_resume(NULL);
+    sched_group *group = sched_group_create("bench", 1);
+    sched_job *job = sched_job_create(group);
+    double grouped_ns = bench_task_resume(job);
+    sched_job_unref(job);
+    sched_group_unref(group);
     double same_ns = bench_pingpong(1, false);
     double cross_ns = bench_pingpong(2, true);
     double fan = bench_fan_in();
@@ -364,14 +374,15 @@ int main(int argc, char **argv)
     double rss = peak_rss_mib();
     bool sky_ok = sky_result == 499999500000LL;
     if (json) {
-        printf("{\"task_resume_ns\":%.1f,\"message_same_core_ns\":%.1f,"
+        printf("{\"task_resume_ns\":%.1f,\"grouped_resume_ns\":%.1f,\"message_same_core_ns\":%.1f,"
                "\"message_cross_core_ns\":%.1f,\"fan_in_2_msgs_per_sec\":%.0f,"
                "\"skynet_1m_ms\":%.1f,\"skynet_result_ok\":%s,\"peak_rss_mib\":%.1f}\n",
-               resume_ns, same_ns, cross_ns, fan, sky_ms, sky_ok ? "true" : "false", rss);
+               resume_ns, grouped_ns, same_ns, cross_ns, fan, sky_ms, sky_ok ? "true" : "false", rss);
         return sky_ok ? 0 : 1;
     }
     printf("%-28s %14s %14s\n", "benchmark", "result", "target");
     printf("%-28s %11.1f ns %11s\n", "task resume", resume_ns, "<= 20 ns");
+    printf("%-28s %11.1f ns %14s\n", "grouped resume", grouped_ns, "-");
     printf("%-28s %11.1f ns %11s\n", "message same core", same_ns, "<= 50 ns");
     printf("%-28s %11.1f ns %14s\n", "message cross core", cross_ns, "-");
     printf("%-28s %9.2f M/s %14s\n", "fan-in 2 producers", fan / 1e6, "-");
