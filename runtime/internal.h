@@ -97,6 +97,8 @@ struct scheduler {
     uint32_t rng;                  /* owner: victim choice */
     uint32_t inject_tick;          /* owner: inject fairness */
     uint64_t id_seq;               /* owner: actor ids */
+    uint64_t cpu_mark;             /* owner: thread CPU time at the end of the last
+                                      grouped turn, while nothing else ran since (0: none) */
 
     _Atomic int parked;            /* 1 = about to sleep or sleeping; wakers clear it */
     _Atomic bool sleeping;         /* inside poller_wait with a timeout (quiescence) */

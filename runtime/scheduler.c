@@ -266,6 +266,7 @@ static bool scheduler_has_events(scheduler *s)
 /* Fires due timers and dispatches ready fds without sleeping. */
 static void scheduler_poll_now(scheduler *s)
 {
+    s->cpu_mark = 0; /* not a grouped turn's work (scheduler_turn) */
     if (atomic_load_explicit(&s->timers.armed, memory_order_relaxed) > 0)
         timer_heap_fire_due(&s->timers, clock_now_ns());
     if (s->poller.watch_count > 0)
@@ -304,8 +305,10 @@ static void scheduler_park(scheduler *s)
 
 static actor *scheduler_find_work(scheduler *s)
 {
-    if (!inject_queue_is_empty(&s->garbage))
+    if (!inject_queue_is_empty(&s->garbage)) {
+        s->cpu_mark = 0; /* not a grouped turn's work (scheduler_turn) */
         actor_collect_garbage(s);
+    }
     actor *a = scheduler_pop_local(s);
     if (a)
         return a;
@@ -345,19 +348,27 @@ static void scheduler_requeue(scheduler *s, actor *a)
 }
 
 /* One turn; a grouped actor's turn is charged to its job in thread CPU
- * time (the actor may be freed by the turn: the job is held across it). */
+ * time (the actor may be freed by the turn: the job is held across it).
+ * The thread CPU clock is a system call (~0.5 us, more than a short turn):
+ * it is read when a grouped turn ends, and that reading is the start of the
+ * next grouped turn when the core went straight there (the queue hand-over
+ * between them is charged to the next turn). Anything else a core does
+ * (an ungrouped turn, polling, looking for work) drops the mark. */
 static bool scheduler_turn(scheduler *s, actor *a)
 {
     sched_job *job = a->sched_job;
-    if (job == NULL)
+    if (job == NULL) {
+        s->cpu_mark = 0;
         return actor_run_turn(s, a);
+    }
     sched_job_ref(job);
     sched_group *g = sched_job_group(job);
     atomic_store_explicit(&s->running_vtime, sched_group_vtime(g), memory_order_relaxed);
     atomic_store_explicit(&s->running_group, (uintptr_t)g, memory_order_relaxed);
-    uint64_t start = clock_thread_cpu_ns();
+    uint64_t start = s->cpu_mark ? s->cpu_mark : clock_thread_cpu_ns();
     bool again = actor_run_turn(s, a);
-    sched_job_charge(job, clock_thread_cpu_ns() - start);
+    s->cpu_mark = clock_thread_cpu_ns();
+    sched_job_charge(job, s->cpu_mark - start);
     atomic_store_explicit(&s->running_group, 0, memory_order_relaxed);
     sched_job_unref(job);
     return again;
@@ -412,6 +423,7 @@ void *scheduler_thread_main(void *arg)
             scheduler_run_actor(s, a);
             continue;
         }
+        s->cpu_mark = 0; /* looking for work is not a grouped turn's */
         if (idle++ == 0)
             idle_since = clock_now_ns();
         if (clock_now_ns() - idle_since < SCHED_SPIN_NS) {
@@ -497,6 +509,7 @@ static void scheduler_det_step(scheduler *s)
         a = scheduler_steal_ordered(s);
     if (a == NULL)
         return;
+    s->cpu_mark = 0; /* one thread steps every scheduler: no mark carries over */
     scheduler_begin_turn(s, a);
     atomic_store_explicit(&s->preempt, true, memory_order_relaxed); /* forced yields */
     bool again = scheduler_turn(s, a);
