@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -24,6 +25,22 @@ typedef struct live_server {
     char dir[256];
     rest_server rest;       /* only base/port are used (rest_post) */
 } live_server;
+
+/* The server of the running test, until live_stop: the suite's fini kills it
+ * when an assertion ended the test first (a copy: the test's frame is gone). */
+static live_server started;
+
+static void live_kill_leftover(void)
+{
+    if (started.pid <= 0)
+        return;
+    kill(started.pid, SIGKILL);
+    waitpid(started.pid, NULL, 0);
+    fprintf(stderr, "killed the shoal-server of a failed test (log in %s)\n", started.dir);
+    started.pid = 0;
+}
+
+TestSuite(rest_resource, .fini = live_kill_leftover);
 
 static void write_file(const char *dir, const char *name, const char *text)
 {
@@ -66,7 +83,10 @@ static void live_start(live_server *s, const char *extra_config, const char *con
     snprintf(log, sizeof log, "%s/server.log", s->dir);
     s->pid = fork();
     cr_assert(s->pid >= 0);
+    if (s->pid > 0)
+        started = *s;
     if (s->pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* a test killed by its timeout takes the server along */
         FILE *out = freopen(log, "w", stdout);
         (void)out;
         dup2(STDOUT_FILENO, STDERR_FILENO);
@@ -101,6 +121,7 @@ static void live_stop(live_server *s)
     kill(s->pid, SIGTERM);
     int status = 0;
     waitpid(s->pid, &status, 0);
+    started.pid = 0;
     cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "shoal-server did not exit cleanly (%s)", s->dir);
     char command[600];
     snprintf(command, sizeof command, "rm -rf '%s'", s->dir);
@@ -131,6 +152,24 @@ static json_t *get_json(const char *url, long *status)
     json_t *doc = r.json ? json_incref(r.json) : NULL;
     rest_response_free(&r);
     return doc;
+}
+
+/* Follows a queued query's nextUri (each answer 200, never FAILED) until it
+ * points at /executing/; `*next` is replaced as it goes. False after `tries`. */
+static bool follow_until_executing(char **next, int tries)
+{
+    for (int i = 0; i < tries; i++) {
+        long status;
+        json_t *doc = get_json(*next, &status);
+        cr_assert_eq(status, 200);
+        cr_assert_neq(strcmp(rest_state(doc), "FAILED"), 0);
+        free(*next);
+        *next = strdup(rest_next_uri(doc));
+        json_decref(doc);
+        if (strstr(*next, "/executing/"))
+            return true;
+    }
+    return false;
 }
 
 static json_t *group_state(live_server *s, const char *path, long *status)
@@ -219,17 +258,7 @@ Test(rest_resource, global_group_runs_queues_and_rejects)
     cr_assert(rest_call("DELETE", a_exec, NULL, 0, NULL, &r));
     cr_expect_eq(r.status, 204);
     rest_response_free(&r);
-    bool running = false;
-    for (int i = 0; i < 20 && !running; i++) {
-        doc = get_json(b_next, &status);
-        cr_assert_eq(status, 200);
-        cr_assert_neq(strcmp(rest_state(doc), "FAILED"), 0);
-        free(b_next);
-        b_next = strdup(rest_next_uri(doc));
-        running = strstr(b_next, "/executing/") != NULL;
-        json_decref(doc);
-    }
-    cr_assert(running, "B was not admitted after A was canceled");
+    cr_assert(follow_until_executing(&b_next, 20), "B was not admitted after A was canceled");
     doc = group_state(&s, "global", &status);
     cr_expect_eq(member_int(doc, "numRunningQueries"), 1);
     cr_expect_eq(member_int(doc, "numQueuedQueries"), 0);
@@ -501,17 +530,7 @@ Test(rest_resource, groups_file_reloads_without_restart, .timeout = 120)
 
     /* the limit is raised on disk: B is admitted, A still runs in the group */
     replace_groups_file(&s, reload_after_json);
-    bool running = false;
-    for (int i = 0; i < 100 && !running; i++) {
-        doc = get_json(b_next, &status);
-        cr_assert_eq(status, 200);
-        cr_assert_neq(strcmp(rest_state(doc), "FAILED"), 0);
-        free(b_next);
-        b_next = strdup(rest_next_uri(doc));
-        running = strstr(b_next, "/executing/") != NULL;
-        json_decref(doc);
-    }
-    cr_assert(running, "B was not admitted after the limit was raised on disk");
+    cr_assert(follow_until_executing(&b_next, 100), "B was not admitted after the limit was raised on disk");
     doc = group_state(&s, "etl", &status);
     cr_expect_eq(member_int(doc, "hardConcurrencyLimit"), 2);
     cr_expect_eq(member_int(doc, "numRunningQueries"), 2);
