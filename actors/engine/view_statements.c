@@ -129,15 +129,18 @@ bool query_drop_view(query *q, const ast_node *node)
     return ok && query_answer_update(q, "DROP VIEW");
 }
 
+/* SHOW CREATE VIEW's text; the comment's quotes doubled. */
 static char *create_view_text(const object_name *name, const view_definition *v)
 {
-    size_t size = strlen(v->sql) + (v->comment ? strlen(v->comment) * 2 : 0) + 1024;
+    size_t comment = v->comment ? strlen(v->comment) : 0;
+    size_t size = strlen("CREATE VIEW ..") + strlen(name->catalog) + strlen(name->schema) + strlen(name->name) +
+                  strlen(" COMMENT ''") + 2 * comment + strlen(" SECURITY INVOKER AS\n") + strlen(v->sql) + 1;
     char *text = malloc(size);
     if (!text)
         return NULL;
-    int n = snprintf(text, size, "CREATE VIEW %s.%s.%s", name->catalog, name->schema, name->name);
+    size_t n = (size_t)snprintf(text, size, "CREATE VIEW %s.%s.%s", name->catalog, name->schema, name->name);
     if (v->comment) {
-        n += snprintf(text + n, size - (size_t)n, " COMMENT '");
+        n += (size_t)snprintf(text + n, size - n, " COMMENT '");
         for (const char *p = v->comment; *p; p++) {
             if (*p == '\'')
                 text[n++] = '\'';
@@ -145,7 +148,7 @@ static char *create_view_text(const object_name *name, const view_definition *v)
         }
         text[n++] = '\'';
     }
-    snprintf(text + n, size - (size_t)n, " SECURITY %s AS\n%s", v->run_as_invoker ? "INVOKER" : "DEFINER", v->sql);
+    snprintf(text + n, size - n, " SECURITY %s AS\n%s", v->run_as_invoker ? "INVOKER" : "DEFINER", v->sql);
     return text;
 }
 

@@ -6,6 +6,7 @@
  * counts, and their errors (views, unknown columns, connectors that cannot).
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sql_harness.h"
@@ -186,4 +187,20 @@ Test(views_dml, update_counts_and_changes_rows)
     sql_harness_expect_error("UPDATE u SET x = 1, x = 2", ERR_DUPLICATE_COLUMN_NAME, 1, 21, "x");
     sql_harness_expect_error("UPDATE u SET x = 'a'", ERR_TYPE_MISMATCH, 1, 18, "UPDATE table column types don't match");
     sql_harness_expect_error("UPDATE tpch.tiny.nation SET name = 'x'", ERR_NOT_SUPPORTED, 1, 1, "does not support updates");
+}
+
+Test(views_dml, show_create_view_of_a_long_name)
+{
+    char name[1201];
+    memset(name, 'w', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    char sql[1400];
+    snprintf(sql, sizeof sql, "CREATE VIEW %s AS SELECT 1 AS a", name);
+    exec_ok(sql);
+    snprintf(sql, sizeof sql, "SHOW CREATE VIEW %s", name);
+    test_result r = sql_harness_run_ok(sql);
+    char expected[1400];
+    snprintf(expected, sizeof expected, "CREATE VIEW memory.default.%s SECURITY DEFINER AS\nSELECT", name);
+    cr_assert(strncmp(r.rows[0][0], expected, strlen(expected)) == 0, "%s", r.rows[0][0]);
+    test_result_free(&r);
 }
