@@ -90,7 +90,7 @@ memory_table *memory_find_table_by_id_locked(memory_connector *m, uint64_t id)
     return NULL;
 }
 
-static int find_schema_locked(memory_connector *m, const char *schema)
+int memory_find_schema_locked(memory_connector *m, const char *schema)
 {
     for (int i = 0; i < m->schemas.count; i++)
         if (strcmp(m->schemas.items[i], schema) == 0)
@@ -162,7 +162,7 @@ static bool memory_schema_exists(connector *c, const char *schema)
 {
     memory_connector *m = (memory_connector *)c;
     pthread_mutex_lock(&m->lock);
-    bool found = find_schema_locked(m, schema) >= 0;
+    bool found = memory_find_schema_locked(m, schema) >= 0;
     pthread_mutex_unlock(&m->lock);
     return found;
 }
@@ -206,7 +206,7 @@ static bool memory_create_schema(connector *c, const char *schema, bool if_not_e
     memory_connector *m = (memory_connector *)c;
     pthread_mutex_lock(&m->lock);
     bool ok;
-    if (find_schema_locked(m, schema) >= 0)
+    if (memory_find_schema_locked(m, schema) >= 0)
         ok = if_not_exists || error_set(error, ERR_SCHEMA_ALREADY_EXISTS, "Schema '%s.%s' already exists",
                                         m->catalog_name, schema);
     else
@@ -220,7 +220,7 @@ static bool memory_drop_schema(connector *c, const char *schema, bool if_exists,
 {
     memory_connector *m = (memory_connector *)c;
     pthread_mutex_lock(&m->lock);
-    int index = find_schema_locked(m, schema);
+    int index = memory_find_schema_locked(m, schema);
     if (index < 0) {
         pthread_mutex_unlock(&m->lock);
         return if_exists || error_set(error, ERR_SCHEMA_NOT_FOUND, "Schema '%s.%s' does not exist",
@@ -332,7 +332,7 @@ static bool memory_create_table(connector *c, const table_definition *d, shoal_e
         return oom(error);
     pthread_mutex_lock(&m->lock);
     bool ok = false;
-    if (find_schema_locked(m, d->schema) < 0) {
+    if (memory_find_schema_locked(m, d->schema) < 0) {
         error_set(error, ERR_SCHEMA_NOT_FOUND, "Schema '%s' does not exist", d->schema);
     } else if (memory_find_table_locked(m, d->schema, d->name) || memory_find_view_locked(m, d->schema, d->name) >= 0) {
         ok = d->if_not_exists || error_set(error, ERR_TABLE_ALREADY_EXISTS, "Table '%s.%s.%s' already exists",

@@ -97,6 +97,8 @@ void memory_stats_export(const memory_column_stats *s, uint64_t rows, sql_type t
                          column_statistics *out);
 
 /* ---- lookups (memory_connector.c; caller holds the lock) ---- */
+/* Index of a schema in m->schemas, or -1. */
+int memory_find_schema_locked(memory_connector *m, const char *schema);
 memory_table *memory_find_table_locked(memory_connector *m, const char *schema, const char *name);
 memory_table *memory_find_table_by_id_locked(memory_connector *m, uint64_t id);
 

@@ -28,14 +28,6 @@ view_definition *memory_remove_view_locked(memory_connector *m, int index)
     return v;
 }
 
-static bool schema_exists_locked(memory_connector *m, const char *schema)
-{
-    for (int i = 0; i < m->schemas.count; i++)
-        if (strcmp(m->schemas.items[i], schema) == 0)
-            return true;
-    return false;
-}
-
 bool memory_list_views(connector *c, const char *schema, string_list *out, shoal_error *error)
 {
     memory_connector *m = (memory_connector *)c;
@@ -86,7 +78,7 @@ bool memory_create_view(connector *c, const view_definition *view, bool replace,
     pthread_mutex_lock(&m->lock);
     int index = memory_find_view_locked(m, view->schema, view->name);
     bool ok = false;
-    if (!schema_exists_locked(m, view->schema))
+    if (memory_find_schema_locked(m, view->schema) < 0)
         error_set(error, ERR_SCHEMA_NOT_FOUND, "Schema '%s' does not exist", view->schema);
     else if (memory_find_table_locked(m, view->schema, view->name))
         error_set(error, ERR_TABLE_ALREADY_EXISTS, "Table already exists: '%s.%s.%s'", m->catalog_name,
