@@ -7,42 +7,20 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "engine_test_support.h"
+#include "sql_harness.h"
 
-static engine *test_engine;
-static session *test_session;
-
-static void setup(void)
-{
-    static const char *const catalogs[] = {
-        "memory", "connector.name=memory\n",
-        NULL,
-    };
-    test_engine = test_engine_create(catalogs);
-    cr_assert_not_null(test_engine);
-    test_session = session_new("test", "memory", "default");
-}
-
-static void teardown(void)
-{
-    session_free(test_session);
-    test_engine_destroy(test_engine);
-}
-
-TestSuite(query_features, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(query_features, .init = sql_harness_start_memory_default, .fini = sql_harness_stop, .timeout = 60);
 
 static void exec_ok(const char *sql)
 {
-    test_result r = test_run(test_engine, test_session, sql);
-    cr_assert(r.ok, "%s failed: %s (%s)", sql, r.error.message, error_name(r.error.code));
+    test_result r = sql_harness_run_ok(sql);
     test_result_free(&r);
 }
 
 /* Every cell of the result, row by row, joined with ',' (NULL as "NULL"). */
 static void expect_cells(const char *sql, const char *expected)
 {
-    test_result r = test_run(test_engine, test_session, sql);
-    cr_assert(r.ok, "%s failed: %s (%s)", sql, r.error.message, error_name(r.error.code));
+    test_result r = sql_harness_run_ok(sql);
     char text[4096] = "";
     for (int i = 0; i < r.row_count; i++)
         for (int c = 0; c < r.column_count; c++) {
@@ -56,11 +34,7 @@ static void expect_cells(const char *sql, const char *expected)
 
 static void expect_error(const char *sql, error_code code, const char *message_part)
 {
-    test_result r = test_run(test_engine, test_session, sql);
-    cr_assert_not(r.ok, "%s should fail", sql);
-    cr_assert_str_eq(error_name(r.error.code), error_name(code), "%s: %s", sql, r.error.message);
-    cr_assert(strstr(r.error.message, message_part), "%s: '%s' lacks '%s'", sql, r.error.message, message_part);
-    test_result_free(&r);
+    sql_harness_expect_error(sql, code, 0, 0, message_part);
 }
 
 static void make_tables(void)
@@ -136,9 +110,7 @@ Test(query_features, explain_analyze_shows_wall_time_per_node)
 {
     exec_ok("CREATE TABLE big AS SELECT a.x * 10 + b.x AS x FROM (VALUES 0, 1, 2, 3, 4, 5, 6, 7, 8, 9) a(x) "
             "CROSS JOIN (VALUES 0, 1, 2, 3, 4, 5, 6, 7, 8, 9) b(x)");
-    test_result r = test_run(test_engine, test_session,
-                             "EXPLAIN ANALYZE SELECT x % 7, count(*) FROM big GROUP BY 1 ORDER BY 1");
-    cr_assert(r.ok, "%s", r.error.message);
+    test_result r = sql_harness_run_ok("EXPLAIN ANALYZE SELECT x % 7, count(*) FROM big GROUP BY 1 ORDER BY 1");
     const char *text = r.rows[0][0];
     int nodes = 0;
     for (const char *p = strstr(text, "Wall: "); p; p = strstr(p + 1, "Wall: ")) {
