@@ -1,7 +1,7 @@
 /*
  * spiller.c — spill files (spiller.h): [uint32 length][page_serde bytes]
- * records appended to an unlinked temporary file, read back with a
- * buffered sequential reader.
+ * records appended to an unlinked temporary file with pwrite, read back
+ * record by record with pread (one read for the length, one for the page).
  */
 #include "operators/spiller.h"
 
@@ -107,11 +107,13 @@ static bool charge(spill_file *f, uint64_t bytes, shoal_error *error)
     return false;
 }
 
-static bool write_all(int fd, const void *data, size_t size, uint64_t at)
+/* Reads (writing false) or writes all `size` bytes at offset `at`, going
+ * on after short transfers and EINTR. */
+static bool transfer_all(int fd, void *data, size_t size, uint64_t at, bool writing)
 {
-    const unsigned char *p = data;
+    unsigned char *p = data;
     while (size > 0) {
-        ssize_t n = pwrite(fd, p, size, (off_t)at);
+        ssize_t n = writing ? pwrite(fd, p, size, (off_t)at) : pread(fd, p, size, (off_t)at);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -133,7 +135,8 @@ bool spill_file_write(spill_file *f, const page *p, shoal_error *error)
     uint32_t length = (uint32_t)size;
     uint64_t at = f->size;
     bool ok = size <= UINT32_MAX && charge(f, sizeof length + size, error);
-    if (ok && (!write_all(f->fd, &length, sizeof length, at) || !write_all(f->fd, bytes, size, at + sizeof length)))
+    if (ok && (!transfer_all(f->fd, &length, sizeof length, at, true) ||
+              !transfer_all(f->fd, bytes, size, at + sizeof length, true)))
         ok = io_error(error, "write");
     free(bytes);
     return ok;
@@ -146,28 +149,12 @@ bool spill_file_rewind(spill_file *f, shoal_error *error)
     return true;
 }
 
-static bool read_all(int fd, void *data, size_t size, uint64_t at)
-{
-    unsigned char *p = data;
-    while (size > 0) {
-        ssize_t n = pread(fd, p, size, (off_t)at);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        p += n;
-        size -= (size_t)n;
-        at += (uint64_t)n;
-    }
-    return true;
-}
-
 page *spill_file_read(spill_file *f, shoal_error *error)
 {
     if (f->read_at >= f->size)
         return NULL;
     uint32_t length;
-    if (!read_all(f->fd, &length, sizeof length, f->read_at) || f->read_at + sizeof length + length > f->size) {
+    if (!transfer_all(f->fd, &length, sizeof length, f->read_at, false) || f->read_at + sizeof length + length > f->size) {
         io_error(error, "read");
         return NULL;
     }
@@ -177,7 +164,7 @@ page *spill_file_read(spill_file *f, shoal_error *error)
         return NULL;
     }
     page *p = NULL;
-    if (!read_all(f->fd, bytes, length, f->read_at + sizeof length))
+    if (!transfer_all(f->fd, bytes, length, f->read_at + sizeof length, false))
         io_error(error, "read");
     else
         p = page_deserialize(bytes, length, error);
