@@ -330,12 +330,7 @@ static bool ob_get_output(operator *op, page **out, shoal_error *error)
     if (o->merging)
         return merge_next_page(o, out, error);
     if (!o->sorted) {
-        unsigned char *scratch = malloc(o->record_count * o->layout.record_bytes + 1);
-        if (!scratch)
-            return oom(error);
-        bool ok = sort_records(&o->layout, o->records, scratch, o->record_count, o->columns);
-        free(scratch);
-        if (!ok)
+        if (!sort_buffered(o))
             return oom(error);
         o->sorted = true;
     }
