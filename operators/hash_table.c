@@ -247,14 +247,6 @@ static bool hash_table_resize(hash_table *t, uint64_t capacity)
     return true;
 }
 
-bool hash_table_reserve(hash_table *t, uint64_t rows)
-{
-    uint64_t capacity = t->capacity;
-    while (rows * 2 > capacity)
-        capacity *= 2;
-    return capacity == t->capacity || hash_table_resize(t, capacity);
-}
-
 static bool hash_table_reserve_rows(hash_table *t, uint64_t rows)
 {
     uint64_t need_blocks = (rows + ROWS_PER_BLOCK - 1) >> HASH_TABLE_BLOCK_SHIFT;
@@ -461,54 +453,6 @@ bool hash_table_find_or_insert(hash_table *t, const vector *const *keys,
         remaining_count = next_count;
     }
     return true;
-}
-
-void hash_table_find(const hash_table *t, hash_table_scratch *scratch, const vector *const *keys,
-                     const uint32_t *selection,
-                     uint32_t count, unsigned char **rows_out)
-{
-    if (count == 0)
-        return;
-    uint64_t *hashes = scratch->hashes;
-    if (t->key_count == 0)
-        for (uint32_t i = 0; i < count; i++)
-            hashes[i] = NULL_HASH;
-    for (int k = 0; k < t->key_count; k++)
-        hash_vector(keys[k], selection, count, hashes, k > 0);
-    uint64_t *slots = scratch->slots;
-    uint32_t *remaining = scratch->remaining;
-    for (uint32_t i = 0; i < count; i++) {
-        slots[i] = hashes[i] & t->mask;
-        remaining[i] = i;
-        __builtin_prefetch(&t->entries[slots[i]]);
-    }
-    uint32_t remaining_count = count;
-    while (remaining_count > 0) {
-        uint32_t next_count = 0, candidate_count = 0;
-        for (uint32_t j = 0; j < remaining_count; j++) {
-            uint32_t i = remaining[j];
-            uint64_t entry = t->entries[slots[i]];
-            if (entry == 0) {
-                rows_out[i] = NULL;
-            } else if ((entry >> SALT_SHIFT) == (hashes[i] >> SALT_SHIFT)) {
-                rows_out[i] = (unsigned char *)(uintptr_t)(entry & POINTER_MASK);
-                __builtin_prefetch(rows_out[i]);
-                scratch->candidates[candidate_count++] = i;
-            } else {
-                slots[i] = (slots[i] + 1) & t->mask;
-                remaining[next_count++] = i;
-            }
-        }
-        uint32_t mismatch_count = 0;
-        compare_keys(t, keys, selection, scratch->candidates, candidate_count, rows_out,
-                     scratch->mismatches, &mismatch_count);
-        for (uint32_t j = 0; j < mismatch_count; j++) {
-            uint32_t i = scratch->mismatches[j];
-            slots[i] = (slots[i] + 1) & t->mask;
-            remaining[next_count++] = i;
-        }
-        remaining_count = next_count;
-    }
 }
 
 /* ---- reading keys back -------------------------------------------------- */

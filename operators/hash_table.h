@@ -1,6 +1,8 @@
 /*
- * hash_table.h — the open-addressing hash table that grouping and joins
- * share (hash aggregation, join build, mark distinct, set operations).
+ * hash_table.h — the open-addressing hash table of grouping (hash
+ * aggregation, mark distinct, distinct limit, set operations), and the
+ * hashing (hash_vector) that joins, dynamic filters and exchanges share.
+ * The join's own directory is join_hash_table.h.
  *
  * Layout (cache-aware, as DuckDB's and Umbra's):
  *   - a directory of 8-byte entries, power-of-two sized, linear probing,
@@ -10,7 +12,7 @@
  *   - rows in fixed blocks (stable addresses), each row holding
  *     [hash u64][one null byte per key][keys, naturally aligned][payload,
  *     16-byte aligned]: the keys and the caller's payload (aggregate
- *     states, a join chain head, counters) sit together, one cache line for
+ *     states, counters) sit together, one cache line for
  *     typical keys. The stored hash makes growth a rehash without touching
  *     keys.
  *
@@ -52,7 +54,8 @@ hash_key_kind hash_key_kind_of(sql_type type);
 
 enum { HASH_TABLE_BLOCK_SHIFT = 12 };   /* 4096 rows per block */
 
-/* Per-batch working memory of a probe. A built table is read by several
+/* Per-batch working memory of a probe: the table's own inserts use the
+ * one inside it; a join table (join_hash_table_find) is read by several
  * probe drivers at once, so each brings its own. */
 typedef struct hash_table_scratch {
     uint64_t hashes[VECTOR_SIZE];
@@ -93,9 +96,6 @@ hash_table *hash_table_create(int key_count, const sql_type *key_types, uint32_t
                               uint64_t expected_rows, shoal_error *error);
 void hash_table_free(hash_table *t);
 
-/* Sizes the directory for `rows` keys up front (no rehash while filling). */
-bool hash_table_reserve(hash_table *t, uint64_t rows);
-
 /* Finds or inserts the key of each row (selection ? selection[i] : i),
  * i < count, of the key vectors. rows_out[i] is its row. The indexes i of
  * rows that were inserted by this call are written to new_out (their
@@ -105,20 +105,10 @@ bool hash_table_find_or_insert(hash_table *t, const vector *const *keys,
                                unsigned char **rows_out, uint32_t *new_out, uint32_t *new_count,
                                shoal_error *error);
 
-/* Looks up each row's key; rows_out[i] is NULL when absent. Read-only on
- * the table: concurrent finds are safe, each with its own scratch. */
-void hash_table_find(const hash_table *t, hash_table_scratch *scratch, const vector *const *keys,
-                     const uint32_t *selection,
-                     uint32_t count, unsigned char **rows_out);
-
 static inline unsigned char *hash_table_row(const hash_table *t, uint64_t index)
 {
     return t->blocks[index >> HASH_TABLE_BLOCK_SHIFT] +
            (index & ((1u << HASH_TABLE_BLOCK_SHIFT) - 1)) * t->row_size;
-}
-static inline void *hash_table_payload(const hash_table *t, unsigned char *row)
-{
-    return row + t->payload_offset;
 }
 
 /* Writes key `key` of rows[i], i < count, into rows [out_row, ...) of flat
