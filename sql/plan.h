@@ -167,8 +167,8 @@ struct plan_node {
             int grouping_set_count;       /* 0: plain GROUP BY */
             int group_id_channel;         /* with grouping sets, or -1 */
         } aggregate;
-        struct {              /* JOIN: output = left columns then right columns,
-                                 narrowed by output_left/output_right when set */
+        struct {              /* JOIN: output = all left columns then all right
+                                 columns */
             join_type type;
             int key_count;
             int *left_keys;
