@@ -1097,41 +1097,43 @@ static pipeline_spec *visit_window(planner *p, const plan_node *node)
     return append_factory(p, spec, &f->base) ? spec : NULL;
 }
 
-typedef struct group_id_factory {
+/* A factory that needs only its plan node (GROUP_ID, UNNEST). */
+typedef struct node_factory {
     operator_factory base;
     const plan_node *node;
-} group_id_factory;
+} node_factory;
 
+/* Appends a node_factory for `node` to its input's pipeline: the operator
+ * runs on whatever drivers feed it. */
+static pipeline_spec *visit_per_driver(planner *p, const plan_node *node,
+                                       operator *(*create)(operator_factory *, shoal_error *))
+{
+    pipeline_spec *spec = visit(p, node->inputs[0]);
+    if (!spec)
+        return NULL;
+    node_factory *f = calloc(1, sizeof *f);
+    if (f) {
+        f->base.plan_node_id = node->id;
+        f->base.create = create;
+        f->base.destroy = free_factory;
+        f->node = node;
+    }
+    return append_factory(p, spec, f ? &f->base : NULL) ? spec : NULL;
+}
+
+/* GROUPING SETS: rows are replicated per set. */
 static operator *create_group_id(operator_factory *f, shoal_error *error)
 {
-    const plan_node *node = ((group_id_factory *)f)->node;
+    const plan_node *node = ((node_factory *)f)->node;
     return group_id_create(f->plan_node_id, node->inputs[0]->column_count, node->u.group_id.key_count,
                            node->u.group_id.key_channels, node->u.group_id.set_count,
                            node->u.group_id.set_masks, error);
 }
 
-/* GROUPING SETS: rows are replicated per set on whatever drivers feed it. */
-static pipeline_spec *visit_group_id(planner *p, const plan_node *node)
-{
-    pipeline_spec *spec = visit(p, node->inputs[0]);
-    group_id_factory *f = spec ? calloc(1, sizeof *f) : NULL;
-    if (!f)
-        return NULL;
-    f->base.plan_node_id = node->id;
-    f->base.create = create_group_id;
-    f->base.destroy = free_factory;
-    f->node = node;
-    return append_factory(p, spec, &f->base) ? spec : NULL;
-}
-
-typedef struct unnest_factory {
-    operator_factory base;
-    const plan_node *node;
-} unnest_factory;
-
+/* UNNEST: rows are repeated per element. */
 static operator *create_unnest(operator_factory *f, shoal_error *error)
 {
-    const plan_node *node = ((unnest_factory *)f)->node;
+    const plan_node *node = ((node_factory *)f)->node;
     const plan_node *input = node->inputs[0];
     sql_type types[UNNEST_MAX_COLUMNS];
     int count = node->u.unnest.unnest_count;
@@ -1143,20 +1145,6 @@ static operator *create_unnest(operator_factory *f, shoal_error *error)
         types[j] = input->columns[node->u.unnest.replicate_count + j].type;
     return unnest_create(f->plan_node_id, node->u.unnest.replicate_count, count, types, node->u.unnest.ordinality,
                          node->u.unnest.outer, error);
-}
-
-/* UNNEST: rows are repeated on whatever drivers feed it. */
-static pipeline_spec *visit_unnest(planner *p, const plan_node *node)
-{
-    pipeline_spec *spec = visit(p, node->inputs[0]);
-    unnest_factory *f = spec ? calloc(1, sizeof *f) : NULL;
-    if (!f)
-        return NULL;
-    f->base.plan_node_id = node->id;
-    f->base.create = create_unnest;
-    f->base.destroy = free_factory;
-    f->node = node;
-    return append_factory(p, spec, &f->base) ? spec : NULL;
 }
 
 /* UNION ALL: every input pipeline feeds one exchange, read round-robin. */
@@ -1234,8 +1222,8 @@ static pipeline_spec *visit(planner *p, const plan_node *node)
     case PLAN_OUTPUT: return visit_output(p, node);
     case PLAN_UNION: return visit_union(p, node);
     case PLAN_WINDOW: return visit_window(p, node);
-    case PLAN_GROUP_ID: return visit_group_id(p, node);
-    case PLAN_UNNEST: return visit_unnest(p, node);
+    case PLAN_GROUP_ID: return visit_per_driver(p, node, create_group_id);
+    case PLAN_UNNEST: return visit_per_driver(p, node, create_unnest);
     case PLAN_INTERSECT:
     case PLAN_EXCEPT: return visit_set_operation(p, node);
     case PLAN_EXCHANGE: return node->inputs[0] ? visit(p, node->inputs[0]) : visit_remote_source(p, node);
