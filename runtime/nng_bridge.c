@@ -5,7 +5,9 @@
  * result, take the received message out of the aio, and push the embedded
  * completion message (which schedules the actor and, only if its core is
  * parked, writes that core's eventfd). `busy` stays set until the actor has
- * the event, so an embedded message is never in a mailbox twice.
+ * the event, so an embedded message is never in a mailbox twice. `untaken`
+ * holds a received message until the actor takes the event: what fini
+ * frees, so an actor never has to clear ev->msg.
  */
 #include "runtime/nng_bridge.h"
 
@@ -27,10 +29,12 @@ static void nng_bridge_callback(void *arg)
             nng_msg_free(unsent);
     }
     nng_aio_set_msg(b->aio, NULL);
+    b->untaken = b->event.msg;
     if (actor_send(b->target, &b->event.header) != 0) {
         /* The actor stopped: nobody will read the event. */
-        if (b->event.msg)
-            nng_msg_free(b->event.msg);
+        if (b->untaken)
+            nng_msg_free(b->untaken);
+        b->untaken = NULL;
         b->event.msg = NULL;
         atomic_store_explicit(&b->busy, false, memory_order_release);
     }
@@ -115,6 +119,7 @@ void nng_bridge_cancel(nng_bridge *b)
 nng_bridge_event *nng_bridge_take(message *m)
 {
     nng_bridge_event *ev = (nng_bridge_event *)m;
+    ev->bridge->untaken = NULL; /* ev->msg is the actor's now */
     atomic_store_explicit(&ev->bridge->busy, false, memory_order_release);
     return ev;
 }
@@ -125,10 +130,11 @@ void nng_bridge_fini(nng_bridge *b)
         return;
     nng_aio_free(b->aio); /* cancels and waits for a running callback */
     b->aio = NULL;
-    if (b->event.msg) {
-        nng_msg_free(b->event.msg);
-        b->event.msg = NULL;
+    if (b->untaken) {
+        nng_msg_free(b->untaken);
+        b->untaken = NULL;
     }
+    b->event.msg = NULL;
     actor_unref(b->target);
     b->target = NULL;
 }

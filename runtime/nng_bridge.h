@@ -18,7 +18,10 @@
  *         nng_bridge_recv(&st->rx, sock);                 // re-arm (or wait for credit first)
  *
  * nng_bridge_fini cancels the operation and waits for nng's callback to
- * return (nng_aio_free); the callback itself is a few instructions.
+ * return (nng_aio_free); the callback itself is a few instructions. A
+ * received message belongs to the bridge until nng_bridge_take and to the
+ * actor after it: fini frees only one whose event was never taken (the
+ * actor stopped first).
  */
 #ifndef SHOAL_RUNTIME_NNG_BRIDGE_H
 #define SHOAL_RUNTIME_NNG_BRIDGE_H
@@ -45,6 +48,7 @@ struct nng_bridge {
     nng_bridge_event event;
     _Atomic bool busy;   /* an operation is outstanding or its event unread */
     bool is_recv;
+    nng_msg *untaken;    /* event.msg until nng_bridge_take: fini frees it */
 };
 
 /* 0, SHOAL_ENOMEM or SHOAL_ESYSTEM. `msg_type` is the completion's type. */
@@ -60,7 +64,8 @@ int nng_bridge_sleep(nng_bridge *b, nng_duration ms);
 /* Sets the timeout of the next operations (NNG_DURATION_DEFAULT/INFINITE/ms). */
 void nng_bridge_set_timeout(nng_bridge *b, nng_duration ms);
 /* In the actor's receive: the completion event, and the bridge is free for
- * the next operation. Take ev->msg (now yours) before starting one. */
+ * the next operation. ev->msg is the actor's from here on (read it before
+ * starting the next operation, which reuses the event). */
 nng_bridge_event *nng_bridge_take(message *m);
 /* Cancels a pending operation; its completion still arrives (NNG_ECANCELED). */
 void nng_bridge_cancel(nng_bridge *b);

@@ -144,7 +144,6 @@ static int an_receive(actor *self, message *msg)
     } else if (msg->type == MSG_AN_RX) {
         nng_bridge_event *ev = nng_bridge_take(msg);
         nng_msg *in = ev->msg;
-        ev->msg = NULL; /* ours now: nng_bridge_fini frees only an untaken message */
         if (closing(ev->result))
             return 0;
         if (ev->result != 0 || !in) {

@@ -289,12 +289,8 @@ static void next_request(client_state *st, location_state *l, bool room)
 
 static void handle_io(client_state *st, location_state *l, nng_bridge_event *ev)
 {
-    if (ev->result == NNG_ECLOSED || ev->result == NNG_ECANCELED) {
-        if (ev->msg)
-            nng_msg_free(ev->msg);
-        ev->msg = NULL;
+    if (ev->result == NNG_ECLOSED || ev->result == NNG_ECANCELED)
         return;
-    }
     switch (l->phase) {
     case PHASE_SENDING:
         if (ev->result != 0) {
@@ -306,7 +302,6 @@ static void handle_io(client_state *st, location_state *l, nng_bridge_event *ev)
         return;
     case PHASE_RECEIVING: {
         nng_msg *in = ev->msg;
-        ev->msg = NULL; /* ours now: nng_bridge_fini frees only an untaken message */
         if (ev->result != 0 || !in) {
             /* timed out or lost: ask again with the same token */
             log_debug(&exchange_log, "no answer from %s (%s), asking again", l->where->exchange_endpoint,

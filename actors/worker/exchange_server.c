@@ -135,19 +135,14 @@ static int server_receive(actor *self, message *msg)
         return 0;
     nng_bridge_event *ev = nng_bridge_take(msg);
     server_context *c = (server_context *)((char *)ev->bridge - offsetof(server_context, bridge));
-    if (ev->result == NNG_ECLOSED || ev->result == NNG_ECANCELED) {
-        if (ev->msg)
-            nng_msg_free(ev->msg);
-        ev->msg = NULL;
+    if (ev->result == NNG_ECLOSED || ev->result == NNG_ECANCELED)
         return 0;
-    }
     if (c->sending) {
         c->sending = false;
         nng_bridge_ctx_recv(&c->bridge, c->ctx);
         return 0;
     }
     nng_msg *in = ev->msg;
-    ev->msg = NULL; /* ours now: nng_bridge_fini frees only an untaken message */
     if (ev->result != 0 || !in) {
         nng_bridge_ctx_recv(&c->bridge, c->ctx);
         return 0;

@@ -200,6 +200,8 @@ typedef struct nng_actor_state {
     nng_socket sock;
     nng_bridge rx, tx;
     int received;
+    bool keep_last;      /* keep the first message and stop receiving */
+    nng_msg *kept;
     char last[32];
 } nng_actor_state;
 
@@ -225,10 +227,13 @@ static int nng_actor_receive(actor *self, message *m)
             return 0; /* cancelled at shutdown */
         snprintf(st->last, sizeof st->last, "%.*s", (int)nng_msg_len(ev->msg),
                  (char *)nng_msg_body(ev->msg));
-        nng_msg_free(ev->msg);
-        ev->msg = NULL;
         st->received++;
         atomic_fetch_add(&nng_received, 1);
+        if (st->keep_last) {
+            st->kept = ev->msg; /* ours: no next receive, the bridge idles with the taken event */
+            return 0;
+        }
+        nng_msg_free(ev->msg);
         return nng_bridge_recv(&st->rx, st->sock);
     }
     if (m->type == MSG_NNG_TX)
@@ -269,6 +274,35 @@ Test(io, nng_aio_completions_arrive_as_messages, .timeout = 30)
     cr_expect_str_eq(st->last, "hello 19");
     actor_unref(act);
     runtime_destroy(rt); /* on_stop frees the bridges: the pending recv is cancelled */
+    nng_close(a);
+    nng_close(b);
+}
+
+/* The actor keeps a message it took and starts no other receive (as it
+ * does while waiting for credit): stopping it (nng_bridge_fini) must leave
+ * that message alone (ASan reports a use after free otherwise). */
+Test(io, nng_bridge_fini_leaves_a_taken_message_to_the_actor, .timeout = 30)
+{
+    nng_socket a, b;
+    cr_assert_eq(nng_pair0_open(&a), 0);
+    cr_assert_eq(nng_pair0_open(&b), 0);
+    cr_assert_eq(nng_listen(a, "inproc://shoal-bridge-taken", NULL, 0), 0);
+    cr_assert_eq(nng_dial(b, "inproc://shoal-bridge-taken", NULL, 0), 0);
+    atomic_store(&nng_received, 0);
+    runtime *rt = test_runtime(1);
+    nng_actor_state init = {.sock = a, .keep_last = true};
+    actor *act = actor_spawn(rt, &nng_actor_behaviour,
+                             &(actor_options){.state_size = sizeof init, .init_state = &init});
+    cr_assert_eq(nng_send(b, "only", 4, 0), 0);
+    cr_expect_eq(test_wait_at_least(&nng_received, 1, 5000), 1);
+    cr_assert_eq(runtime_wait_idle(rt, 5000), 0);
+    nng_msg *kept = ((nng_actor_state *)actor_state(act))->kept;
+    cr_assert_not_null(kept);
+    actor_unref(act);
+    runtime_destroy(rt); /* on_stop: nng_bridge_fini with the taken event */
+    cr_expect_eq(nng_msg_len(kept), 4);
+    cr_expect_eq(memcmp(nng_msg_body(kept), "only", 4), 0);
+    nng_msg_free(kept);
     nng_close(a);
     nng_close(b);
 }
