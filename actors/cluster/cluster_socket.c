@@ -1,10 +1,13 @@
 /*
- * cluster_socket.c — proto messages in nng messages, and the stop latch.
+ * cluster_socket.c — proto messages in nng messages, the REP answering
+ * loop, and the stop latch.
  */
 #include "cluster_socket.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "runtime/errors.h"
 
 nng_msg *cluster_msg_encode(const proto_message *m)
 {
@@ -36,6 +39,66 @@ nng_msg *cluster_ack(int code, const char *text)
     m.u.ack.error_code = code;
     PROTO_SET(m.u.ack.message, text);
     return cluster_msg_encode(&m);
+}
+
+static bool closing(int result)
+{
+    return result == NNG_ECLOSED || result == NNG_ECANCELED;
+}
+
+int cluster_rep_start(cluster_rep *r, actor *self, nng_socket s, uint32_t rx_type, uint32_t tx_type,
+                      cluster_rep_handler handle, void *context)
+{
+    r->socket = s;
+    r->handle = handle;
+    r->context = context;
+    r->rx_type = rx_type;
+    r->tx_type = tx_type;
+    if (nng_bridge_init(&r->rx, self, rx_type) != 0)
+        return SHOAL_ENOMEM;
+    if (nng_bridge_init(&r->tx, self, tx_type) != 0) {
+        nng_bridge_fini(&r->rx);
+        return SHOAL_ENOMEM;
+    }
+    r->started = true;
+    nng_bridge_recv(&r->rx, s);
+    return 0;
+}
+
+/* A request arrived: answer it, or receive the next when there is no answer. */
+static void rep_answer(cluster_rep *r, nng_msg *in)
+{
+    nng_msg *reply = r->handle(r->context, in);
+    nng_msg_free(in);
+    if (!reply || nng_bridge_send(&r->tx, r->socket, reply) != 0) {
+        if (reply)
+            nng_msg_free(reply);
+        nng_bridge_recv(&r->rx, r->socket);
+    }
+}
+
+bool cluster_rep_receive(cluster_rep *r, message *msg)
+{
+    if (!r->started || (msg->type != r->rx_type && msg->type != r->tx_type))
+        return false;
+    nng_bridge_event *ev = nng_bridge_take(msg);
+    if (closing(ev->result))
+        return true;
+    if (ev->bridge == &r->rx && ev->result == 0 && ev->msg)
+        rep_answer(r, ev->msg);
+    else
+        nng_bridge_recv(&r->rx, r->socket); /* a reply went out, or a receive failed */
+    return true;
+}
+
+void cluster_rep_stop(cluster_rep *r)
+{
+    if (!r->started)
+        return;
+    nng_close(r->socket);
+    nng_bridge_fini(&r->rx);
+    nng_bridge_fini(&r->tx);
+    r->started = false;
 }
 
 void stop_latch_init(stop_latch *l)

@@ -2,9 +2,9 @@
  * node_manager.c — the coordinator's control endpoint actor: announce and
  * heartbeat handling, and the heartbeat failure detector (see the header).
  *
- * The REP socket is driven by two nng bridges (receive, then send the reply,
- * then receive again) and a third bridge ticks the failure detector. nng's
- * callbacks only enqueue; decoding happens in the actor's turn.
+ * The REP socket is answered by cluster_rep (cluster_socket.h) and an nng
+ * bridge ticks the failure detector. nng's callbacks only enqueue; decoding
+ * happens in the actor's turn.
  */
 #include "node_manager.h"
 
@@ -44,8 +44,9 @@ struct node_manager {
 
 typedef struct node_manager_state {
     node_manager *m;
-    nng_bridge rx, tx, tick;
-    bool bridges;
+    cluster_rep rep;
+    nng_bridge tick;
+    bool ticking;
 } node_manager_state;
 
 static cluster_node *find_node(node_manager *m, const char *id)
@@ -107,8 +108,9 @@ static nng_msg *handle_heartbeat(node_manager *m, const proto_heartbeat *h)
     return known ? cluster_ack(ERR_NONE, "") : cluster_ack(ERR_NOT_FOUND, "Unknown node: announce first");
 }
 
-static nng_msg *handle_request(node_manager *m, nng_msg *in)
+static nng_msg *handle_request(void *context, nng_msg *in)
 {
+    node_manager *m = context;
     proto_message req;
     shoal_error error;
     error_clear(&error);
@@ -144,61 +146,33 @@ static void check_heartbeats(node_manager *m)
 static int nm_start(actor *self)
 {
     node_manager_state *st = actor_state(self);
-    if (nng_bridge_init(&st->rx, self, MSG_NM_RX) || nng_bridge_init(&st->tx, self, MSG_NM_TX) ||
-        nng_bridge_init(&st->tick, self, MSG_NM_TICK))
+    if (nng_bridge_init(&st->tick, self, MSG_NM_TICK) != 0)
         return SHOAL_ENOMEM;
-    st->bridges = true;
-    nng_bridge_recv(&st->rx, st->m->socket);
+    st->ticking = true;
     nng_bridge_sleep(&st->tick, st->m->check_interval_ms);
-    return 0;
+    return cluster_rep_start(&st->rep, self, st->m->socket, MSG_NM_RX, MSG_NM_TX, handle_request, st->m);
 }
 
 static int nm_receive(actor *self, message *msg)
 {
     node_manager_state *st = actor_state(self);
-    node_manager *m = st->m;
-    if (msg->type == MSG_NM_TICK) {
-        nng_bridge_event *ev = nng_bridge_take(msg);
-        if (ev->result == NNG_ECANCELED || ev->result == NNG_ECLOSED)
-            return 0;
-        check_heartbeats(m);
-        nng_bridge_sleep(&st->tick, m->check_interval_ms);
-    } else if (msg->type == MSG_NM_RX) {
-        nng_bridge_event *ev = nng_bridge_take(msg);
-        nng_msg *in = ev->msg;
-        ev->msg = NULL; /* ours now: nng_bridge_fini frees only an untaken message */
-        if (ev->result == NNG_ECLOSED || ev->result == NNG_ECANCELED)
-            return 0;
-        if (ev->result != 0 || !in) {
-            nng_bridge_recv(&st->rx, m->socket);
-            return 0;
-        }
-        nng_msg *reply = handle_request(m, in);
-        nng_msg_free(in);
-        if (!reply || nng_bridge_send(&st->tx, m->socket, reply) != 0) {
-            if (reply)
-                nng_msg_free(reply);
-            nng_bridge_recv(&st->rx, m->socket);
-        }
-    } else if (msg->type == MSG_NM_TX) {
-        nng_bridge_event *ev = nng_bridge_take(msg);
-        if (ev->result == NNG_ECLOSED || ev->result == NNG_ECANCELED)
-            return 0;
-        nng_bridge_recv(&st->rx, m->socket);
-    }
+    if (cluster_rep_receive(&st->rep, msg) || msg->type != MSG_NM_TICK)
+        return 0;
+    nng_bridge_event *ev = nng_bridge_take(msg);
+    if (ev->result == NNG_ECANCELED || ev->result == NNG_ECLOSED)
+        return 0;
+    check_heartbeats(st->m);
+    nng_bridge_sleep(&st->tick, st->m->check_interval_ms);
     return 0;
 }
 
 static void nm_stop(actor *self)
 {
     node_manager_state *st = actor_state(self);
-    if (st->bridges) {
-        nng_close(st->m->socket);
-        nng_bridge_fini(&st->rx);
-        nng_bridge_fini(&st->tx);
+    cluster_rep_stop(&st->rep);
+    if (st->ticking)
         nng_bridge_fini(&st->tick);
-        st->bridges = false;
-    }
+    st->ticking = false;
     stop_latch_release(&st->m->stopped);
 }
 

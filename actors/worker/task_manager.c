@@ -47,8 +47,7 @@ struct task_manager {
 
 typedef struct task_manager_state {
     task_manager *m;
-    nng_bridge rx, tx;
-    bool bridges;
+    cluster_rep rep;
 } task_manager_state;
 
 static bool same_task(const proto_ids *a, const proto_ids *b)
@@ -195,8 +194,9 @@ static nng_msg *handle_task_request(task_manager *m, const proto_message *req)
     return ok ? cluster_ack(ERR_NONE, "") : cluster_ack(error.code, error.message);
 }
 
-static nng_msg *handle_request(task_manager *m, nng_msg *in)
+static nng_msg *handle_request(void *context, nng_msg *in)
 {
+    task_manager *m = context;
     proto_message req;
     shoal_error error;
     error_clear(&error);
@@ -227,55 +227,20 @@ static nng_msg *handle_request(task_manager *m, nng_msg *in)
 static int tm_start(actor *self)
 {
     task_manager_state *st = actor_state(self);
-    if (nng_bridge_init(&st->rx, self, MSG_TM_RX) || nng_bridge_init(&st->tx, self, MSG_TM_TX))
-        return SHOAL_ENOMEM;
-    st->bridges = true;
-    nng_bridge_recv(&st->rx, st->m->socket);
-    return 0;
+    return cluster_rep_start(&st->rep, self, st->m->socket, MSG_TM_RX, MSG_TM_TX, handle_request, st->m);
 }
 
 static int tm_receive(actor *self, message *msg)
 {
     task_manager_state *st = actor_state(self);
-    task_manager *m = st->m;
-    if (msg->type == MSG_TM_RX) {
-        nng_bridge_event *ev = nng_bridge_take(msg);
-        nng_msg *in = ev->msg;
-        ev->msg = NULL; /* ours now: nng_bridge_fini frees only an untaken message */
-        if (ev->result == NNG_ECLOSED || ev->result == NNG_ECANCELED) {
-            if (in)
-                nng_msg_free(in);
-            return 0;
-        }
-        if (ev->result != 0 || !in) {
-            nng_bridge_recv(&st->rx, m->socket);
-            return 0;
-        }
-        nng_msg *reply = handle_request(m, in);
-        nng_msg_free(in);
-        if (!reply || nng_bridge_send(&st->tx, m->socket, reply) != 0) {
-            if (reply)
-                nng_msg_free(reply);
-            nng_bridge_recv(&st->rx, m->socket);
-        }
-    } else if (msg->type == MSG_TM_TX) {
-        nng_bridge_event *ev = nng_bridge_take(msg);
-        if (ev->result == NNG_ECLOSED || ev->result == NNG_ECANCELED)
-            return 0;
-        nng_bridge_recv(&st->rx, m->socket);
-    }
+    cluster_rep_receive(&st->rep, msg);
     return 0;
 }
 
 static void tm_stop(actor *self)
 {
     task_manager_state *st = actor_state(self);
-    if (st->bridges) {
-        nng_close(st->m->socket);
-        nng_bridge_fini(&st->rx);
-        nng_bridge_fini(&st->tx);
-        st->bridges = false;
-    }
+    cluster_rep_stop(&st->rep);
     stop_latch_release(&st->m->stopped);
 }
 
