@@ -47,6 +47,6 @@ const aggregate_function *aggregate_intern(const aggregate_function *function, c
     }
     pthread_mutex_unlock(&intern_lock);
     if (!x)
-        error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+        aggregate_out_of_memory(error);
     return x ? &x->function : NULL;
 }

@@ -404,7 +404,7 @@ static bool update(const aggregate_function *f, void *const *states, uint32_t co
             pick_state *s = states[r];
             bool take = !s->has || (d->kind != A_ARBITRARY && pick_compare(d, s, &v, i) == want);
             if (take && !pick_store(s, d, &v, i))
-                return error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+                return aggregate_out_of_memory(error);
         })
         return true;
     }
@@ -488,7 +488,7 @@ static bool combine(const aggregate_function *f, void *target, const void *sourc
         int want = d->kind == A_MIN ? -1 : 1;
         if (!t->has || (d->kind != A_ARBITRARY && pick_compare(d, t, &v, 0) == want))
             if (!pick_store(t, d, &v, 0))
-                return error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+                return aggregate_out_of_memory(error);
         return true;
     }
     case A_BOOL_AND:
@@ -508,12 +508,6 @@ static bool combine(const aggregate_function *f, void *target, const void *sourc
 }
 
 /* ---- intermediate ---- */
-
-static bool write_bytes(vector *out, uint32_t row, const void *bytes, uint32_t length)
-{
-    vector_set_valid(out, row);
-    return vector_add_string(out, bytes, length, (string_view *)out->data + row);
-}
 
 static bool write_value(vector *out, uint32_t row, sql_type type, const void *bytes)
 {
@@ -561,14 +555,14 @@ static bool write_intermediate(const aggregate_function *f, const void *state, v
     }
     case A_AVG_INT:
     case A_AVG_DOUBLE:
-    case A_AVG_DECIMAL: return write_bytes(out, row, state, sizeof(avg_state));
+    case A_AVG_DECIMAL: return aggregate_write_bytes(out, row, state, sizeof(avg_state));
     case A_MIN:
     case A_MAX:
     case A_ARBITRARY: {
         const pick_state *s = state;
         return s->has ? write_value(out, row, out->type, s->value) : vector_set_null(out, row);
     }
-    default: return write_bytes(out, row, state, sizeof(var_state));
+    default: return aggregate_write_bytes(out, row, state, sizeof(var_state));
     }
 }
 
@@ -604,7 +598,7 @@ static int merge_flat(const aggregate_function *f, physical_type p, void *const 
         for (uint32_t r = 0; r < count; r++) {
             avg_state in;
             if (x[r].length != sizeof in)
-                return error_set(error, ERR_GENERIC_INTERNAL_ERROR, "Corrupt intermediate state for %s", f->name);
+                return aggregate_corrupt_state(f, error);
             memcpy(&in, string_view_data(&x[r]), sizeof in);
             avg_state *s = states[r];
             if (__builtin_add_overflow(s->decimal_sum, in.decimal_sum, &s->decimal_sum))
@@ -661,14 +655,14 @@ static bool merge_intermediate(const aggregate_function *f, void *const *states,
             int want = d->kind == A_MIN ? -1 : 1;
             bool take = !s->has || (d->kind != A_ARBITRARY && pick_compare(d, s, &v, i) == want);
             if (take && !pick_store(s, d, &v, i))
-                return error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+                return aggregate_out_of_memory(error);
             continue;
         }
         default: {
             const string_view *sv = (const string_view *)v.data + i;
             size_t expected = d->kind <= A_AVG_DECIMAL ? sizeof(avg_state) : sizeof(var_state);
             if (sv->length != expected)
-                return error_set(error, ERR_GENERIC_INTERNAL_ERROR, "Corrupt intermediate state for %s", f->name);
+                return aggregate_corrupt_state(f, error);
             memcpy(scratch, string_view_data(sv), expected);
             break;
         }
@@ -880,6 +874,6 @@ const aggregate_function *aggregate_function_for(const resolved_function *resolv
     }
     pthread_mutex_unlock(&cache_lock);
     if (!slot)
-        error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+        aggregate_out_of_memory(error);
     return slot ? &slot->function : NULL;
 }

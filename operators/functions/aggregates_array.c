@@ -122,7 +122,7 @@ static bool collect_update(const aggregate_function *f, void *const *states, uin
 {
     for (uint32_t i = 0; i < count; i++)
         if (!append(f, states[i], args, i))
-            return error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+            return aggregate_out_of_memory(error);
     return true;
 }
 
@@ -136,9 +136,9 @@ static bool collect_combine(const aggregate_function *f, void *target, const voi
         inputs[i] = &from->values[i];
     for (uint32_t i = 0; i < from->count; i++)
         if (!append(f, target, inputs, i))
-            return error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+            return aggregate_out_of_memory(error);
     if (from->count == 0 && !collector_of(f, target))
-        return error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+        return aggregate_out_of_memory(error);
     return true;
 }
 
@@ -233,7 +233,7 @@ static bool collect_finalize(const aggregate_function *f, const void *state, vec
                              shoal_error *error)
 {
     return write_value(f, state, out, row, true) ||
-           error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+           aggregate_out_of_memory(error);
 }
 
 static bool collect_merge_intermediate(const aggregate_function *f, void *const *states, uint32_t count,
@@ -251,10 +251,10 @@ static bool collect_merge_intermediate(const aggregate_function *f, void *const 
             continue;
         list_entry e = ((const list_entry *)view.data)[at];
         if (!collector_of(f, states[i]))
-            return error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+            return aggregate_out_of_memory(error);
         for (uint32_t k = 0; k < e.length; k++)
             if (!append(f, states[i], inputs, e.offset + k))
-                return error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
+                return aggregate_out_of_memory(error);
     }
     return true;
 }

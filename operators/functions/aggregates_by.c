@@ -119,11 +119,6 @@ static bool offer(const by_data *d, by_state *s, const void *key, const void *va
     return true;
 }
 
-static bool oom(shoal_error *error)
-{
-    return error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
-}
-
 static void by_init(const aggregate_function *f, void *state)
 {
     memset(state, 0, f->state_size);
@@ -142,7 +137,7 @@ static bool by_update(const aggregate_function *f, void *const *states, uint32_t
         uint32_t i = vector_view_index(&x, r);
         const void *value = vector_view_valid(&x, i) ? xs + (size_t)d->value_size * i : NULL;
         if (!offer(d, states[r], ys + (size_t)d->key_size * j, value))
-            return oom(error);
+            return aggregate_out_of_memory(error);
     }
     return true;
 }
@@ -153,7 +148,7 @@ static bool by_combine(const aggregate_function *f, void *target, const void *so
     if (!s->has)
         return true;
     if (!offer(data_of(f), target, s->key.bytes, s->value_null ? NULL : s->value.bytes))
-        return oom(error);
+        return aggregate_out_of_memory(error);
     return true;
 }
 
@@ -218,8 +213,7 @@ static bool by_write_intermediate(const aggregate_function *f, const void *state
     unsigned char *at = pack(bytes + 1, d->key_physical, d->key_size, s->key.bytes);
     if (!s->value_null)
         pack(at, d->value_physical, d->value_size, s->value.bytes);
-    vector_set_valid(out, row);
-    bool ok = vector_add_string(out, (const char *)bytes, (uint32_t)length, (string_view *)out->data + row);
+    bool ok = aggregate_write_bytes(out, row, bytes, length);
     if (bytes != small)
         free(bytes);
     return ok;
@@ -231,10 +225,9 @@ static bool by_merge_intermediate(const aggregate_function *f, void *const *stat
     const by_data *d = data_of(f);
     vector_view v = vector_view_of(intermediate);
     for (uint32_t r = 0; r < count; r++) {
-        uint32_t i = vector_view_index(&v, r);
-        if (!vector_view_valid(&v, i))
+        const string_view *sv = aggregate_intermediate_at(&v, r);
+        if (!sv)
             continue;
-        const string_view *sv = (const string_view *)v.data + i;
         const unsigned char *at = (const unsigned char *)string_view_data(sv), *end = at + sv->length;
         _Alignas(16) unsigned char key[16], value[16];
         bool value_null = sv->length > 0 && at[0] != 0;
@@ -242,9 +235,9 @@ static bool by_merge_intermediate(const aggregate_function *f, void *const *stat
         if (next && !value_null)
             next = unpack(next, end, d->value_physical, d->value_size, value);
         if (!next || next != end)
-            return error_set(error, ERR_GENERIC_INTERNAL_ERROR, "Corrupt intermediate state for %s", f->name);
+            return aggregate_corrupt_state(f, error);
         if (!offer(d, states[r], key, value_null ? NULL : value))
-            return oom(error);
+            return aggregate_out_of_memory(error);
     }
     return true;
 }

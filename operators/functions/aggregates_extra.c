@@ -232,8 +232,7 @@ static size_t packed_size(extra_kind k)
 
 static bool write_intermediate(const aggregate_function *f, const void *state, vector *out, uint32_t row)
 {
-    vector_set_valid(out, row);
-    return vector_add_string(out, state, (uint32_t)packed_size(data_of(f)->kind), (string_view *)out->data + row);
+    return aggregate_write_bytes(out, row, state, packed_size(data_of(f)->kind));
 }
 
 static bool merge_intermediate(const aggregate_function *f, void *const *states, uint32_t count,
@@ -243,14 +242,10 @@ static bool merge_intermediate(const aggregate_function *f, void *const *states,
     size_t size = packed_size(data_of(f)->kind);
     _Alignas(16) unsigned char buffer[sizeof(hll_state)];
     for (uint32_t r = 0; r < count; r++) {
-        uint32_t i = vector_view_index(&v, r);
-        if (!vector_view_valid(&v, i))
+        const string_view *s = aggregate_intermediate_at(&v, r);
+        if (!s)
             continue;
-        const string_view *s = (const string_view *)v.data + i;
-        if (s->length != size)
-            return error_set(error, ERR_GENERIC_INTERNAL_ERROR, "Bad %s intermediate state", f->name);
-        memcpy(buffer, string_view_data(s), size);
-        if (!combine(f, states[r], buffer, error))
+        if (!aggregate_unpack_state(f, s, size, buffer, error) || !combine(f, states[r], buffer, error))
             return false;
     }
     return true;
@@ -279,8 +274,7 @@ static bool finalize(const aggregate_function *f, const void *state, vector *out
         unsigned char bytes[8];
         for (int i = 0; i < 8; i++) /* little-endian, as Trino's checksum varbinary */
             bytes[i] = (unsigned char)(s->sum >> (8 * i));
-        vector_set_valid(out, row);
-        return vector_add_string(out, (const char *)bytes, 8, (string_view *)out->data + row);
+        return aggregate_write_bytes(out, row, bytes, 8);
     }
     case X_BIT_AND:
     case X_BIT_OR: {

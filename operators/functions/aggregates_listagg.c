@@ -77,11 +77,6 @@ static bool put(growable *g, const void *data, size_t length)
 
 static bool put_u32(growable *g, uint32_t x) { return put(g, &x, 4); }
 
-static bool oom(shoal_error *error)
-{
-    return error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
-}
-
 /* ---- key encoding ---- */
 
 static void big_endian(unsigned char *out, uint64_t x, int bytes)
@@ -197,13 +192,13 @@ static bool set_up(listagg_state *s, const string_view *separator, bool error, c
         return error_set(err, ERR_INVALID_FUNCTION_ARGUMENT, "Overflow filler length %u exceeds maximum length %d",
                          filler->length, MAX_FILLER_LENGTH);
     if (!s->e && !(s->e = calloc(1, sizeof *s->e)))
-        return oom(err);
+        return aggregate_out_of_memory(err);
     growable *g = &s->e->settings;
     unsigned char e = error, c = show_count;
     bool ok = put_u32(g, separator->length) && put(g, string_view_data(separator), separator->length) &&
               put(g, &e, 1) && put_u32(g, filler->length) && put(g, string_view_data(filler), filler->length) &&
               put(g, &c, 1);
-    return ok || oom(err);
+    return ok || aggregate_out_of_memory(err);
 }
 
 static bool listagg_update(const aggregate_function *f, void *const *states, uint32_t count,
@@ -228,7 +223,7 @@ static bool listagg_update(const aggregate_function *f, void *const *states, uin
         size_t start = g->length;
         const string_view *value = (const string_view *)v[0].data + i[0];
         if (!put_u32(g, 0) || !put_u32(g, value->length))
-            return oom(error);
+            return aggregate_out_of_memory(error);
         for (int k = 0; k < d->key_count; k++) {
             vector_view *kv = &v[5 + k];
             uint32_t at = i[5 + k];
@@ -236,12 +231,12 @@ static bool listagg_update(const aggregate_function *f, void *const *states, uin
                                     ? (const unsigned char *)kv->data + type_value_size(args[5 + k]->type) * at
                                     : NULL;
             if (!encode_key(g, d->key_physical[k], bytes, d->descending >> k & 1, d->nulls_first >> k & 1))
-                return oom(error);
+                return aggregate_out_of_memory(error);
         }
         uint32_t key_length = (uint32_t)(g->length - start - 8);
         memcpy(g->bytes + start, &key_length, 4);
         if (!put(g, string_view_data(value), value->length))
-            return oom(error);
+            return aggregate_out_of_memory(error);
         s->e->count++;
     }
     return true;
@@ -252,11 +247,11 @@ static bool absorb(listagg_state *t, const unsigned char *settings, size_t setti
                    const unsigned char *entries, size_t entries_length, uint64_t count, shoal_error *error)
 {
     if (!t->e && !(t->e = calloc(1, sizeof *t->e)))
-        return oom(error);
+        return aggregate_out_of_memory(error);
     if (!t->e->settings.length && !put(&t->e->settings, settings, settings_length))
-        return oom(error);
+        return aggregate_out_of_memory(error);
     if (!put(&t->e->entries, entries, entries_length))
-        return oom(error);
+        return aggregate_out_of_memory(error);
     t->e->count += count;
     return true;
 }
@@ -285,10 +280,7 @@ static bool listagg_write_intermediate(const aggregate_function *f, const void *
     uint32_t settings_length = (uint32_t)s->e->settings.length;
     bool ok = put(&g, &s->e->count, 8) && put_u32(&g, settings_length) &&
               put(&g, s->e->settings.bytes, settings_length) && put(&g, s->e->entries.bytes, s->e->entries.length);
-    if (ok) {
-        vector_set_valid(out, row);
-        ok = vector_add_string(out, (const char *)g.bytes, (uint32_t)g.length, (string_view *)out->data + row);
-    }
+    ok = ok && aggregate_write_bytes(out, row, g.bytes, g.length);
     free(g.bytes);
     return ok;
 }
@@ -298,19 +290,18 @@ static bool listagg_merge_intermediate(const aggregate_function *f, void *const 
 {
     vector_view v = vector_view_of(intermediate);
     for (uint32_t r = 0; r < count; r++) {
-        uint32_t i = vector_view_index(&v, r);
-        if (!vector_view_valid(&v, i))
+        const string_view *sv = aggregate_intermediate_at(&v, r);
+        if (!sv)
             continue;
-        const string_view *sv = (const string_view *)v.data + i;
         const unsigned char *bytes = (const unsigned char *)string_view_data(sv);
         uint64_t n;
         uint32_t settings_length;
         if (sv->length < 12)
-            return error_set(error, ERR_GENERIC_INTERNAL_ERROR, "Corrupt intermediate state for %s", f->name);
+            return aggregate_corrupt_state(f, error);
         memcpy(&n, bytes, 8);
         memcpy(&settings_length, bytes + 8, 4);
         if (settings_length > sv->length - 12)
-            return error_set(error, ERR_GENERIC_INTERNAL_ERROR, "Corrupt intermediate state for %s", f->name);
+            return aggregate_corrupt_state(f, error);
         if (!absorb(states[r], bytes + 12, settings_length, bytes + 12 + settings_length,
                     sv->length - 12 - settings_length, n, error))
             return false;
@@ -368,11 +359,11 @@ static bool write_output(const listagg_entries *e, const entry_ref *refs, growab
             int left_length = snprintf(left, sizeof left, "(%llu)", (unsigned long long)(e->count - k));
             bool ok = (k == 0 || put(out, separator, separator_length)) && put(out, filler, filler_length) &&
                       (!show_count || put(out, left, (size_t)left_length));
-            return ok || oom(error);
+            return ok || aggregate_out_of_memory(error);
         }
         if ((k > 0 && !put(out, separator, separator_length)) ||
             !put(out, refs[k].key + refs[k].key_length, refs[k].value_length))
-            return oom(error);
+            return aggregate_out_of_memory(error);
     }
     return true;
 }
@@ -386,7 +377,7 @@ static bool listagg_finalize(const aggregate_function *f, const void *state, vec
         return vector_set_null(out, row);
     entry_ref *refs = malloc(sizeof *refs * e->count * 2);
     if (!refs)
-        return oom(error);
+        return aggregate_out_of_memory(error);
     const unsigned char *at = e->entries.bytes;
     for (uint64_t k = 0; k < e->count; k++) {
         memcpy(&refs[k].key_length, at, 4);
@@ -399,11 +390,7 @@ static bool listagg_finalize(const aggregate_function *f, const void *state, vec
     growable text = {0};
     bool ok = write_output(e, refs, &text, error);
     free(refs);
-    if (ok) {
-        vector_set_valid(out, row);
-        ok = vector_add_string(out, (const char *)text.bytes, (uint32_t)text.length, (string_view *)out->data + row) ||
-             oom(error);
-    }
+    ok = ok && (aggregate_write_bytes(out, row, text.bytes, text.length) || aggregate_out_of_memory(error));
     free(text.bytes);
     return ok;
 }

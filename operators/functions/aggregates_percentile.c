@@ -239,11 +239,6 @@ static bool invalid(shoal_error *error, const char *message, double x)
     return false;
 }
 
-static bool oom(shoal_error *error)
-{
-    return error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
-}
-
 static double read_number(const vector_view *v, physical_type p, uint32_t i)
 {
     if (p == PHYSICAL_INT64)
@@ -263,8 +258,8 @@ static bool add_value(percentile_state *s, double compression, double x, double 
     if (!isfinite(x))
         return error_set(error, ERR_INVALID_FUNCTION_ARGUMENT, "value must be finite");
     if (!s->digest && !(s->digest = tdigest_new(compression)))
-        return oom(error);
-    return tdigest_add(s->digest, x, w) || oom(error);
+        return aggregate_out_of_memory(error);
+    return tdigest_add(s->digest, x, w) || aggregate_out_of_memory(error);
 }
 
 static bool pct_update(const aggregate_function *f, void *const *states, uint32_t count,
@@ -311,12 +306,12 @@ static bool merge_centroids(percentile_state *t, double compression, const void 
                             double min, double max, double percentile, shoal_error *error)
 {
     if (!t->digest && !(t->digest = tdigest_new(compression)))
-        return oom(error);
+        return aggregate_out_of_memory(error);
     for (uint32_t k = 0; k < n; k++) {
         centroid c;
         memcpy(&c, (const unsigned char *)centroids + (size_t)k * sizeof c, sizeof c);
         if (!tdigest_add(t->digest, c.mean, c.weight))
-            return oom(error);
+            return aggregate_out_of_memory(error);
     }
     t->digest->min = fmin(t->digest->min, min);
     t->digest->max = fmax(t->digest->max, max);
@@ -352,8 +347,7 @@ static bool pct_write_intermediate(const aggregate_function *f, const void *stat
     double header[HEADER_DOUBLES] = {d->compression, d->total, d->min, d->max, s->percentile};
     memcpy(bytes, header, sizeof header);
     memcpy(bytes + sizeof header, d->items, sizeof(centroid) * d->count);
-    vector_set_valid(out, row);
-    bool ok = vector_add_string(out, (const char *)bytes, (uint32_t)length, (string_view *)out->data + row);
+    bool ok = aggregate_write_bytes(out, row, bytes, length);
     free(bytes);
     return ok;
 }
@@ -363,13 +357,12 @@ static bool pct_merge_intermediate(const aggregate_function *f, void *const *sta
 {
     vector_view v = vector_view_of(intermediate);
     for (uint32_t r = 0; r < count; r++) {
-        uint32_t i = vector_view_index(&v, r);
-        if (!vector_view_valid(&v, i))
+        const string_view *sv = aggregate_intermediate_at(&v, r);
+        if (!sv)
             continue;
-        const string_view *sv = (const string_view *)v.data + i;
         size_t head = sizeof(double) * HEADER_DOUBLES;
         if (sv->length < head || (sv->length - head) % sizeof(centroid) != 0)
-            return error_set(error, ERR_GENERIC_INTERNAL_ERROR, "Corrupt intermediate state for %s", f->name);
+            return aggregate_corrupt_state(f, error);
         const char *bytes = string_view_data(sv);
         double header[HEADER_DOUBLES];
         memcpy(header, bytes, head);

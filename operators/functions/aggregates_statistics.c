@@ -151,8 +151,7 @@ static size_t packed_size(const aggregate_function *f)
 
 static bool stat_write_intermediate(const aggregate_function *f, const void *state, vector *out, uint32_t row)
 {
-    vector_set_valid(out, row);
-    return vector_add_string(out, state, (uint32_t)packed_size(f), (string_view *)out->data + row);
+    return aggregate_write_bytes(out, row, state, packed_size(f));
 }
 
 static bool stat_merge_intermediate(const aggregate_function *f, void *const *states, uint32_t count,
@@ -162,13 +161,11 @@ static bool stat_merge_intermediate(const aggregate_function *f, void *const *st
     size_t size = packed_size(f);
     _Alignas(16) unsigned char buffer[sizeof(pair_state)];
     for (uint32_t r = 0; r < count; r++) {
-        uint32_t i = vector_view_index(&v, r);
-        if (!vector_view_valid(&v, i))
+        const string_view *s = aggregate_intermediate_at(&v, r);
+        if (!s)
             continue;
-        const string_view *s = (const string_view *)v.data + i;
-        if (s->length != size)
-            return error_set(error, ERR_GENERIC_INTERNAL_ERROR, "Corrupt intermediate state for %s", f->name);
-        memcpy(buffer, string_view_data(s), size);
+        if (!aggregate_unpack_state(f, s, size, buffer, error))
+            return false;
         stat_combine(f, states[r], buffer, error);
     }
     return true;
