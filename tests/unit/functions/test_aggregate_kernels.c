@@ -10,21 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../expressions/expr_test_util.h"
-#include "operators/aggregate_function.h"
+#include "agg_test_util.h"
 
 typedef __int128 i128;
-
-static const aggregate_function *agg(const char *name, const char *type)
-{
-    sql_type t = ty(type);
-    resolved_function r;
-    shoal_error e;
-    cr_assert(function_resolve(name, 1, &t, &r, &e), "%s", e.message);
-    const aggregate_function *f = aggregate_function_for(&r, &e);
-    cr_assert_not_null(f, "%s", e.message);
-    return f;
-}
 
 enum { ROWS = 3000, GROUPS = 7 };
 

@@ -8,26 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../expressions/expr_test_util.h"
-#include "operators/aggregate_function.h"
-
-static const aggregate_function *agg(const char *name, const char *type)
-{
-    sql_type t = ty(type);
-    resolved_function r;
-    shoal_error e;
-    cr_assert(function_resolve(name, 1, &t, &r, &e), "%s", e.message);
-    const aggregate_function *f = aggregate_function_for(&r, &e);
-    cr_assert_not_null(f, "%s", e.message);
-    return f;
-}
-
-static void *new_state(const aggregate_function *f)
-{
-    void *s = aligned_alloc(16, f->state_size);
-    f->init(f, s);
-    return s;
-}
+#include "agg_test_util.h"
 
 /* Feeds bigint values first..first+count-1 into `state`. */
 static void feed(const aggregate_function *f, void *state, int64_t first, int64_t count)
@@ -140,3 +121,4 @@ Test(aggregates, empty_inputs_and_small_functions)
     vector_destroy(&v), vector_destroy(&out);
     free(s);
 }
+

@@ -14,35 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../expressions/expr_test_util.h"
-#include "operators/aggregate_function.h"
-
-static const aggregate_function *agg_n(const char *name, int n, const char *const *types)
-{
-    sql_type t[4];
-    for (int i = 0; i < n; i++)
-        t[i] = ty(types[i]);
-    resolved_function r;
-    shoal_error e;
-    cr_assert(function_resolve(name, n, t, &r, &e), "%s", e.message);
-    const aggregate_function *f = aggregate_function_for(&r, &e);
-    cr_assert_not_null(f, "%s", e.message);
-    return f;
-}
-
-static void *new_state(const aggregate_function *f)
-{
-    void *s = aligned_alloc(16, f->state_size);
-    f->init(f, s);
-    return s;
-}
-
-static void drop_state(const aggregate_function *f, void *s)
-{
-    if (f->destroy)
-        f->destroy(f, s);
-    free(s);
-}
+#include "agg_test_util.h"
 
 /* Feeds values[from..to) with percentile q (and accuracy when given). */
 static void feed_doubles(const aggregate_function *f, void *state, const double *values, size_t from, size_t to,
