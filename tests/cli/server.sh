@@ -1,9 +1,13 @@
-# server.sh — sourced by tests/cli/run.sh and tests/ui/run.sh: starts
-# shoal-server on a free 127.0.0.1 port (http-server.http.port=0) with a
-# scratch etc/ (tpch and memory catalogs) under $work, sets $url and
-# $server_pid, and stops it on exit (stop_server checks a clean SIGTERM exit).
+# server.sh — sourced by tests/cli/run.sh, tests/ui/run.sh and
+# tests/clients/run.sh: starts shoal-server on a free 127.0.0.1 port
+# (http-server.http.port=0) with a scratch etc/ (tpch and memory catalogs)
+# under $work, sets $url (and $https_url when HTTPS is on) and $server_pid,
+# and stops it on exit (stop_server checks a clean SIGTERM exit).
 # Needs: $server (path to shoal-server), $work (a fresh temp dir), $name.
 
+# start_server [CONFIG_LINES]: CONFIG_LINES are added to config.properties
+# (other files may be written into $work/etc first). May be called again
+# after stop_server.
 start_server() {
     mkdir -p "$work/etc/catalog"
     cat > "$work/etc/config.properties" <<PROPS
@@ -11,10 +15,12 @@ coordinator=true
 http-server.http.port=0
 shoal.control.port=0
 shoal.exchange.port=0
+${1:-}
 PROPS
     printf 'node.environment=test\nnode.internal-address=127.0.0.1\n' > "$work/etc/node.properties"
     printf 'connector.name=tpch\n' > "$work/etc/catalog/tpch.properties"
     printf 'connector.name=memory\n' > "$work/etc/catalog/memory.properties"
+    rm -f "$work/server.log" # never read an earlier server's ready line
     "$server" --etc "$work/etc" > "$work/server.log" 2>&1 &
     server_pid=$!
     url=""
@@ -37,7 +43,8 @@ PROPS
         cat "$work/server.log" >&2
         exit 1
     fi
-    echo "$name: shoal-server at $url"
+    https_url=$(sed -n 's/.*SERVER STARTED.* \(https:[^ ]*\).*/\1/p' "$work/server.log" | head -n 1)
+    echo "$name: shoal-server at $url${https_url:+ and $https_url}"
 }
 
 # Returns non-zero when the server did not exit cleanly after SIGTERM.
