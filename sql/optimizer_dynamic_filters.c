@@ -20,7 +20,6 @@
 
 typedef struct assigner {
     int next_id;
-    shoal_error *error;
 } assigner;
 
 static bool add_scan_filter(plan_node *scan, int id, int column)
@@ -170,7 +169,7 @@ plan_node *optimizer_assign_dynamic_filters(plan_node *root, const optimizer_con
 {
     if (!context->enable_dynamic_filtering)
         return root;
-    assigner a = {.next_id = 0, .error = error};
+    assigner a = {.next_id = 0};
     if (!assign(&a, root)) {
         error_set(error, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory assigning dynamic filters");
         plan_free(root);
