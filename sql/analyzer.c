@@ -405,6 +405,39 @@ static bool collect_group_keys(analyzer *a, const ast_node *spec, const scope *s
     return true;
 }
 
+/* The first `count` ORDER BY keys of an ordered aggregate (listagg WITHIN
+ * GROUP, array_agg(x ORDER BY ...)) as its trailing arguments: translated
+ * into keys[0..count), their types after the `first` value arguments
+ * in function->arg_types and their directions in the order bit masks. On
+ * failure nothing is left in keys. */
+static bool resolve_order_keys(analyzer *a, const expr_scope *source, const ast_list *order_by, int count,
+                               resolved_function *function, int first, expr **keys)
+{
+    for (int k = 0; k < count; k++) {
+        const ast_node *item = order_by->items[k];
+        keys[k] = translate_expression(source, item->u.sort_item.key);
+        bool ok = keys[k] != NULL;
+        if (ok && !type_is_orderable(keys[k]->type)) {
+            char type_text[128];
+            type_format(keys[k]->type, false, type_text, sizeof type_text);
+            ok = analyzer_fail(a, item, ERR_TYPE_MISMATCH,
+                               "ORDER BY can only be applied to orderable types (actual: %s)", type_text);
+        }
+        if (!ok) {
+            for (int j = 0; j <= k; j++)
+                expr_free(keys[j]);
+            return false;
+        }
+        function->arg_types[first + k] = keys[k]->type;
+        if (item->u.sort_item.descending)
+            function->order_descending |= (uint8_t)(1u << k);
+        /* NULLS LAST is the default for both directions */
+        if (item->u.sort_item.null_ordering == AST_NULLS_FIRST)
+            function->order_nulls_first |= (uint8_t)(1u << k);
+    }
+    return true;
+}
+
 /* count_star_channel >= 0: count(*) counts that (non-null marker) column,
  * so rows an outer join added without a match are not counted. */
 static bool resolve_aggregate(analyzer *a, const expr_scope *source, const ast_node *call,
@@ -464,30 +497,10 @@ static bool resolve_aggregate(analyzer *a, const expr_scope *source, const ast_n
         if (!arg_exprs[i])
             return false;
     }
-    for (int k = 0; k < order_count; k++) {
-        const ast_node *item = call->u.call.order_by.items[k];
-        expr *key = translate_expression(source, item->u.sort_item.key);
-        if (!key) {
-            for (int j = 0; j < n + k; j++)
-                expr_free(arg_exprs[j]);
-            return false;
-        }
-        if (!type_is_orderable(key->type)) {
-            char type_text[128];
-            type_format(key->type, false, type_text, sizeof type_text);
-            for (int j = 0; j < n + k; j++)
-                expr_free(arg_exprs[j]);
-            expr_free(key);
-            return analyzer_fail(a, item, ERR_TYPE_MISMATCH, "ORDER BY can only be applied to orderable types (actual: %s)",
-                                 type_text);
-        }
-        arg_exprs[n + k] = key;
-        out->function.arg_types[n + k] = key->type;
-        if (item->u.sort_item.descending)
-            out->function.order_descending |= (uint8_t)(1u << k);
-        /* NULLS LAST is the default for both directions */
-        if (item->u.sort_item.null_ordering == AST_NULLS_FIRST)
-            out->function.order_nulls_first |= (uint8_t)(1u << k);
+    if (!resolve_order_keys(a, source, &call->u.call.order_by, order_count, &out->function, n, arg_exprs + n)) {
+        for (int j = 0; j < n; j++)
+            expr_free(arg_exprs[j]);
+        return false;
     }
     out->function.arg_count = n + order_count;
     out->function.order_count = order_count;

@@ -189,6 +189,9 @@ Test(aggregate_sql, listagg)
         {"SELECT length(listagg(comment, '') WITHIN GROUP (ORDER BY orderkey)) = sum(length(comment)) FROM orders "
          "WHERE orderkey < 1000",
          "true"},
+        /* a sort key must be orderable; the second key is checked too */
+        {"SELECT listagg(x) WITHIN GROUP (ORDER BY x, m) FROM " T("('a', MAP(ARRAY[1], ARRAY[2]))", "x, m"),
+         "ERROR TYPE_MISMATCH: ORDER BY can only be applied to orderable types (actual: map(integer"},
         /* overflow: 1 MB of output */
         {"SELECT listagg(comment, ',') WITHIN GROUP (ORDER BY orderkey) FROM lineitem",
          "ERROR EXCEEDED_FUNCTION_MEMORY_LIMIT: Concatenated string has the length in bytes larger than the maximum "
