@@ -12,10 +12,15 @@
  *                      between join sides → hash keys (CROSS → INNER), into
  *                      SEMI_JOIN sources, through AGGREGATE on group keys,
  *                      `col <op> constant` / BETWEEN → TABLE_SCAN ranges
- *                      (the FILTER stays: ranges are hints)
- *   3. reorder         join reordering of inner-join trees (greedy
- *                      left-deep from the largest relation, never a cross
- *                      join while a connected relation exists)
+ *                      (the FILTER stays: ranges are hints); an inner
+ *                      join's two-sided OR also yields the one-sided OR it
+ *                      implies for each side
+ *   3. reorder         join reordering of inner-join trees: with statistics
+ *                      and at most 10 connected relations, the cheapest
+ *                      bushy tree by dynamic programming over connected
+ *                      subsets; otherwise greedy left-deep from the largest
+ *                      relation, never a cross join while a connected
+ *                      relation exists
  *   4. join_choice     build side (smaller estimate on the right) and
  *                      distribution (BROADCAST / PARTITIONED)
  *   4b. prefilter      a grouped aggregation joined on its group keys is
