@@ -290,7 +290,6 @@ typedef struct exchange_sink_operator {
     operator base;
     local_exchange *exchange;
     bool finished;
-    op_memory memory;
     uint64_t hashes[VECTOR_SIZE];
     uint32_t partition_rows[VECTOR_SIZE * 2];
 } exchange_sink_operator;
