@@ -209,13 +209,18 @@ bool column_buffer_write_at(column_buffer *c, uint64_t at, const vector *v, uint
     gather_values(dst, view.data, view.selection, count, c->width);
     if (view.validity) {
         bool any = false;
-        for (uint32_t i = 0; i < count; i++)
-            any |= !vector_view_valid(&view, vector_view_index(&view, i));
-        if (any && !c->nulls)
-            return false;
-        if (c->nulls)
+        if (c->nulls) {
+            for (uint32_t i = 0; i < count; i++) {
+                bool null = !vector_view_valid(&view, vector_view_index(&view, i));
+                c->nulls[at + i] = null;
+                any |= null;
+            }
+        } else {
             for (uint32_t i = 0; i < count; i++)
-                c->nulls[at + i] = !vector_view_valid(&view, vector_view_index(&view, i));
+                any |= !vector_view_valid(&view, vector_view_index(&view, i));
+            if (any)
+                return false;
+        }
         *has_nulls = any;
     } else if (c->nulls) {
         memset(c->nulls + at, 0, count);
