@@ -3,6 +3,8 @@
  */
 #include "authentication.h"
 
+#include "connectors/spi/base64.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,42 +19,16 @@ static authentication_outcome refuse(authentication_result *out, int status, con
     return AUTHENTICATION_REFUSED;
 }
 
-static int base64_value(char c)
+/* Decodes the digits before any '=' into `out` (NUL-terminated); false when
+ * malformed, too long or holding a NUL byte. */
+static bool decode_credentials(const char *s, char *out, size_t capacity)
 {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
-/* Decodes into `out` (NUL-terminated); false when malformed, too long or
- * holding a NUL byte. */
-static bool base64_decode(const char *s, char *out, size_t capacity)
-{
-    size_t length = 0;
-    uint32_t bits = 0;
-    int bit_count = 0;
-    for (; *s && *s != '='; s++) {
-        int v = base64_value(*s);
-        if (v < 0)
-            return false;
-        bits = (bits << 6) | (uint32_t)v;
-        bit_count += 6;
-        if (bit_count >= 8) {
-            bit_count -= 8;
-            char c = (char)((bits >> bit_count) & 0xFF);
-            if (c == '\0' || length + 1 >= capacity)
-                return false;
-            out[length++] = c;
-        }
-    }
+    size_t digits = strcspn(s, "=");
+    if (digits * 3 / 4 >= capacity)
+        return false;
+    long length = base64_decode(s, digits, false, (uint8_t *)out, NULL);
+    if (length < 0 || memchr(out, '\0', (size_t)length))
+        return false;
     out[length] = '\0';
     return true;
 }
@@ -75,7 +51,7 @@ static bool read_basic(const http_request *r, basic_credentials *c, authenticati
     const char *encoded = header + 6;
     while (*encoded == ' ')
         encoded++;
-    if (!base64_decode(encoded, c->decoded, sizeof c->decoded))
+    if (!decode_credentials(encoded, c->decoded, sizeof c->decoded))
         return refuse(out, 401, "Invalid base64 encoded credentials"), false;
     char *colon = strchr(c->decoded, ':');
     if (!colon)

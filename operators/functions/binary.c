@@ -15,6 +15,7 @@
 #include <mbedtls/md.h>
 
 #include "operators/expr_internal.h"
+#include "connectors/spi/base64.h"
 
 #define BYTES(i, r) VIEW_AT(string_view, v##i, r)
 
@@ -208,21 +209,6 @@ static bool to_base64_kernel(expr_node *n, eval_context *ctx, const uint32_t *se
     return true;
 }
 
-static int base64_value(char c, bool url)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == (url ? '-' : '+'))
-        return 62;
-    if (c == (url ? '_' : '/'))
-        return 63;
-    return -1;
-}
-
 static bool from_base64_kernel(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count)
 {
     vector_view v0 = node_arg(n, 0);
@@ -241,21 +227,12 @@ static bool from_base64_kernel(expr_node *n, eval_context *ctx, const uint32_t *
         char *p = out_length <= STRING_INLINE_MAX ? small : node_string_reserve(n, out_length, ctx->error);
         if (!p && out_length > 0)
             return false;
-        uint32_t o = 0, bits = 0;
-        int have = 0;
-        for (uint32_t i = 0; i < length; i++) {
-            int x = base64_value(d[i], url);
-            if (x < 0)
-                return node_error(n, ctx, ERR_INVALID_FUNCTION_ARGUMENT, "Illegal base64 character '%c' at %u", d[i],
-                                  i);
-            bits = bits << 6 | (uint32_t)x;
-            have += 6;
-            if (have >= 8) {
-                have -= 8;
-                p[o++] = (char)(bits >> have & 0xFF);
-            }
-        }
-        ((string_view *)n->out.data)[r] = string_view_make(p ? p : small, o);
+        size_t bad = 0;
+        long o = base64_decode(d, length, url, (uint8_t *)(p ? p : small), &bad);
+        if (o < 0)
+            return node_error(n, ctx, ERR_INVALID_FUNCTION_ARGUMENT, "Illegal base64 character '%c' at %u", d[bad],
+                              (unsigned)bad);
+        ((string_view *)n->out.data)[r] = string_view_make(p ? p : small, (uint32_t)o);
     });
     return true;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "connectors/spi/value_format.h"
+#include "connectors/spi/base64.h"
 
 const char *json_signature_raw_type(const json_t *signature)
 {
@@ -42,17 +43,6 @@ static const json_t *argument_type(const json_t *signature, size_t i, const char
     return json_is_object(value) ? value : NULL;
 }
 
-static int base64_digit(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
 static bool base64_as_hex(const char *text, text_builder *out)
 {
     size_t n = strlen(text);
@@ -63,7 +53,7 @@ static bool base64_as_hex(const char *text, text_builder *out)
     uint32_t bits = 0;
     int held = 0;
     for (const char *p = text; *p && *p != '='; p++) {
-        int d = base64_digit(*p);
+        int d = base64_digit(*p, false);
         if (d < 0)
             continue;
         bits = (bits << 6) | (uint32_t)d;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "connectors/spi/base64.h"
 #include "connectors/spi/date_util.h"
 #include "connectors/spi/time_zone.h"
 #include "connectors/spi/value_format.h"
@@ -256,6 +257,33 @@ Test(scalar_text, varbinary)
         cr_assert_str_eq(text_builder_cstr(&b), b64[i].out);
         text_builder_free(&b);
     }
+}
+
+/* The RFC 4648 vectors decode back; the URL-safe alphabet; a non-digit is refused at its index. */
+Test(base64, decode)
+{
+    const struct { const char *in; const char *out; } b64[] = {
+        {"", ""}, {"Zg", "f"}, {"Zm8", "fo"}, {"Zm9v", "foo"}, {"Zm9vYg", "foob"}, {"Zm9vYmE", "fooba"}, {"Zm9vYmFy", "foobar"},
+    };
+    for (size_t i = 0; i < sizeof b64 / sizeof b64[0]; i++) {
+        uint8_t out[16];
+        long n = base64_decode(b64[i].in, strlen(b64[i].in), false, out, NULL);
+        cr_assert_eq(n, (long)strlen(b64[i].out), "%s", b64[i].in);
+        cr_assert(memcmp(out, b64[i].out, (size_t)n) == 0, "%s", b64[i].in);
+    }
+    uint8_t out[8];
+    cr_assert_eq(base64_decode("-_8", 3, true, out, NULL), 2);
+    cr_assert_eq(out[0], 0xfb);
+    cr_assert_eq(out[1], 0xff);
+    size_t bad = 0;
+    cr_assert_eq(base64_decode("-_8", 3, false, out, &bad), -1);
+    cr_assert_eq(bad, 0);
+    cr_assert_eq(base64_decode("AB+/C.", 6, false, out, &bad), -1);
+    cr_assert_eq(bad, 5);
+    cr_assert_eq(base64_digit('A', false), 0);
+    cr_assert_eq(base64_digit('/', false), 63);
+    cr_assert_eq(base64_digit('_', true), 63);
+    cr_assert_eq(base64_digit('=', false), -1);
 }
 
 Test(scalar_text, dates)
