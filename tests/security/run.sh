@@ -127,6 +127,10 @@ check "https: wrong password → Access Denied" "Access Denied: Invalid credenti
 check "https: unknown user → 401" 401 "$(status_of -u carol:alicepw -d 'SELECT 1' "$https/v1/statement")"
 check "https: empty user → 401 message" "Malformed credentials: user is empty" \
     "$(tls -H 'Authorization: Basic OnB3' -d 'SELECT 1' "$https/v1/statement")"
+check "https: credentials that are not base64 → 401 message" "Invalid base64 encoded credentials" \
+    "$(tls -H 'Authorization: Basic a!b=' -d 'SELECT 1' "$https/v1/statement")"
+check "https: credentials holding a NUL byte → 401 message" "Invalid base64 encoded credentials" \
+    "$(tls -H 'Authorization: Basic YQBiOmM=' -d 'SELECT 1' "$https/v1/statement")"
 check "https: bcrypt user runs a query as herself" '{"state":"FINISHED","data":[["alice"]],"error":null,"message":null}' \
     "$(run_query "$https" 'SELECT current_user' -u alice:alicepw)"
 check "https: PBKDF2 user runs a query" '{"state":"FINISHED","data":[["bob"]],"error":null,"message":null}' \
