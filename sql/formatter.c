@@ -182,15 +182,19 @@ static void format_window_spec(out *o, const ast_node *spec) {
   }
 }
 
+/* Whether a call's name is the single unquoted word `word` (lower case). */
+static bool is_bare_name(const ast_node *name, const char *word) {
+  if (name->u.list.items.count != 1) return false;
+  const ast_node *ident = name->u.list.items.items[0];
+  sql_str v = ident->u.identifier.value;
+  return !ident->u.identifier.quoted && v.len == strlen(word) && memcmp(v.ptr, word, v.len) == 0;
+}
+
 /* listagg(x, sep, error, filler, count) as Trino writes it:
  * listagg(x, sep [ON OVERFLOW TRUNCATE filler WITH|WITHOUT COUNT]) WITHIN
  * GROUP (ORDER BY ...); false when the call has another shape. */
 static bool format_listagg(out *o, const ast_node *n) {
-  const ast_node *name = n->u.call.name;
-  if (name->u.list.items.count != 1 || n->u.call.args.count != 5) return false;
-  const ast_node *ident = name->u.list.items.items[0];
-  sql_str v = ident->u.identifier.value;
-  if (ident->u.identifier.quoted || v.len != 7 || memcmp(v.ptr, "listagg", 7) != 0) return false;
+  if (n->u.call.args.count != 5 || !is_bare_name(n->u.call.name, "listagg")) return false;
   const ast_node *const *a = (const ast_node *const *)n->u.call.args.items;
   if (a[2]->kind != AST_BOOLEAN_LITERAL || a[3]->kind != AST_STRING_LITERAL || a[4]->kind != AST_BOOLEAN_LITERAL)
     return false;
@@ -221,21 +225,9 @@ static void format_call_head(out *o, const ast_node *n) {
   const ast_node *name = n->u.call.name;
   /* trim/normalize are reserved words that parse as special forms (whose
    * arguments are value expressions) producing calls of those names */
-  int arg_prec = 0;
-  if (name->u.list.items.count == 1) {
-    const ast_node *ident = name->u.list.items.items[0];
-    sql_str v = ident->u.identifier.value;
-    if (!ident->u.identifier.quoted &&
-        ((v.len == 4 && memcmp(v.ptr, "trim", 4) == 0) || (v.len == 9 && memcmp(v.ptr, "normalize", 9) == 0)))
-      arg_prec = PREC_CONCAT;
-  }
+  int arg_prec = is_bare_name(name, "trim") || is_bare_name(name, "normalize") ? PREC_CONCAT : 0;
   /* so is listagg, which parses as a call when written bare */
-  bool bare = arg_prec != 0;
-  if (name->u.list.items.count == 1) {
-    const ast_node *ident = name->u.list.items.items[0];
-    sql_str v = ident->u.identifier.value;
-    bare |= !ident->u.identifier.quoted && v.len == 7 && memcmp(v.ptr, "listagg", 7) == 0;
-  }
+  bool bare = arg_prec != 0 || is_bare_name(name, "listagg");
   if (bare) put_bytes(o, name->u.list.items.items[0]->u.identifier.value.ptr,
                       name->u.list.items.items[0]->u.identifier.value.len);
   else format_qualified_name(o, name);
