@@ -84,6 +84,15 @@ void dynamic_filter_add_range(dynamic_filter_key *key, const vector *v, uint32_t
     key->max = hi > key->max ? hi : key->max;
 }
 
+void dynamic_filter_key_widen(dynamic_filter_key *key, const dynamic_filter_key *by)
+{
+    if (!by->has_range)
+        return;
+    key->min = key->has_range && key->min < by->min ? key->min : by->min;
+    key->max = key->has_range && key->max > by->max ? key->max : by->max;
+    key->has_range = true;
+}
+
 /* A word of the bloom and three bits in it, from bits of the hash that the
  * join directory's slot does not use first. */
 static inline uint64_t bloom_bits(uint64_t hash)
@@ -106,15 +115,8 @@ void dynamic_filter_add_hash(dynamic_filter *f, uint64_t hash)
 bool dynamic_filter_merge(dynamic_filter *dst, const dynamic_filter *src)
 {
     dst->match_nothing &= src->match_nothing;
-    for (int k = 0; k < dst->key_count && k < src->key_count; k++) {
-        dynamic_filter_key *d = &dst->keys[k];
-        const dynamic_filter_key *s = &src->keys[k];
-        if (!s->has_range)
-            continue;
-        d->min = d->has_range && d->min < s->min ? d->min : s->min;
-        d->max = d->has_range && d->max > s->max ? d->max : s->max;
-        d->has_range = true;
-    }
+    for (int k = 0; k < dst->key_count && k < src->key_count; k++)
+        dynamic_filter_key_widen(&dst->keys[k], &src->keys[k]);
     if (!dst->bloom || !src->bloom) {
         /* a side without a bloom may hold any key */
         if (!src->match_nothing) {

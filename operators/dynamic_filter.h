@@ -48,6 +48,8 @@ bool dynamic_filter_type_has_range(sql_type type);
 
 /* Widens key k's range by the non-NULL values of rows i < count of v. */
 void dynamic_filter_add_range(dynamic_filter_key *key, const vector *v, uint32_t count);
+/* Widens key's range to cover by's (nothing when by has none). */
+void dynamic_filter_key_widen(dynamic_filter_key *key, const dynamic_filter_key *by);
 /* Adds a key hash to the bloom (thread-safe: atomic OR). */
 void dynamic_filter_add_hash(dynamic_filter *f, uint64_t hash);
 

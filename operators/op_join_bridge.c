@@ -253,14 +253,8 @@ static bool run_page_task(join_bridge *b, int i)
                 dynamic_filter_add_range(&ranges[k], keys[k], p->row_count);
         }
         pthread_mutex_lock(&b->lock);
-        for (int k = 0; k < b->filter.key_count; k++) {
-            dynamic_filter_key *key = &b->filter.keys[k];
-            if (!ranges[k].has_range)
-                continue;
-            key->min = key->has_range && key->min < ranges[k].min ? key->min : ranges[k].min;
-            key->max = key->has_range && key->max > ranges[k].max ? key->max : ranges[k].max;
-            key->has_range = true;
-        }
+        for (int k = 0; k < b->filter.key_count; k++)
+            dynamic_filter_key_widen(&b->filter.keys[k], &ranges[k]);
         pthread_mutex_unlock(&b->lock);
     }
     if (b->column_count > 0) {
