@@ -57,8 +57,27 @@ static table_metadata *copy_table(const table_metadata *t)
     return c;
 }
 
-/* Copies the payload of `from` into `to` (same kind); false when the kind
- * is not copied here or memory ran out (`to` is then freed by the caller). */
+bool optimizer_copy_supports(const plan_node *node)
+{
+    if (node->source_count > 0)
+        return false;
+    switch (node->kind) {
+    case PLAN_TABLE_SCAN:
+    case PLAN_VALUES:
+    case PLAN_FILTER:
+    case PLAN_PROJECT:
+    case PLAN_JOIN:
+    case PLAN_SEMI_JOIN:
+        return true;
+    case PLAN_AGGREGATE:
+        return node->u.aggregate.grouping_set_count == 0;
+    default:
+        return false;
+    }
+}
+
+/* Copies the payload of `from` into `to` (a kind optimizer_copy_supports
+ * accepts); false when memory ran out (`to` is then freed by the caller). */
 static bool copy_payload(plan_node *to, const plan_node *from)
 {
     bool failed = false;
@@ -89,8 +108,6 @@ static bool copy_payload(plan_node *to, const plan_node *from)
         to->u.project.exprs = copy_exprs(from->u.project.exprs, from->column_count, &failed);
         return !failed;
     case PLAN_AGGREGATE:
-        if (from->u.aggregate.grouping_set_count > 0)
-            return false;
         to->u.aggregate = from->u.aggregate;
         to->u.aggregate.keys = copy_ints(from->u.aggregate.keys, from->u.aggregate.key_count);
         to->u.aggregate.aggregates = malloc(sizeof(plan_aggregate) *
@@ -120,7 +137,7 @@ static bool copy_payload(plan_node *to, const plan_node *from)
 
 plan_node *optimizer_copy_plan(const plan_node *node)
 {
-    if (!node || node->source_count > 0)
+    if (!node || !optimizer_copy_supports(node))
         return NULL;
     plan_node *copy = plan_node_new(node->kind, node->column_count);
     if (!copy)

@@ -75,6 +75,9 @@ plan_node *optimizer_empty_values(const plan_node *like);
 /* A deep copy of a subtree (optimizer_copy.c), or NULL when it holds a kind
  * that is not copied (see there) or memory ran out. */
 plan_node *optimizer_copy_plan(const plan_node *node);
+/* Whether optimizer_copy_plan copies this node itself (its kind and shape;
+ * its inputs are asked separately). */
+bool optimizer_copy_supports(const plan_node *node);
 /* A copy of the columns of `from` into `to` starting at `at`. */
 bool optimizer_copy_columns_at(plan_node *to, int at, const plan_node *from);
 

@@ -74,7 +74,7 @@ static bool has_semi_join(const plan_node *node)
                     has_semi_join(node->inputs[1]));
 }
 
-/* Whether a subtree may be copied as a key filter: only kinds
+/* Whether a subtree may be copied as a key filter: only what
  * optimizer_copy_plan copies; a semi join only when its filtering side holds
  * no semi join (a reduced semi join carries a copy already, and copies of
  * copies multiply the work, TPC-H Q21). */
@@ -82,24 +82,8 @@ static bool copyable(const plan_node *node)
 {
     if (!node)
         return true;
-    switch (node->kind) {
-    case PLAN_TABLE_SCAN:
-    case PLAN_VALUES:
-    case PLAN_FILTER:
-    case PLAN_PROJECT:
-    case PLAN_JOIN:
-        break;
-    case PLAN_SEMI_JOIN:
-        if (has_semi_join(node->inputs[1]))
-            return false;
-        break;
-    case PLAN_AGGREGATE:
-        if (node->u.aggregate.grouping_set_count > 0)
-            return false;
-        break;
-    default:
+    if (!optimizer_copy_supports(node) || (node->kind == PLAN_SEMI_JOIN && has_semi_join(node->inputs[1])))
         return false;
-    }
     return copyable(node->inputs[0]) && copyable(node->inputs[1]);
 }
 
