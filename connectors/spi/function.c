@@ -869,6 +869,28 @@ static int pattern_parts(const char *text, size_t length, const char **parts, si
     return n;
 }
 
+/* The element patterns of "array(E)" (one) or "map(K,V)" (two); 0 when
+ * `text` is neither, -1 when it is malformed. */
+static int collection_parts(const char *text, size_t length, const char **parts, size_t *lengths, bool *array)
+{
+    *array = strncmp(text, "array(", 6) == 0;
+    if (!*array && strncmp(text, "map(", 4) != 0)
+        return 0;
+    int n = pattern_parts(text, length, parts, lengths, 8);
+    return n == (*array ? 1 : 2) ? n : -1;
+}
+
+/* A concrete type named by `length` bytes of `text`. */
+static bool parse_type_text(const char *text, size_t length, sql_type *out)
+{
+    char name[TOKEN_MAX];
+    if (length >= sizeof name)
+        return false;
+    memcpy(name, text, length);
+    name[length] = '\0';
+    return type_parse(name, out);
+}
+
 static bool match_pattern(const char *text, size_t length, sql_type type, variable_bindings *b)
 {
     const char *parts[8];
@@ -883,11 +905,11 @@ static bool match_pattern(const char *text, size_t length, sql_type type, variab
         int n = pattern_parts(text, length, parts, lengths, 8);
         return n >= 1 && match_pattern(parts[n - 1], lengths[n - 1], type, b);
     }
-    if (strncmp(text, "array(", 6) == 0 || strncmp(text, "map(", 4) == 0) {
-        bool array = text[0] == 'a';
-        int n = pattern_parts(text, length, parts, lengths, 8);
-        if (n != (array ? 1 : 2))
-            return false;
+    bool array;
+    int n = collection_parts(text, length, parts, lengths, &array);
+    if (n < 0)
+        return false;
+    if (n > 0) {
         if (type.kind == TYPE_UNKNOWN) {
             for (int i = 0; i < n; i++)
                 if (!match_pattern(parts[i], lengths[i], type, b))
@@ -901,13 +923,8 @@ static bool match_pattern(const char *text, size_t length, sql_type type, variab
                 return false;
         return true;
     }
-    char name[TOKEN_MAX];
     sql_type concrete;
-    if (length >= sizeof name)
-        return false;
-    memcpy(name, text, length);
-    name[length] = '\0';
-    return type_parse(name, &concrete) && type_can_coerce(type, concrete);
+    return parse_type_text(text, length, &concrete) && type_can_coerce(type, concrete);
 }
 
 static bool substitute_pattern(const char *text, size_t length, variable_bindings *b, sql_type *out)
@@ -919,24 +936,19 @@ static bool substitute_pattern(const char *text, size_t length, variable_binding
         *out = slot ? *slot : type_make(TYPE_UNKNOWN);
         return true;
     }
-    if (strncmp(text, "array(", 6) == 0 || strncmp(text, "map(", 4) == 0) {
-        bool array = text[0] == 'a';
-        int n = pattern_parts(text, length, parts, lengths, 8);
+    bool array;
+    int n = collection_parts(text, length, parts, lengths, &array);
+    if (n < 0)
+        return false;
+    if (n > 0) {
         sql_type inner[2];
-        if (n != (array ? 1 : 2))
-            return false;
         for (int i = 0; i < n; i++)
             if (!substitute_pattern(parts[i], lengths[i], b, &inner[i]))
                 return false;
         *out = array ? type_array(inner[0]) : type_map(inner[0], inner[1]);
         return true;
     }
-    char name[TOKEN_MAX];
-    if (length >= sizeof name)
-        return false;
-    memcpy(name, text, length);
-    name[length] = '\0';
-    return type_parse(name, out);
+    return parse_type_text(text, length, out);
 }
 
 static bool bind_generic(const function_def *def, int n, const sql_type *args, sql_type *bound,
