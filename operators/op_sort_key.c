@@ -84,28 +84,6 @@ static inline void put_be16(unsigned char *dst, uint16_t v)
     memcpy(dst, &v, 2);
 }
 
-static inline uint64_t double_bits(double d)
-{
-    uint64_t bits;
-    if (d == 0)
-        d = 0.0;
-    if (isnan(d))
-        d = NAN;
-    memcpy(&bits, &d, 8);
-    return (bits >> 63) ? ~bits : bits ^ (UINT64_C(1) << 63);
-}
-
-static inline uint32_t float_bits(float f)
-{
-    uint32_t bits;
-    if (f == 0)
-        f = 0.0f;
-    if (isnan(f))
-        f = NAN;
-    memcpy(&bits, &f, 4);
-    return (bits >> 31) ? ~bits : bits ^ (UINT32_C(1) << 31);
-}
-
 #define ENCODE_LOOP(T, WIDTH, STORE)                                                        \
     do {                                                                                    \
         const T *d = (const T *)view.data;                                                  \
@@ -174,8 +152,8 @@ void sort_encode(const sort_layout *l, const page *p, uint32_t count, unsigned c
                         put_be64(dst + 1, (uint64_t)(v >> 64) ^ (UINT64_C(1) << 63));
                         put_be64(dst + 9, (uint64_t)v));
             break;
-        case PHYSICAL_FLOAT: ENCODE_LOOP(float, 4, put_be32(dst + 1, float_bits(v))); break;
-        case PHYSICAL_DOUBLE: ENCODE_LOOP(double, 8, put_be64(dst + 1, double_bits(v))); break;
+        case PHYSICAL_FLOAT: ENCODE_LOOP(float, 4, put_be32(dst + 1, sort_float_bits(v))); break;
+        case PHYSICAL_DOUBLE: ENCODE_LOOP(double, 8, put_be64(dst + 1, sort_double_bits(v))); break;
         case PHYSICAL_TIMESTAMP_TZ:
             ENCODE_LOOP(timestamp_tz, 8, put_be64(dst + 1, (uint64_t)v.micros_utc ^ (UINT64_C(1) << 63)));
             break;

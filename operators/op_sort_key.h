@@ -23,14 +23,40 @@
 #define SHOAL_OPERATORS_OP_SORT_KEY_H
 
 #include "connectors/spi/sort_key.h"
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "connectors/spi/error.h"
 #include "connectors/spi/page.h"
 #include "operators/page_builder.h"
 
 enum { SORT_STRING_PREFIX = 15 };
+
+/* A floating value as an unsigned integer in Trino's order (NaN largest,
+ * whatever its sign bit; -0.0 = 0.0); write it big-endian for memcmp. */
+static inline uint64_t sort_double_bits(double d)
+{
+    uint64_t bits;
+    if (d == 0)
+        d = 0.0;
+    if (isnan(d))
+        d = NAN;
+    memcpy(&bits, &d, 8);
+    return (bits >> 63) ? ~bits : bits ^ (UINT64_C(1) << 63);
+}
+
+static inline uint32_t sort_float_bits(float f)
+{
+    uint32_t bits;
+    if (f == 0)
+        f = 0.0f;
+    if (isnan(f))
+        f = NAN;
+    memcpy(&bits, &f, 4);
+    return (bits >> 31) ? ~bits : bits ^ (UINT32_C(1) << 31);
+}
 
 /* sort_key comes from connectors/spi/sort_key.h (shared with the planner). */
 

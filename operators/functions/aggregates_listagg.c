@@ -15,10 +15,10 @@
  * The state points to an entry buffer made on the group's first value:
  * each entry is [key length][value length][key][value] where the key is
  * the ORDER BY keys in a memcmp-ordered encoding (NULL marker byte; big-
- * endian sign-flipped integers; IEEE total order for floats; strings with
- * 0x00 escaped and a 0x00 0x00 terminator; DESC inverts the bytes), so
- * finalize sorts entries with one memcmp per comparison (stable merge
- * sort). The buffer grows by doubling (no per-row allocation). The
+ * endian sign-flipped integers; floats in op_sort_key's order, NaN largest;
+ * strings with 0x00 escaped and a 0x00 0x00 terminator; DESC inverts the
+ * bytes), so finalize sorts entries with one memcmp per comparison (stable
+ * merge sort). The buffer grows by doubling (no per-row allocation). The
  * intermediate (varbinary) is the settings then the entries as stored.
  */
 #include <stdio.h>
@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "operators/functions/aggregate_families.h"
+#include "operators/op_sort_key.h"
 
 enum { MAX_OUTPUT_LENGTH = 1048576, MAX_FILLER_LENGTH = 65536, MAX_KEYS = 3 };
 
@@ -120,24 +121,14 @@ static bool encode_key(growable *g, physical_type p, const void *bytes, bool des
         case PHYSICAL_FLOAT: {
             float x;
             memcpy(&x, bytes, 4);
-            if (x == 0)
-                x = 0;
-            uint32_t u;
-            memcpy(&u, &x, 4);
-            u = (u & 0x80000000u) ? ~u : u | 0x80000000u;
-            big_endian(buffer, u, 4);
+            big_endian(buffer, sort_float_bits(x), 4);
             n = 4;
             break;
         }
         case PHYSICAL_DOUBLE: {
             double x;
             memcpy(&x, bytes, 8);
-            if (x == 0)
-                x = 0;
-            uint64_t u;
-            memcpy(&u, &x, 8);
-            u = (u & (1ULL << 63)) ? ~u : u | (1ULL << 63);
-            big_endian(buffer, u, 8);
+            big_endian(buffer, sort_double_bits(x), 8);
             n = 8;
             break;
         }

@@ -159,3 +159,56 @@ Test(aggregates, corrupt_intermediates_fail_and_null_ones_are_skipped)
         drop_state(f, s);
     }
 }
+
+/* listagg(v, ',') WITHIN GROUP (ORDER BY k): keys double, ascending. */
+static const char *listagg_by_double(const char *const *values, const double *keys, int n)
+{
+    static const char *const types[5] = {"varchar", "varchar", "boolean", "varchar", "boolean"};
+    sql_type t[5];
+    for (int i = 0; i < 5; i++)
+        t[i] = ty(types[i]);
+    resolved_function r;
+    shoal_error e;
+    cr_assert(function_resolve("listagg", 5, t, &r, &e), "%s", e.message);
+    r.arg_types[5] = ty("double");
+    r.arg_count = 6;
+    r.order_count = 1;
+    const aggregate_function *f = aggregate_function_for(&r, &e);
+    cr_assert_not_null(f, "%s", e.message);
+    void *s = new_state(f);
+    vector v, key, sep, flag, filler;
+    vector_init_flat(&v, t[0], (uint32_t)n);
+    vector_init_flat(&key, r.arg_types[5], (uint32_t)n);
+    for (int i = 0; i < n; i++) {
+        cr_assert(vector_add_string(&v, values[i], (uint32_t)strlen(values[i]), (string_view *)v.data + i));
+        ((double *)key.data)[i] = keys[i];
+    }
+    string_view comma = string_view_make(",", 1), empty = string_view_make("", 0);
+    bool no = false;
+    vector_init_constant(&sep, t[1], &comma);
+    vector_init_constant(&flag, t[2], &no);
+    vector_init_constant(&filler, t[3], &empty);
+    const vector *args[6] = {&v, &sep, &flag, &filler, &flag, &key};
+    void *states[8];
+    for (int i = 0; i < n; i++)
+        states[i] = s;
+    cr_assert(f->update(f, states, (uint32_t)n, args, &e), "%s", e.message);
+    vector out;
+    vector_init_flat(&out, f->return_type, 1);
+    cr_assert(f->finalize(f, s, &out, 0, &e), "%s", e.message);
+    static char text[64];
+    value x = value_load(&out, 0);
+    snprintf(text, sizeof text, "%.*s", (int)x.u.string.length, string_view_data(&x.u.string));
+    vector_destroy(&out), vector_destroy(&v), vector_destroy(&key);
+    vector_destroy(&sep), vector_destroy(&flag), vector_destroy(&filler);
+    drop_state(f, s);
+    return text;
+}
+
+Test(aggregates, listagg_orders_nan_last_whatever_its_sign)
+{
+    static const char *const values[4] = {"nan", "-nan", "-inf", "zero"};
+    double keys[4] = {NAN, -NAN, -INFINITY, -0.0};
+    cr_assert(signbit(keys[1]));
+    cr_expect_str_eq(listagg_by_double(values, keys, 4), "-inf,zero,nan,-nan");
+}
