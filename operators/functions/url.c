@@ -125,13 +125,42 @@ static uint32_t percent_decode(const char *s, uint32_t n, char *out)
     return o;
 }
 
+/* Row r := the span percent-decoded. Decoding only shrinks, so it decodes
+ * straight into the output's arena (no allocation per row). */
+static bool put_decoded(expr_node *n, uint32_t r, span x, shoal_error *error)
+{
+    char small[STRING_INLINE_MAX];
+    char *p = x.n <= sizeof small ? small : node_string_reserve(n, x.n, error);
+    if (!p)
+        return false;
+    ((string_view *)n->out.data)[r] = string_view_make(p, percent_decode(x.p, x.n, p));
+    return true;
+}
+
+/* The value of the first query parameter called `name` (absent: not present). */
+static span query_parameter(span query, string_view name)
+{
+    const char *q = query.p, *end = q + query.n;
+    while (query.present && q <= end) {
+        const char *amp = memchr(q, '&', (size_t)(end - q));
+        const char *pair_end = amp ? amp : end;
+        const char *eq = memchr(q, '=', (size_t)(pair_end - q));
+        const char *name_end = eq ? eq : pair_end;
+        if ((uint32_t)(name_end - q) == name.length && memcmp(q, string_view_data(&name), name.length) == 0)
+            return eq ? (span){eq + 1, (uint32_t)(pair_end - eq - 1), true} : (span){q, 0, true};
+        if (!amp)
+            break;
+        q = amp + 1;
+    }
+    return (span){0};
+}
+
 enum { PART_PROTOCOL, PART_HOST, PART_PORT, PART_PATH, PART_QUERY, PART_FRAGMENT, PART_PARAMETER };
 
 static bool extract_kernel(expr_node *n, eval_context *ctx, const uint32_t *sel, uint32_t count)
 {
     vector_view v0 = node_arg(n, 0), v1 = n->k[0] == PART_PARAMETER ? node_arg(n, 1) : v0;
     int part = (int)n->k[0];
-    char small[256];
     ROW_LOOP(sel, count, r, {
         string_view s = VIEW_AT(string_view, v0, r);
         url_parts u;
@@ -145,23 +174,7 @@ static bool extract_kernel(expr_node *n, eval_context *ctx, const uint32_t *sel,
             case PART_PATH: x = u.path; break;
             case PART_QUERY: x = u.query; break;
             case PART_FRAGMENT: x = u.fragment; break;
-            default: {
-                string_view name = VIEW_AT(string_view, v1, r);
-                const char *q = u.query.p, *qend = q + u.query.n;
-                while (u.query.present && q <= qend) {
-                    const char *amp = memchr(q, '&', (size_t)(qend - q));
-                    const char *pair_end = amp ? amp : qend;
-                    const char *eq = memchr(q, '=', (size_t)(pair_end - q));
-                    const char *name_end = eq ? eq : pair_end;
-                    if ((uint32_t)(name_end - q) == name.length && memcmp(q, string_view_data(&name), name.length) == 0) {
-                        x = eq ? (span){eq + 1, (uint32_t)(pair_end - eq - 1), true} : (span){q, 0, true};
-                        break;
-                    }
-                    if (!amp)
-                        break;
-                    q = amp + 1;
-                }
-            }
+            default: x = query_parameter(u.query, VIEW_AT(string_view, v1, r)); break;
             }
         }
         if (!x.present) {
@@ -178,16 +191,7 @@ static bool extract_kernel(expr_node *n, eval_context *ctx, const uint32_t *sel,
             continue;
         }
         bool decode = part == PART_PATH || part == PART_QUERY || part == PART_FRAGMENT;
-        char *buffer = x.n <= sizeof small ? small : malloc(x.n);
-        if (!buffer)
-            return node_error(n, ctx, ERR_GENERIC_INSUFFICIENT_RESOURCES, "Out of memory");
-        uint32_t length = decode ? percent_decode(x.p, x.n, buffer) : x.n;
-        if (!decode)
-            memcpy(buffer, x.p, x.n);
-        bool ok = node_put_string(n, r, buffer, length, ctx->error);
-        if (buffer != small)
-            free(buffer);
-        if (!ok)
+        if (!(decode ? put_decoded(n, r, x, ctx->error) : node_put_string(n, r, x.p, x.n, ctx->error)))
             return false;
     });
     return true;

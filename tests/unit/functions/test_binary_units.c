@@ -121,6 +121,9 @@ Test(fn_url, extract)
     CHECK(call("url_extract_host", 1, str("https://[::1]:443/x")), "[::1]");
     CHECK(call("url_extract_query", 1, str("https://example.com/")), "NULL");
     CHECK(call("url_extract_path", 1, str("/relative/path?q")), "/relative/path");
+    CHECK(call("url_extract_path", 1, str("http://h/%41%42%43%44%45%46%47%48%49%4A%4B%4C%4D%4E%4F%50/end")),
+          "/ABCDEFGHIJKLMNOP/end");
+    CHECK(call("url_extract_fragment", 1, str("http://h/#a%20long%20fragment%20of%20text")), "a long fragment of text");
     CHECK(call("url_extract_protocol", 1, str("/relative/path")), "NULL");
     CHECK(call("url_extract_path", 1, str("mailto:someone@example.com")), "NULL");
     /* what java.net.URI refuses gives NULL */
