@@ -375,7 +375,7 @@ static const function_decl declarations[] = {
     SCALAR_F("now() -> timestamp(3) with time zone", F_NONDETERMINISTIC, "the current timestamp (start of evaluation)"),
     SCALAR("current_timezone() -> varchar", "the session time zone"),
 
-    /* arrays and maps (operators/functions/array.c, map.c, lambda.c) */
+    /* arrays and maps (operators/functions/array.c, lambda.c) */
     SCALAR("cardinality(array(E)) -> bigint", "number of elements in the array"),
     SCALAR("cardinality(map(K,V)) -> bigint", "number of entries in the map"),
     SCALAR("element_at(array(E), bigint) -> E", "element at the index (negative: from the end), NULL past the end"),
