@@ -114,7 +114,7 @@ bool query_resolve_name(query *q, const ast_node *name, int min_parts, object_na
     } else {
         n = (int)name->u.list.items.count;
         if (n > 3)
-            return error_set_at(&q->error, ERR_SYNTAX_ERROR, (int)name->pos.line, (int)name->pos.column, "Too many dots in table name");
+            return query_fail_at(q, name, ERR_SYNTAX_ERROR, "Too many dots in table name");
         for (int i = 0; i < n; i++)
             parts[i] = name->u.list.items.items[i]->u.identifier.value.ptr;
     }
@@ -123,11 +123,11 @@ bool query_resolve_name(query *q, const ast_node *name, int min_parts, object_na
     out->schema = n >= 2 ? parts[n - 2] : q->session->schema;
     out->catalog = n >= 3 ? parts[n - 3] : q->session->catalog;
     if (!out->catalog)
-        return error_set_at(&q->error, ERR_MISSING_CATALOG_NAME, (int)name->pos.line, (int)name->pos.column,
-                            "Catalog must be specified when session catalog is not set");
+        return query_fail_at(q, name, ERR_MISSING_CATALOG_NAME,
+                             "Catalog must be specified when session catalog is not set");
     if (!out->schema)
-        return error_set_at(&q->error, ERR_MISSING_SCHEMA_NAME, (int)name->pos.line, (int)name->pos.column,
-                            "Schema must be specified when session schema is not set");
+        return query_fail_at(q, name, ERR_MISSING_SCHEMA_NAME,
+                             "Schema must be specified when session schema is not set");
     return true;
 }
 
@@ -324,9 +324,8 @@ static bool show_columns(query *q, const ast_node *node)
     catalog_release(c);
     if (!t) {
         if (!error_is_set(&q->error))
-            error_set_at(&q->error, ERR_TABLE_NOT_FOUND, (int)node->u.show.target->pos.line,
-                         (int)node->u.show.target->pos.column, "Table '%s.%s.%s' does not exist",
-                         name.catalog, name.schema, name.name);
+            query_fail_at(q, node->u.show.target, ERR_TABLE_NOT_FOUND, "Table '%s.%s.%s' does not exist",
+                          name.catalog, name.schema, name.name);
         return false;
     }
     sql_type types[4] = {type_varchar(VARCHAR_UNBOUNDED), type_varchar(VARCHAR_UNBOUNDED),
@@ -380,8 +379,8 @@ static bool use_statement(query *q, const ast_node *node)
                                                    : q->session->catalog;
     const char *schema = node->u.binary.right->u.identifier.value.ptr;
     if (!catalog_name)
-        return error_set_at(&q->error, ERR_MISSING_CATALOG_NAME, (int)node->pos.line, (int)node->pos.column,
-                            "Catalog must be specified when session catalog is not set");
+        return query_fail_at(q, node, ERR_MISSING_CATALOG_NAME,
+                             "Catalog must be specified when session catalog is not set");
     catalog *c = query_acquire_catalog(q, catalog_name, node);
     if (!c)
         return false;
@@ -389,8 +388,7 @@ static bool use_statement(query *q, const ast_node *node)
     bool exists = !conn->ops->schema_exists || conn->ops->schema_exists(conn, schema);
     catalog_release(c);
     if (!exists)
-        return error_set_at(&q->error, ERR_SCHEMA_NOT_FOUND, (int)node->pos.line, (int)node->pos.column,
-                            "Schema does not exist: %s.%s", catalog_name, schema);
+        return query_fail_at(q, node, ERR_SCHEMA_NOT_FOUND, "Schema does not exist: %s.%s", catalog_name, schema);
     session_set_catalog_schema(q->session, catalog_name, schema);
     return query_answer_update(q, "USE");
 }
@@ -455,8 +453,7 @@ static bool create_table(query *q, const ast_node *node)
         }
         names[i] = column->u.ddl.name->u.identifier.value.ptr;
         if (!sql_type_from_ast(column->u.ddl.type, &types[i]))
-            ok = error_set_at(&q->error, ERR_TYPE_NOT_FOUND, (int)column->pos.line, (int)column->pos.column,
-                              "Unknown type for column '%s'", names[i]);
+            ok = query_fail_at(q, column, ERR_TYPE_NOT_FOUND, "Unknown type for column '%s'", names[i]);
     }
     catalog *c = ok ? query_acquire_catalog(q, name.catalog, node->u.ddl.name) : NULL;
     if (c) {
@@ -487,10 +484,9 @@ static bool drop_table(query *q, const ast_node *node)
     view_definition *view = query_get_view(conn, &name, &q->error);
     bool ok;
     if (view)
-        ok = error_set_at(&q->error, ERR_GENERIC_USER_ERROR, (int)node->u.ddl.name->pos.line,
-                          (int)node->u.ddl.name->pos.column,
-                          "Table '%s.%s.%s' does not exist, but a view with that name exists. Did you mean DROP VIEW "
-                          "%s.%s.%s?", name.catalog, name.schema, name.name, name.catalog, name.schema, name.name);
+        ok = query_fail_at(q, node->u.ddl.name, ERR_GENERIC_USER_ERROR,
+                           "Table '%s.%s.%s' does not exist, but a view with that name exists. Did you mean DROP VIEW "
+                           "%s.%s.%s?", name.catalog, name.schema, name.name, name.catalog, name.schema, name.name);
     else
         ok = conn->ops->drop_table
                  ? conn->ops->drop_table(conn, name.schema, name.name, node->u.ddl.if_exists, &q->error)
@@ -511,8 +507,8 @@ static bool create_catalog(query *q, const ast_node *node)
         const ast_node *p = node->u.ddl.properties.items[i];
         items[i].key = p->u.binary.left->u.identifier.value.ptr;
         if (!p->u.binary.right || p->u.binary.right->kind != AST_STRING_LITERAL) {
-            ok = error_set_at(&q->error, ERR_INVALID_CATALOG_PROPERTY, (int)p->pos.line, (int)p->pos.column,
-                              "Catalog property '%s' must be a string literal", items[i].key);
+            ok = query_fail_at(q, p, ERR_INVALID_CATALOG_PROPERTY,
+                               "Catalog property '%s' must be a string literal", items[i].key);
             break;
         }
         items[i].value = p->u.binary.right->u.literal.text.ptr;
@@ -669,11 +665,10 @@ static bool shape_insert(query *q, plan_node *output, const table_metadata *targ
         int column = table_metadata_find_column(target, name->u.identifier.value.ptr);
         if (column < 0 || source[column] >= 0) {
             free(source);
-            return error_set_at(&q->error, column < 0 ? ERR_COLUMN_NOT_FOUND : ERR_DUPLICATE_COLUMN_NAME,
-                                (int)name->pos.line, (int)name->pos.column,
-                                column < 0 ? "Insert column name does not exist in target table: %s"
-                                           : "Insert column name is specified more than once: %s",
-                                name->u.identifier.value.ptr);
+            return query_fail_at(q, name, column < 0 ? ERR_COLUMN_NOT_FOUND : ERR_DUPLICATE_COLUMN_NAME,
+                                 column < 0 ? "Insert column name does not exist in target table: %s"
+                                            : "Insert column name is specified more than once: %s",
+                                 name->u.identifier.value.ptr);
         }
         source[column] = k;
     }
@@ -828,8 +823,8 @@ static bool explain_statement(query *q, const ast_node *node)
 {
     const ast_node *statement = node->u.explain.statement;
     if (statement->kind != AST_QUERY)
-        return error_set_at(&q->error, ERR_NOT_SUPPORTED, (int)statement->pos.line, (int)statement->pos.column,
-                            "EXPLAIN of %s is not supported yet", ast_kind_name(statement->kind));
+        return query_fail_at(q, statement, ERR_NOT_SUPPORTED,
+                             "EXPLAIN of %s is not supported yet", ast_kind_name(statement->kind));
     explain_options options = {.type = EXPLAIN_TYPE_LOGICAL, .format = EXPLAIN_FORMAT_TEXT,
                                .dynamic_filtering = true};
     for (uint32_t i = 0; i < node->u.explain.options.count; i++) {
@@ -890,8 +885,7 @@ static bool call_statement(query *q, const ast_node *node)
         if (v->kind == AST_STRING_LITERAL)
             args[i].text = v->u.literal.text.ptr;
         else if (v->kind != AST_NULL_LITERAL)
-            ok = error_set_at(&q->error, ERR_INVALID_PROCEDURE_ARGUMENT, (int)v->pos.line, (int)v->pos.column,
-                              "Procedure argument must be a string literal");
+            ok = query_fail_at(q, v, ERR_INVALID_PROCEDURE_ARGUMENT, "Procedure argument must be a string literal");
     }
     catalog *c = ok ? query_acquire_catalog(q, name.catalog, node->u.execute.name) : NULL;
     ok = c && (system_connector_is(catalog_connector(c))
@@ -1021,11 +1015,9 @@ static bool run_statement(query *q, const ast_node *node)
     case AST_SHOW_CREATE:
         if (node->u.show.object == AST_OBJECT_VIEW)
             return query_show_create_view(q, node);
-        return error_set_at(&q->error, ERR_NOT_SUPPORTED, (int)node->pos.line, (int)node->pos.column,
-                            "SHOW CREATE of this object is not supported yet");
+        return query_fail_at(q, node, ERR_NOT_SUPPORTED, "SHOW CREATE of this object is not supported yet");
     default:
-        return error_set_at(&q->error, ERR_NOT_SUPPORTED, (int)node->pos.line, (int)node->pos.column,
-                            "%s is not supported yet", ast_kind_name(node->kind));
+        return query_fail_at(q, node, ERR_NOT_SUPPORTED, "%s is not supported yet", ast_kind_name(node->kind));
     }
 }
 
