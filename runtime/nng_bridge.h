@@ -22,6 +22,11 @@
  * received message belongs to the bridge until nng_bridge_take and to the
  * actor after it: fini frees only one whose event was never taken (the
  * actor stopped first).
+ *
+ * Keep a bridge in the actor's state (actor_options.state_size), not in
+ * memory that on_stop frees: its completion message may still be in the
+ * mailbox when on_stop runs, and the runtime drains the mailbox after
+ * on_stop; the state lives until then.
  */
 #ifndef SHOAL_RUNTIME_NNG_BRIDGE_H
 #define SHOAL_RUNTIME_NNG_BRIDGE_H

@@ -81,10 +81,13 @@ typedef struct location_state {
     const proto_location *where;
 } location_state;
 
+/* The locations live in the actor's state, not beside it: a completion of
+ * their bridges may still wait in the mailbox when on_stop runs, and the
+ * runtime drains the mailbox after on_stop (nng_bridge.h). */
 typedef struct client_state {
     exchange_client *c;
-    location_state *locations;
     uint32_t count;
+    location_state locations[];
 } client_state;
 
 /* ---- the shared queue ---------------------------------------------------------- */
@@ -332,10 +335,6 @@ static int client_start(actor *self)
 {
     client_state *st = actor_state(self);
     exchange_client *c = st->c;
-    st->count = c->location_count;
-    st->locations = calloc(st->count ? st->count : 1, sizeof *st->locations);
-    if (!st->locations)
-        return SHOAL_ENOMEM;
     for (uint32_t i = 0; i < st->count; i++) {
         location_state *l = &st->locations[i];
         l->where = &c->locations[i];
@@ -379,15 +378,13 @@ static int client_receive(actor *self, message *m)
 static void client_stop(actor *self)
 {
     client_state *st = actor_state(self);
-    for (uint32_t i = 0; st->locations && i < st->count; i++) {
+    for (uint32_t i = 0; i < st->count; i++) {
         location_state *l = &st->locations[i];
         if (l->open)
             nng_close(l->socket);
         if (l->bridge.aio)
             nng_bridge_fini(&l->bridge);
     }
-    free(st->locations);
-    st->locations = NULL;
     client_unref(st->c);
 }
 
@@ -418,9 +415,15 @@ exchange_client *exchange_client_start(runtime *rt, const exchange_client_config
         return NULL;
     }
     memcpy(c->locations, config->source->locations, sizeof *c->locations * c->location_count);
-    client_state init = {.c = c};
-    c->actor = actor_spawn(rt, &exchange_client_behaviour,
-                           &(actor_options){.name = "exchange_client", .state_size = sizeof init, .init_state = &init});
+    size_t state_size = sizeof(client_state) + sizeof(location_state) * c->location_count;
+    client_state *init = calloc(1, state_size);
+    if (init) {
+        init->c = c;
+        init->count = c->location_count;
+        c->actor = actor_spawn(rt, &exchange_client_behaviour,
+                               &(actor_options){.name = "exchange_client", .state_size = state_size, .init_state = init});
+        free(init);
+    }
     if (!c->actor) {
         atomic_init(&c->refcount, 1);
         client_unref(c);

@@ -42,9 +42,12 @@ struct exchange_server {
     stop_latch stopped;
 };
 
+/* The contexts live in the actor's state, not beside it: a completion of
+ * their bridges may still wait in the mailbox when on_stop runs, and the
+ * runtime drains the mailbox after on_stop (nng_bridge.h). */
 typedef struct server_state {
     exchange_server *s;
-    server_context *contexts;
+    server_context contexts[MAX_CONTEXTS];
 } server_state;
 
 static nng_msg *answer_error(const proto_ids *ids, int code, const char *text)
@@ -115,9 +118,6 @@ static int server_start(actor *self)
 {
     server_state *st = actor_state(self);
     exchange_server *s = st->s;
-    st->contexts = calloc((size_t)s->context_count, sizeof *st->contexts);
-    if (!st->contexts)
-        return SHOAL_ENOMEM;
     for (int i = 0; i < s->context_count; i++) {
         server_context *c = &st->contexts[i];
         if (nng_bridge_init(&c->bridge, self, MSG_XS_IO) != 0 || nng_ctx_open(&c->ctx, s->socket) != 0)
@@ -162,13 +162,11 @@ static void server_stop(actor *self)
 {
     server_state *st = actor_state(self);
     nng_close(st->s->socket);
-    for (int i = 0; st->contexts && i < st->s->context_count; i++) {
+    for (int i = 0; i < st->s->context_count; i++) {
         server_context *c = &st->contexts[i];
         if (c->bridge.aio)
             nng_bridge_fini(&c->bridge);
     }
-    free(st->contexts);
-    st->contexts = NULL;
     stop_latch_release(&st->s->stopped);
 }
 
