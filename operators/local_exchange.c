@@ -27,11 +27,6 @@ typedef struct consumer_queue {
     operator_event *not_empty;         /* armed while someone may wait */
 } consumer_queue;
 
-typedef struct spent_event {
-    struct spent_event *next;
-    operator_event event;
-} spent_event;
-
 struct local_exchange {
     atomic_int refcount;
     pthread_mutex_t lock;
@@ -45,7 +40,7 @@ struct local_exchange {
     uint64_t next_consumer;            /* round robin */
     consumer_queue *queues;
     operator_event *not_full;          /* armed while some sink may wait */
-    spent_event *events;               /* every event made, freed at destroy */
+    operator_event_pool events;        /* every event made, freed at destroy */
     op_memory reported;                /* buffered bytes as last reported by any sink: the
                                           sinks share it, so the query counts them once */
 };
@@ -105,13 +100,7 @@ void local_exchange_unref(local_exchange *x)
             }
         }
     }
-    spent_event *e = x->events;
-    while (e) {
-        spent_event *next = e->next;
-        operator_event_destroy(&e->event);
-        free(e);
-        e = next;
-    }
+    operator_event_pool_destroy(&x->events);
     free(x->queues);
     free(x->key_channels);
     pthread_mutex_destroy(&x->lock);
@@ -124,18 +113,6 @@ uint64_t local_exchange_buffered_bytes(local_exchange *x)
     uint64_t bytes = x->buffered_bytes;
     pthread_mutex_unlock(&x->lock);
     return bytes;
-}
-
-/* Under the lock: a fresh event (NULL on out of memory). */
-static operator_event *new_event(local_exchange *x)
-{
-    spent_event *e = malloc(sizeof *e);
-    if (!e)
-        return NULL;
-    operator_event_init(&e->event);
-    e->next = x->events;
-    x->events = e;
-    return &e->event;
 }
 
 /* Under the lock; returns the event to set after unlocking (or NULL). */
@@ -341,12 +318,8 @@ static bool sink_is_blocked(operator *op, operator_wait *wait)
     bool blocked = false;
     pthread_mutex_lock(&x->lock);
     if (x->buffered_bytes >= x->max_bytes) {
-        if (!x->not_full)
-            x->not_full = new_event(x);
-        if (x->not_full) {
-            wait->event = x->not_full;
-            blocked = true;
-        }
+        wait->event = operator_event_pool_arm(&x->events, &x->not_full);
+        blocked = wait->event != NULL;
     }
     pthread_mutex_unlock(&x->lock);
     return blocked;
@@ -466,12 +439,8 @@ static bool source_is_blocked(operator *op, operator_wait *wait)
     pthread_mutex_lock(&x->lock);
     consumer_queue *queue = &x->queues[s->consumer];
     if (!queue->head && x->producers_left > 0) {
-        if (!queue->not_empty)
-            queue->not_empty = new_event(x);
-        if (queue->not_empty) {
-            wait->event = queue->not_empty;
-            blocked = true;
-        }
+        wait->event = operator_event_pool_arm(&x->events, &queue->not_empty);
+        blocked = wait->event != NULL;
     }
     pthread_mutex_unlock(&x->lock);
     return blocked;

@@ -1,5 +1,6 @@
 /*
- * operator_event.c — one-shot events between pipelines.
+ * operator_event.c — one-shot events between pipelines, and the pool that
+ * keeps those made for a recurring condition.
  */
 #include "operator_event.h"
 
@@ -60,4 +61,37 @@ bool operator_event_subscribe(operator_event *e, operator_event_callback callbac
     free(w);
     callback(context);
     return false;
+}
+
+struct operator_event_made {
+    operator_event_made *next;
+    operator_event event;
+};
+
+operator_event *operator_event_pool_new(operator_event_pool *p)
+{
+    operator_event_made *m = malloc(sizeof *m);
+    if (!m)
+        return NULL;
+    operator_event_init(&m->event);
+    m->next = p->made;
+    p->made = m;
+    return &m->event;
+}
+
+operator_event *operator_event_pool_arm(operator_event_pool *p, operator_event **armed)
+{
+    if (!*armed)
+        *armed = operator_event_pool_new(p);
+    return *armed;
+}
+
+void operator_event_pool_destroy(operator_event_pool *p)
+{
+    while (p->made) {
+        operator_event_made *m = p->made;
+        p->made = m->next;
+        operator_event_destroy(&m->event);
+        free(m);
+    }
 }

@@ -38,4 +38,21 @@ void operator_event_set(operator_event *e);
  * running the callback so the waiter simply retries. */
 bool operator_event_subscribe(operator_event *e, operator_event_callback callback, void *context);
 
+/* Events for a condition that comes and goes (a buffer has room, a queue
+ * has a page): each wait needs a fresh one-shot event, and a set event may
+ * still be in a waiter's hands, so every event made is kept until the pool
+ * is destroyed. Not thread-safe: the owner's lock guards it. */
+typedef struct operator_event_made operator_event_made;
+typedef struct operator_event_pool {
+    operator_event_made *made;
+} operator_event_pool;
+
+/* A new event (NULL on out of memory). */
+operator_event *operator_event_pool_new(operator_event_pool *p);
+/* The armed event *armed, made now if none is armed (NULL on out of
+ * memory): what a waiter waits on until the owner sets and disarms it. */
+operator_event *operator_event_pool_arm(operator_event_pool *p, operator_event **armed);
+/* Destroys every event made. */
+void operator_event_pool_destroy(operator_event_pool *p);
+
 #endif

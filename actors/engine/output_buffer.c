@@ -16,11 +16,6 @@ typedef struct queued_page {
     size_t bytes;
 } queued_page;
 
-typedef struct retired_event {
-    struct retired_event *next;
-    operator_event event;
-} retired_event;
-
 struct output_buffer {
     pthread_mutex_t lock;
     pthread_cond_t changed;
@@ -34,7 +29,7 @@ struct output_buffer {
      * the consumer frees space and then retired (kept until the buffer is
      * freed, because a producer may still hold it). */
     operator_event *space;
-    retired_event *retired;
+    operator_event_pool retired;
     int refcount;             /* the execution and each sink */
 };
 
@@ -64,12 +59,7 @@ static void output_buffer_release(output_buffer *b)
         page_unref(q->page);
         free(q);
     }
-    while (b->retired) {
-        retired_event *r = b->retired;
-        b->retired = r->next;
-        operator_event_destroy(&r->event);
-        free(r);
-    }
+    operator_event_pool_destroy(&b->retired);
     pthread_cond_destroy(&b->changed);
     pthread_mutex_destroy(&b->lock);
     free(b);
@@ -181,18 +171,8 @@ static operator_event *output_buffer_full_event(output_buffer *b)
 {
     pthread_mutex_lock(&b->lock);
     operator_event *e = NULL;
-    if (!b->aborted && b->bytes >= b->max_bytes) {
-        if (!b->space) {
-            retired_event *r = malloc(sizeof *r);
-            if (r) {
-                operator_event_init(&r->event);
-                r->next = b->retired;
-                b->retired = r;
-                b->space = &r->event;
-            }
-        }
-        e = b->space;
-    }
+    if (!b->aborted && b->bytes >= b->max_bytes)
+        e = operator_event_pool_arm(&b->retired, &b->space);
     pthread_mutex_unlock(&b->lock);
     return e;
 }

@@ -11,11 +11,6 @@
 
 #include "operators/op_table_scan.h"
 
-typedef struct spent_event {
-    struct spent_event *next;
-    operator_event event;
-} spent_event;
-
 struct split_queue {
     pthread_mutex_t lock;
     connector *connector;
@@ -28,7 +23,7 @@ struct split_queue {
     int64_t bytes;
     bool no_more;              /* false: the coordinator may still add splits */
     operator_event *arrived;   /* armed while a driver waits on an empty open queue */
-    spent_event *events;       /* every event made, freed with the queue */
+    operator_event_pool events; /* every event made, freed with the queue */
 };
 
 split_queue *split_queue_create(connector *c, const table_metadata *table,
@@ -98,12 +93,7 @@ void split_queue_free(split_queue *q)
 {
     if (!q)
         return;
-    while (q->events) {
-        spent_event *e = q->events;
-        q->events = e->next;
-        operator_event_destroy(&e->event);
-        free(e);
-    }
+    operator_event_pool_destroy(&q->events);
     split_list_free(&q->splits);
     pthread_mutex_destroy(&q->lock);
     free(q);
@@ -149,18 +139,8 @@ static operator_event *split_queue_wait_event(split_queue *q)
 {
     pthread_mutex_lock(&q->lock);
     operator_event *e = NULL;
-    if (q->next >= q->splits.count && !q->no_more) {
-        if (!q->arrived) {
-            spent_event *made = malloc(sizeof *made);
-            if (made) {
-                operator_event_init(&made->event);
-                made->next = q->events;
-                q->events = made;
-                q->arrived = &made->event;
-            }
-        }
-        e = q->arrived;
-    }
+    if (q->next >= q->splits.count && !q->no_more)
+        e = operator_event_pool_arm(&q->events, &q->arrived);
     pthread_mutex_unlock(&q->lock);
     return e;
 }

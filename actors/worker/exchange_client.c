@@ -37,11 +37,6 @@ typedef struct queued_page {
     size_t bytes;
 } queued_page;
 
-typedef struct spent_event {
-    struct spent_event *next;
-    operator_event event;
-} spent_event;
-
 struct exchange_client {
     atomic_int refcount;
     pthread_mutex_t lock;
@@ -55,7 +50,7 @@ struct exchange_client {
     shoal_error error;
     uint64_t pages_received, bytes_received;
     operator_event *not_empty;
-    spent_event *events;
+    operator_event_pool events;
     atomic_bool wants_credit;      /* a location waits for room: readers wake the actor */
     actor *actor;
     char query_id[PROTO_NAME_MAX];
@@ -102,12 +97,7 @@ static void client_unref(exchange_client *c)
         page_unref(q->page);
         free(q);
     }
-    while (c->events) {
-        spent_event *e = c->events;
-        c->events = e->next;
-        operator_event_destroy(&e->event);
-        free(e);
-    }
+    operator_event_pool_destroy(&c->events);
     if (c->actor)
         actor_unref(c->actor);
     free(c->locations);
@@ -527,18 +517,8 @@ static bool source_is_blocked(operator *op, operator_wait *wait)
         return false;
     pthread_mutex_lock(&c->lock);
     operator_event *e = NULL;
-    if (!c->head && !c->failed && !c->closed && c->locations_left > 0) {
-        if (!c->not_empty) {
-            spent_event *made = malloc(sizeof *made);
-            if (made) {
-                operator_event_init(&made->event);
-                made->next = c->events;
-                c->events = made;
-                c->not_empty = &made->event;
-            }
-        }
-        e = c->not_empty;
-    }
+    if (!c->head && !c->failed && !c->closed && c->locations_left > 0)
+        e = operator_event_pool_arm(&c->events, &c->not_empty);
     pthread_mutex_unlock(&c->lock);
     wait->event = e;
     return e != NULL;

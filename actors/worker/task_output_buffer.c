@@ -37,11 +37,6 @@ typedef struct partition_queue {
     uint64_t first;            /* token of pages[head] */
 } partition_queue;
 
-typedef struct spent_event {
-    struct spent_event *next;
-    operator_event event;
-} spent_event;
-
 struct task_output_buffer {
     atomic_int refcount;
     pthread_mutex_t lock;
@@ -59,7 +54,7 @@ struct task_output_buffer {
     shoal_error error;
     uint64_t rows, pages, bytes;
     operator_event *space;     /* armed while a sink waits for room */
-    spent_event *events;
+    operator_event_pool events;
 };
 
 task_output_buffer *task_output_buffer_create(const task_output_config *config, shoal_error *error)
@@ -112,12 +107,7 @@ void task_output_buffer_unref(task_output_buffer *b)
         free(b->queues[i].pages);
     }
     free(b->queues);
-    while (b->events) {
-        spent_event *e = b->events;
-        b->events = e->next;
-        operator_event_destroy(&e->event);
-        free(e);
-    }
+    operator_event_pool_destroy(&b->events);
     pthread_mutex_destroy(&b->lock);
     free(b);
 }
@@ -350,18 +340,8 @@ static operator_event *full_event(task_output_buffer *b)
 {
     pthread_mutex_lock(&b->lock);
     operator_event *e = NULL;
-    if (!b->failed && b->buffered_bytes >= b->max_bytes) {
-        if (!b->space) {
-            spent_event *made = malloc(sizeof *made);
-            if (made) {
-                operator_event_init(&made->event);
-                made->next = b->events;
-                b->events = made;
-                b->space = &made->event;
-            }
-        }
-        e = b->space;
-    }
+    if (!b->failed && b->buffered_bytes >= b->max_bytes)
+        e = operator_event_pool_arm(&b->events, &b->space);
     pthread_mutex_unlock(&b->lock);
     return e;
 }
