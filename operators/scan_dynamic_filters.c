@@ -70,9 +70,7 @@ void scan_dynamic_filters_free(scan_dynamic_filters *f)
 
 const scan_request *scan_dynamic_filters_request(scan_dynamic_filters *f, const scan_request *base)
 {
-    int extra = 0;
-    for (int g = 0; g < f->group_count; g++)
-        extra += DYNAMIC_FILTER_MAX_KEYS;
+    int extra = f->group_count * DYNAMIC_FILTER_MAX_KEYS;
     column_range *ranges = realloc(f->ranges, sizeof *ranges * (size_t)(base->range_count + extra + 1));
     if (!ranges)
         return base;
