@@ -17,6 +17,7 @@
 
 #include "operators/expr_internal.h"
 #include "operators/functions/aggregate_families.h"
+#include "operators/op_sort_key.h"
 
 enum { MAX_SORT_KEYS = 7, MAX_SIDES = 1 + MAX_SORT_KEYS };
 
@@ -142,6 +143,23 @@ static bool collect_combine(const aggregate_function *f, void *target, const voi
     return true;
 }
 
+/* Elements a and b of one key column in ORDER BY's order: floating keys
+ * as op_sort_key orders them (NaN largest), others as compare_values. */
+static int compare_key(sql_type type, const vector_view *v, uint32_t a, uint32_t b)
+{
+    switch (type_physical(type)) {
+    case PHYSICAL_DOUBLE: {
+        uint64_t x = sort_double_bits(VIEW_AT(double, *v, a)), y = sort_double_bits(VIEW_AT(double, *v, b));
+        return x < y ? -1 : x > y;
+    }
+    case PHYSICAL_FLOAT: {
+        uint32_t x = sort_float_bits(VIEW_AT(float, *v, a)), y = sort_float_bits(VIEW_AT(float, *v, b));
+        return x < y ? -1 : x > y;
+    }
+    default: return compare_values(type, v, a, v, b);
+    }
+}
+
 /* Orders element a before b by the sort keys (ties keep the arrival order). */
 static int compare_keyed(const collect_data *d, const collector *c, uint32_t a, uint32_t b)
 {
@@ -157,7 +175,7 @@ static int compare_keyed(const collect_data *d, const collector *c, uint32_t a, 
             return r;
         }
         vector_view v = vector_view_of(key);
-        r = compare_values(d->types[1 + k], &v, a, &v, b);
+        r = compare_key(d->types[1 + k], &v, a, b);
         if (r)
             return descending ? -r : r;
     }

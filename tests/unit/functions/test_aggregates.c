@@ -212,3 +212,43 @@ Test(aggregates, listagg_orders_nan_last_whatever_its_sign)
     cr_assert(signbit(keys[1]));
     cr_expect_str_eq(listagg_by_double(values, keys, 4), "-inf,zero,nan,-nan");
 }
+
+Test(aggregates, array_agg_orders_nan_last_whatever_its_sign)
+{
+    sql_type t = ty("varchar");
+    resolved_function r;
+    shoal_error e;
+    cr_assert(function_resolve("array_agg", 1, &t, &r, &e), "%s", e.message);
+    r.arg_types[1] = ty("double");
+    r.arg_count = 2;
+    r.order_count = 1;
+    const aggregate_function *f = aggregate_function_for(&r, &e);
+    cr_assert_not_null(f, "%s", e.message);
+    static const char *const values[4] = {"nan", "-nan", "-inf", "zero"};
+    double keys[4] = {NAN, -NAN, -INFINITY, -0.0};
+    void *s = new_state(f);
+    vector v, key;
+    vector_init_flat(&v, t, 4);
+    vector_init_flat(&key, r.arg_types[1], 4);
+    for (int i = 0; i < 4; i++) {
+        cr_assert(vector_add_string(&v, values[i], (uint32_t)strlen(values[i]), (string_view *)v.data + i));
+        ((double *)key.data)[i] = keys[i];
+    }
+    const vector *args[2] = {&v, &key};
+    void *states[4] = {s, s, s, s};
+    cr_assert(f->update(f, states, 4, args, &e), "%s", e.message);
+    vector out;
+    vector_init_flat(&out, f->return_type, 1);
+    cr_assert(f->finalize(f, s, &out, 0, &e), "%s", e.message);
+    list_entry l = ((const list_entry *)out.data)[0];
+    cr_assert_eq(l.length, 4);
+    static const char *const want[4] = {"-inf", "zero", "nan", "-nan"};
+    for (uint32_t i = 0; i < 4; i++) {
+        value x = value_load(out.children[0], l.offset + i);
+        cr_expect(x.u.string.length == strlen(want[i]) &&
+                      memcmp(string_view_data(&x.u.string), want[i], x.u.string.length) == 0,
+                  "element %u: %.*s, want %s", i, (int)x.u.string.length, string_view_data(&x.u.string), want[i]);
+    }
+    vector_destroy(&out), vector_destroy(&v), vector_destroy(&key);
+    drop_state(f, s);
+}
