@@ -1,8 +1,13 @@
 /*
  * distributed_execution.c — placement of fragments on nodes, task creation
- * and split assignment over the control endpoints (blocking nng REQ calls
- * from the submitting thread and the monitor thread, never from actors),
- * the root fragment run locally with exchange clients, and the monitor.
+ * and split assignment over the control endpoints, the root fragment run
+ * locally with exchange clients, and the monitor.
+ *
+ * Control calls are blocking nng REQ calls, never made on a scheduler
+ * thread: create_task and add_splits on the thread that submits the query
+ * (the coordinator's HTTP work pool), get_task_status on the monitor
+ * thread, cancel_task on the monitor or on the thread that frees the query
+ * (the HTTP work pool or the query tracker's reaper).
  */
 #include "distributed_execution.h"
 
