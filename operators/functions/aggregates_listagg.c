@@ -34,6 +34,7 @@ typedef struct listagg_data {
     int key_count;
     uint8_t descending, nulls_first;
     physical_type key_physical[MAX_KEYS];
+    uint32_t key_size[MAX_KEYS];
 } listagg_data;
 
 typedef struct growable {
@@ -219,7 +220,7 @@ static bool listagg_update(const aggregate_function *f, void *const *states, uin
             vector_view *kv = &v[5 + k];
             uint32_t at = i[5 + k];
             const void *bytes = vector_view_valid(kv, at)
-                                    ? (const unsigned char *)kv->data + type_value_size(args[5 + k]->type) * at
+                                    ? (const unsigned char *)kv->data + (size_t)d->key_size[k] * at
                                     : NULL;
             if (!encode_key(g, d->key_physical[k], bytes, d->descending >> k & 1, d->nulls_first >> k & 1))
                 return aggregate_out_of_memory(error);
@@ -409,6 +410,7 @@ const aggregate_function *aggregate_listagg_family(const resolved_function *r, s
     d.nulls_first = r->order_nulls_first;
     for (int k = 0; k < d.key_count; k++) {
         d.key_physical[k] = type_physical(r->arg_types[5 + k]);
+        d.key_size[k] = (uint32_t)type_value_size(r->arg_types[5 + k]);
         if (d.key_physical[k] == PHYSICAL_LIST || d.key_physical[k] == PHYSICAL_STRUCT) {
             error_set(error, ERR_NOT_SUPPORTED, "listagg ordered by nested types is not supported yet");
             return NULL;
