@@ -284,18 +284,21 @@ static void judge_query(const slt_record *r, slt_result *res, label_map *labels,
     verdict_set(v, 'P', NULL);
 }
 
-/* After a dialect record, keep the file's state as SQLite's: tables created
- * in Trino's terms, an UPDATE's last assignment applied, and tables a
- * REPLACE changed remembered (queries of them become dialect). */
+/* After a statement Shoal refused, keep the file's state as SQLite's:
+ * tables created in Trino's terms, an UPDATE's last assignment applied, and
+ * tables a REPLACE changed remembered (queries of them become dialect).
+ * `rule` is the dialect rule that judged it, or NULL when replaying after a
+ * crash (records are not judged then, so every repair is tried). */
 static void keep_sqlite_state(slt_engine *engine, const slt_record *r, const char *rule, replaced_tables *replaced,
                               double deadline)
 {
+    bool any = rule == NULL;
     char *portable = NULL;
-    if (strcmp(rule, "table_constraint") == 0 || strcmp(rule, "sqlite_type_name") == 0)
+    if (any || strcmp(rule, "table_constraint") == 0 || strcmp(rule, "sqlite_type_name") == 0)
         portable = dialect_portable_create_table(r->sql);
-    else if (strcmp(rule, "update_assigns_twice") == 0)
+    if (!portable && (any || strcmp(rule, "update_assigns_twice") == 0))
         portable = dialect_portable_update(r->sql);
-    else if (strcmp(rule, "sqlite_only_statement") == 0 && replaced->count < MAX_REPLACED_TABLES) {
+    if (!portable && (any || strcmp(rule, "sqlite_only_statement") == 0) && replaced->count < MAX_REPLACED_TABLES) {
         char *table = dialect_sqlite_write_target(r->sql);
         if (table)
             replaced->names[replaced->count++] = table;
@@ -396,15 +399,9 @@ static void run_file_records(const slt_file *file, int start_line, double deadli
             if (r.kind == SLT_RECORD_STATEMENT && r.line < start_line) {
                 slt_result res;
                 slt_engine_run(engine, r.sql, NULL, deadline, &res);
-                char *stripped = res.ok ? NULL : dialect_portable_create_table(r.sql);
-                if (!res.ok && !stripped)
-                    stripped = dialect_portable_update(r.sql);
+                if (!res.ok)
+                    keep_sqlite_state(engine, &r, NULL, &replaced, deadline);
                 slt_result_free(&res);
-                if (stripped) {
-                    slt_engine_run(engine, stripped, NULL, deadline, &res);
-                    slt_result_free(&res);
-                    free(stripped);
-                }
             }
             label_note_expected(&labels, &r);
             slt_record_free(&r);
