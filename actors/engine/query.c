@@ -647,6 +647,21 @@ static void type_list(char *out, size_t size, int count, const sql_type *types)
         snprintf(out + n, size - n, "]");
 }
 
+void query_project_before_output(plan_node *output, plan_node *project)
+{
+    plan_node *input = output->inputs[0];
+    project->inputs[0] = input;
+    project->estimate = input->estimate;
+    output->inputs[0] = project;
+    for (int i = 0; i < output->column_count; i++)
+        free(output->columns[i].name);
+    free(output->columns);
+    output->columns = calloc((size_t)project->column_count + 1, sizeof *output->columns);
+    output->column_count = project->column_count;
+    plan_copy_columns(output, project);
+    plan_number(output);
+}
+
 /* Makes the query's rows the table's rows: columns in table order (an
  * INSERT column list may name them in any order; the others get NULL), each
  * coerced to the column's type as Trino does, or TYPE_MISMATCH. */
@@ -713,16 +728,7 @@ static bool shape_insert(query *q, plan_node *output, const table_metadata *targ
         plan_set_column(project, i, target->columns[i].name, to);
     }
     free(source);
-    project->inputs[0] = input;
-    project->estimate = input->estimate;
-    output->inputs[0] = project;
-    for (int i = 0; i < output->column_count; i++)
-        free(output->columns[i].name);
-    free(output->columns);
-    output->columns = calloc((size_t)target->column_count + 1, sizeof *output->columns);
-    output->column_count = target->column_count;
-    plan_copy_columns(output, project);
-    plan_number(output);
+    query_project_before_output(output, project);
     return true;
 }
 

@@ -83,6 +83,9 @@ plan_node *query_plan_into(query *q, const ast_node *node, object_name *name);
 /* Runs `plan` (taken over) into `sink` (taken over) as an update statement
  * answering one BIGINT column "rows". */
 bool query_start_write(query *q, plan_node *plan, page_sink *sink, const char *update_type);
+/* Puts `project` (an expression list over the OUTPUT node's input) between
+ * the two; the output's columns become the project's. Renumbers the plan. */
+void query_project_before_output(plan_node *output, plan_node *project);
 
 /* ---- statement families ---- */
 /* view_statements.c */

@@ -161,16 +161,7 @@ static bool shape_rows(row_change *rc, plan_node *output)
     }
     project->u.project.exprs[n] = matched;
     plan_set_column(project, n, "$matched", type_make(TYPE_BOOLEAN));
-    project->inputs[0] = input;
-    project->estimate = input->estimate;
-    output->inputs[0] = project;
-    for (int i = 0; i < output->column_count; i++)
-        free(output->columns[i].name);
-    free(output->columns);
-    output->columns = calloc((size_t)n + 2, sizeof *output->columns);
-    output->column_count = n + 1;
-    plan_copy_columns(output, project);
-    plan_number(output);
+    query_project_before_output(output, project);
     return ok;
 }
 
